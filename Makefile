@@ -1,0 +1,48 @@
+# The README's two commands are `make run` and `make test`; both start with `make install`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Local development runs with DEBUG on (a throwaway key, plain static files).
+# Production sets DEBUG, SECRET_KEY and ALLOWED_HOSTS itself.
+DEV_ENV := DEBUG=$${DEBUG:-1}
+
+.PHONY: install run test lint format migrations-check demo messages clean
+
+install: $(VENV)/.installed node_modules/.package-lock.json
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py bootstrap
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo --if-empty
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install lint migrations-check
+	$(DEV_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint:
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format:
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check:
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Regenerate the Korean catalogue after changing interface text (needs GNU gettext).
+messages:
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l ko --ignore=node_modules --ignore=.venv
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=node_modules --ignore=.venv
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3
