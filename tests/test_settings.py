@@ -6,17 +6,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+PRINT_DEBUG = (
+    "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+)
 
 
 def run_check(env_overrides):
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
-    env.update(env_overrides)
+    env.update(env_overrides, DJANGO_SETTINGS_MODULE="nkdb.settings")
     return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'nkdb.settings'); django.setup(); from django.conf import settings; print(settings.DEBUG)",
-        ],
+        [sys.executable, "-c", PRINT_DEBUG],
         cwd=ROOT,
         env=env,
         capture_output=True,
