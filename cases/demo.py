@@ -1,0 +1,317 @@
+"""Synthetic demonstration data.
+
+Every record made here is flagged `is_synthetic` and its text says so. Nothing
+here is a real account: persons, testimonies and events are drawn from a seeded
+random generator, so the same seed gives the same database.
+"""
+
+import datetime
+import random
+
+from django.db import transaction
+
+from cases.dates import DatePrecision
+from cases.models import (
+    BorderCrossing,
+    Confidentiality,
+    ConsentScope,
+    CrossingLeg,
+    Event,
+    Facility,
+    Information,
+    Involvement,
+    Knowledge,
+    Organization,
+    Person,
+    Place,
+    Reliability,
+    Sex,
+    Testimony,
+    Violation,
+    ViolationType,
+    WorkflowStatus,
+    new_code,
+)
+
+# Most people who reach the South come from the two border provinces.
+ORIGIN_WEIGHTS = {"KP-09": 45, "KP-10": 25, "KP-08": 8, "KP-04": 4, "KP-03": 4, "KP-02": 4}
+SETTLEMENT_WEIGHTS = {"KR-41": 30, "KR-11": 25, "KR-28": 10, "KR-26": 5, "KR-44": 5, "KR-43": 4}
+STATUS_WEIGHTS = {
+    WorkflowStatus.PUBLISHED: 60,
+    WorkflowStatus.IN_REVIEW: 15,
+    WorkflowStatus.DRAFT: 15,
+    WorkflowStatus.RETURNED: 10,
+}
+CONFIDENTIALITY_WEIGHTS = {
+    Confidentiality.STANDARD: 85,
+    Confidentiality.RESTRICTED: 10,
+    Confidentiality.CONFIDENTIAL: 5,
+}
+CONSENT_WEIGHTS = {
+    ConsentScope.FULL: 35,
+    ConsentScope.ANONYMISED: 30,
+    ConsentScope.INTERNAL: 20,
+    ConsentScope.NONE: 15,
+}
+# A few categories dominate real testimony databases.
+CATEGORY_WEIGHTS = {"V04": 30, "V09": 20, "V05": 15, "V08": 10, "V01": 5, "V10": 5, "V14": 5}
+
+STORIES = {
+    "V04": (
+        "Detention by the Ministry of State Security (보위부) in {place_en}",
+        "{place_ko} 보위부 구금",
+        "The witness describes being held for questioning by the state security department "
+        "after an attempt to leave the country.",
+        "증언자는 탈북 시도 후 보위부에 구금되어 조사를 받았다고 진술하였다.",
+    ),
+    "V09": (
+        "Forced repatriation from China and interrogation in {place_en}",
+        "중국에서 강제북송 후 {place_ko}에서 조사",
+        "Arrested by Chinese public security, the witness was forcibly repatriated and "
+        "questioned about contacts with South Koreans and churches.",
+        "중국 공안에 체포되어 강제북송된 후 한국인 및 교회 접촉 여부를 조사받았다.",
+    ),
+    "V05": (
+        "Beatings during pre-trial detention in {place_en}",
+        "{place_ko} 예심 중 구타",
+        "The witness reports beatings and forced kneeling for long periods during interrogation.",
+        "증언자는 예심 과정에서 구타와 장시간 무릎 꿇기를 강요당했다고 진술하였다.",
+    ),
+    "V08": (
+        "Travel permit refused and punishment for unauthorised travel in {place_en}",
+        "{place_ko} 여행증명서 없이 이동하여 처벌",
+        "The witness was punished for travelling to another province without a permit.",
+        "증언자는 여행증명서 없이 다른 도로 이동하였다는 이유로 처벌받았다.",
+    ),
+    "V01": (
+        "Public execution witnessed in {place_en}",
+        "{place_ko} 공개처형 목격",
+        "The witness saw a public execution held in a market square; residents were "
+        "ordered to attend.",
+        "증언자는 장마당 앞에서 열린 공개처형을 목격하였으며 주민들은 참석을 강요받았다.",
+    ),
+    "V10": (
+        "Food shortage and deaths from hunger in {place_en}",
+        "{place_ko} 식량난과 아사",
+        "The witness describes the food shortage of the late 1990s and deaths nearby.",
+        "증언자는 1990년대 후반 식량난과 이웃의 아사를 진술하였다.",
+    ),
+    "V14": (
+        "Forced labour in a detention facility in {place_en}",
+        "{place_ko} 구금시설 강제노동",
+        "The witness was made to work in logging and farming for long hours without pay.",
+        "증언자는 벌목과 농사에 장시간 무보수로 동원되었다.",
+    ),
+}
+SYNTHETIC_NOTE_EN = "[Synthetic demo record, not a real account] "
+SYNTHETIC_NOTE_KO = "[합성 예시 자료, 실제 증언 아님] "
+
+
+def weighted(rng, weights):
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def random_date(rng, first_year, last_year):
+    start = datetime.date(first_year, 1, 1).toordinal()
+    end = datetime.date(last_year, 12, 31).toordinal()
+    return datetime.date.fromordinal(rng.randint(start, end))
+
+
+class DemoGenerator:
+    def __init__(self, seed):
+        self.rng = random.Random(seed)
+        self.places = {place.code: place for place in Place.objects.filter(level="province")}
+        self.countries = {place.code: place for place in Place.objects.filter(level="country")}
+        self.categories = {
+            vt.code: list(vt.children.all()) or [vt]
+            for vt in ViolationType.objects.filter(parent=None).prefetch_related("children")
+        }
+        self.organizations = list(Organization.objects.filter(country="KP"))
+        self.facilities = list(Facility.objects.all())
+        missing = not (self.places and self.countries and self.categories)
+        if missing:
+            raise ValueError("Reference data is missing: run `python manage.py bootstrap` first.")
+
+    def code(self, prefix):
+        return new_code(prefix, rng=self.rng)
+
+    def publication(self):
+        return {
+            "status": weighted(self.rng, STATUS_WEIGHTS),
+            "confidentiality": weighted(self.rng, CONFIDENTIALITY_WEIGHTS),
+            "is_synthetic": True,
+        }
+
+    def person(self, number):
+        birth_year = self.rng.randint(1950, 2005)
+        return Person.objects.create(
+            code=self.code("P"),
+            pseudonym=f"Demo {number:03d}",
+            sex=self.rng.choices([Sex.FEMALE, Sex.MALE], weights=[72, 28])[0],
+            birth_year=birth_year,
+            birth_year_is_approximate=self.rng.random() < 0.3,
+            origin_place=self.places.get(weighted(self.rng, ORIGIN_WEIGHTS)),
+            occupation_in_north=self.rng.choice(Person.Occupation.values),
+            education_in_north=self.rng.choice(
+                [Person.Education.SECONDARY, Person.Education.SECONDARY, Person.Education.COLLEGE]
+            ),
+            is_alive=self.rng.random() < 0.95,
+            **self.publication(),
+        )
+
+    def testimony(self, person):
+        interview_date = random_date(self.rng, 2005, 2024)
+        consent = weighted(self.rng, CONSENT_WEIGHTS)
+        withdrawn = None
+        if consent != ConsentScope.NONE and self.rng.random() < 0.05:
+            withdrawn = interview_date + datetime.timedelta(days=self.rng.randint(30, 700))
+        place = person.origin_place
+        return Testimony.objects.create(
+            code=self.code("T"),
+            interviewee=person,
+            interviewer="Demo interviewer",
+            interview_date=interview_date,
+            interview_country="KR",
+            title_en=f"{SYNTHETIC_NOTE_EN}Testimony of {person.pseudonym} from {place.name_en}",
+            title_ko=f"{SYNTHETIC_NOTE_KO}{place.name_ko} 출신 {person.pseudonym} 증언",
+            public_summary_en=SYNTHETIC_NOTE_EN
+            + "A generated summary of a life in the North and the journey out.",
+            public_summary_ko=SYNTHETIC_NOTE_KO + "북한에서의 생활과 탈북 과정에 대한 생성된 요약.",
+            transcript=SYNTHETIC_NOTE_KO + "녹취록 (생성된 예시 자료).",
+            knowledge=Knowledge.EXPERIENCED,
+            consent_scope=consent,
+            consent_given_on=None if consent == ConsentScope.NONE else interview_date,
+            consent_method="" if consent == ConsentScope.NONE else "signed form (demo)",
+            consent_withdrawn_on=withdrawn,
+            start_date=datetime.date(person.birth_year + 15, 1, 1),
+            start_precision=DatePrecision.YEAR,
+            end_date=interview_date,
+            end_precision=DatePrecision.MONTH,
+            **self.publication(),
+        )
+
+    def event(self, testimony):
+        person = testimony.interviewee
+        category = weighted(self.rng, CATEGORY_WEIGHTS)
+        if category not in self.categories:
+            category = self.rng.choice(list(self.categories))
+        place = person.origin_place
+        title_en, title_ko, text_en, text_ko = STORIES.get(category, STORIES["V04"])
+        year = self.rng.randint(max(1995, person.birth_year + 15), 2019)
+        precision = self.rng.choices(
+            [DatePrecision.YEAR, DatePrecision.MONTH, DatePrecision.APPROXIMATE], weights=[6, 3, 1]
+        )[0]
+        facility = None
+        if category in ("V04", "V05", "V14") and self.facilities:
+            facility = self.rng.choice(self.facilities)
+        event = Event.objects.create(
+            code=self.code("E"),
+            title_en=SYNTHETIC_NOTE_EN + title_en.format(place_en=place.name_en),
+            title_ko=SYNTHETIC_NOTE_KO + title_ko.format(place_ko=place.name_ko),
+            description_en=text_en,
+            description_ko=text_ko,
+            start_date=datetime.date(year, self.rng.randint(1, 12), 1),
+            start_precision=precision,
+            place=place,
+            facility=facility,
+            **self.publication(),
+        )
+        Information.objects.create(
+            testimony=testimony,
+            event=event,
+            knowledge=Knowledge.EXPERIENCED,
+            reliability=self.rng.choice([Reliability.HIGH, Reliability.MEDIUM]),
+        )
+        violation_type = self.rng.choice(self.categories[category])
+        violation = Violation.objects.create(
+            code=self.code("A"),
+            event=event,
+            violation_type=violation_type,
+            victim=person,
+            victim_age=year - person.birth_year,
+            start_date=event.start_date,
+            start_precision=precision,
+            place=place,
+            facility=facility,
+            description_en=text_en,
+            description_ko=text_ko,
+            **self.publication(),
+        )
+        if self.organizations:
+            Involvement.objects.create(
+                violation=violation, perpetrator_organization=self.rng.choice(self.organizations)
+            )
+        Information.objects.create(
+            testimony=testimony, violation=violation, knowledge=Knowledge.EXPERIENCED
+        )
+        return event
+
+    def border_crossing(self, testimony):
+        person = testimony.interviewee
+        crossed = random_date(self.rng, 1997, 2019)
+        outcome = self.rng.choices(
+            [
+                BorderCrossing.Outcome.REACHED_SOUTH_KOREA,
+                BorderCrossing.Outcome.FORCIBLY_REPATRIATED,
+                BorderCrossing.Outcome.TRAFFICKED,
+            ],
+            weights=[70, 20, 10],
+        )[0]
+        reached = outcome == BorderCrossing.Outcome.REACHED_SOUTH_KOREA
+        crossing = BorderCrossing.objects.create(
+            code=self.code("B"),
+            person=person,
+            testimony=testimony,
+            departure_place=person.origin_place,
+            crossing_date=crossed,
+            crossing_date_precision=DatePrecision.MONTH,
+            crossing_point=self.rng.choice(["Tumen River", "Yalu River"]) + " (demo)",
+            broker=self.rng.choice(BorderCrossing.Broker.values),
+            outcome=outcome,
+            arrival_date=crossed + datetime.timedelta(days=self.rng.randint(60, 1500))
+            if reached
+            else None,
+            arrival_date_precision=DatePrecision.MONTH if reached else DatePrecision.UNKNOWN,
+            settlement_place=self.places.get(weighted(self.rng, SETTLEMENT_WEIGHTS))
+            if reached
+            else None,
+            description_en=SYNTHETIC_NOTE_EN + "A generated route through China.",
+            description_ko=SYNTHETIC_NOTE_KO + "중국을 거친 생성된 경로.",
+            **self.publication(),
+        )
+        legs = [("CN", CrossingLeg.WhatHappened.HID)]
+        if outcome == BorderCrossing.Outcome.FORCIBLY_REPATRIATED:
+            legs.append(("CN", CrossingLeg.WhatHappened.REPATRIATED))
+        elif outcome == BorderCrossing.Outcome.TRAFFICKED:
+            legs.append(("CN", CrossingLeg.WhatHappened.TRAFFICKED))
+        else:
+            legs.append(
+                (self.rng.choice(["LA", "TH", "MN", "VN"]), CrossingLeg.WhatHappened.DETAINED)
+            )
+            legs.append(("TH", CrossingLeg.WhatHappened.TRANSITED))
+        for order, (country, what) in enumerate(legs, start=1):
+            CrossingLeg.objects.create(
+                crossing=crossing, order=order, country=self.countries[country], what_happened=what
+            )
+        return crossing
+
+
+@transaction.atomic
+def generate_demo_data(*, persons=40, seed=1):
+    """Create `persons` synthetic persons with their testimonies, events and routes."""
+    generator = DemoGenerator(seed)
+    counts = {"persons": 0, "testimonies": 0, "events": 0, "border crossings": 0}
+    for number in range(1, persons + 1):
+        person = generator.person(number)
+        counts["persons"] += 1
+        if generator.rng.random() < 0.15:
+            continue  # a victim named in others' accounts, with no testimony of their own
+        testimony = generator.testimony(person)
+        counts["testimonies"] += 1
+        for _ in range(generator.rng.randint(1, 3)):
+            generator.event(testimony)
+            counts["events"] += 1
+        if generator.rng.random() < 0.6:
+            generator.border_crossing(testimony)
+            counts["border crossings"] += 1
+    return counts
