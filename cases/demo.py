@@ -143,7 +143,7 @@ class DemoGenerator:
         }
 
     def person(self, number):
-        birth_year = self.rng.randint(1950, 2005)
+        birth_year = self.rng.randint(1950, 1998)
         return Person.objects.create(
             code=self.code("P"),
             pseudonym=f"Demo {number:03d}",

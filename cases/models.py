@@ -66,7 +66,7 @@ class Place(BilingualNameMixin, models.Model):
 
     code = models.CharField(
         _("code"),
-        max_length=20,
+        max_length=40,
         unique=True,
         help_text=_("ISO 3166-1 alpha-2 for countries, ISO 3166-2 for provinces (KP-09)."),
     )
@@ -116,7 +116,7 @@ class Place(BilingualNameMixin, models.Model):
 class ViolationType(BilingualNameMixin, models.Model):
     """The violation taxonomy: a tree whose codes carry the path (V05, V05.02)."""
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
+    code = models.CharField(_("code"), max_length=40, unique=True)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("category"),
@@ -172,7 +172,7 @@ class Organization(BilingualNameMixin, models.Model):
         LOCAL_ADMINISTRATION = "local_administration", _("local administration")
         OTHER = "other", _("other")
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
+    code = models.CharField(_("code"), max_length=40, unique=True)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("part of"),
@@ -270,7 +270,7 @@ class Facility(BilingualNameMixin, models.Model):
         REPORTED_CLOSED = "reported_closed", _("reported closed")
         UNKNOWN = "unknown", _("unknown")
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
+    code = models.CharField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     name_en = models.CharField(_("English name"), max_length=200)
     name_ko = models.CharField(_("Korean name"), max_length=200, blank=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pycountry
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cases.models import Facility, LocationPrecision, Organization, Place, Source, ViolationType
@@ -45,24 +46,26 @@ class LoadReport:
         )
 
 
-def upsert(model, report, code, values):
+def upsert(model, report, code, values, *, path=None, line=None):
     """Create or update the row with this code; save only if a value differs."""
     instance = model.objects.filter(code=code).first()
     if instance is None:
         instance = model(code=code, **values)
-        instance.full_clean()
-        instance.save()
-        report.created.append(code)
-        return instance
-    changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    if changed:
+        changed = ["code"]
+    else:
+        changed = [name for name, value in values.items() if getattr(instance, name) != value]
         for name in changed:
             setattr(instance, name, values[name])
-        instance.full_clean()
-        instance.save()
-        report.updated.append(code)
-    else:
+    if not changed:
         report.unchanged += 1
+        return instance
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        column, messages = next(iter(error.message_dict.items()))
+        raise ReferenceDataError(path or model.__name__, line, column, " ".join(messages)) from None
+    (report.created if instance.pk is None else report.updated).append(code)
+    instance.save()
     return instance
 
 
@@ -140,7 +143,7 @@ def load_places(path=REFERENCE_DIR / "places.csv"):
                 default=LocationPrecision.UNKNOWN,
             ),
         }
-        upsert(Place, report, row["code"], values)
+        upsert(Place, report, row["code"], values, path=path, line=line)
     return report
 
 
@@ -158,7 +161,7 @@ def load_violation_types(path=REFERENCE_DIR / "violation_types.csv"):
             "crime_against_humanity": row["crime_against_humanity"] == "yes",
             "description_en": row["description_en"],
         }
-        upsert(ViolationType, report, row["code"], values)
+        upsert(ViolationType, report, row["code"], values, path=path, line=line)
     return report
 
 
@@ -175,7 +178,7 @@ def load_organizations(path=REFERENCE_DIR / "organizations.csv"):
             "aliases": "\n".join(alias.strip() for alias in row["aliases"].split(";") if alias),
             "notes": row["notes"],
         }
-        upsert(Organization, report, row["code"], values)
+        upsert(Organization, report, row["code"], values, path=path, line=line)
     return report
 
 
@@ -227,7 +230,7 @@ def load_facilities(path=REFERENCE_DIR / "facilities.csv"):
             "source": facility_source(row),
             "notes": row["notes"],
         }
-        upsert(Facility, report, row["code"], values)
+        upsert(Facility, report, row["code"], values, path=path, line=line)
     return report
 
 
