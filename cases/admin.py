@@ -31,7 +31,7 @@ class RecordAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(SimpleHistoryAdmin):
     list_display = ("code", "name_en", "name_ko", "level", "parent", "location_precision")
     list_filter = ("level", "location_precision")
     search_fields = ("code", "name_en", "name_ko", "iso_alpha3")
@@ -40,7 +40,7 @@ class PlaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ViolationType)
-class ViolationTypeAdmin(admin.ModelAdmin):
+class ViolationTypeAdmin(SimpleHistoryAdmin):
     list_display = ("code", "name_en", "name_ko", "right_affected", "crime_against_humanity")
     list_filter = ("crime_against_humanity", ("parent", admin.RelatedOnlyFieldListFilter))
     search_fields = ("code", "name_en", "name_ko")
@@ -49,7 +49,7 @@ class ViolationTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SimpleHistoryAdmin):
     list_display = ("code", "name_en", "name_ko", "country", "kind", "parent")
     list_filter = ("country", "kind")
     search_fields = ("code", "name_en", "name_ko", "aliases")
@@ -66,7 +66,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Facility)
-class FacilityAdmin(admin.ModelAdmin):
+class FacilityAdmin(SimpleHistoryAdmin):
     list_display = ("code", "name_en", "name_ko", "kind", "place", "location_precision", "status")
     list_filter = ("kind", "status", "location_precision")
     search_fields = ("code", "name_en", "name_ko", "aliases")

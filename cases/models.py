@@ -95,6 +95,7 @@ class Place(BilingualNameMixin, models.Model):
         default=LocationPrecision.UNKNOWN,
         help_text=_("How exact the point is: a province's point is only its capital."),
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("place")
@@ -139,6 +140,7 @@ class ViolationType(BilingualNameMixin, models.Model):
         help_text=_("Corresponds to a crime against humanity found by the UN COI (2014)."),
     )
     description_en = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("violation type")
@@ -150,10 +152,8 @@ class ViolationType(BilingualNameMixin, models.Model):
 
     def clean(self):
         if self.parent and not self.code.startswith(f"{self.parent.code}."):
-            raise ValidationError(
-                {"code": _("A sub-type's code starts with its category's code and a dot.")},
-                code="code_outside_parent",
-            )
+            message = _("A sub-type's code starts with its category's code and a dot.")
+            raise ValidationError({"code": ValidationError(message, code="code_outside_parent")})
 
     def with_descendants(self):
         return ViolationType.objects.filter(Q(pk=self.pk) | Q(code__startswith=f"{self.code}."))
@@ -189,6 +189,7 @@ class Organization(BilingualNameMixin, models.Model):
         _("other names"), blank=True, help_text=_("Former and informal names, one per line.")
     )
     notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("organization")
@@ -302,6 +303,7 @@ class Facility(BilingualNameMixin, models.Model):
         help_text=_("The public report that documents this facility."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("facility")
@@ -433,17 +435,16 @@ class UncertainPeriod(models.Model):
             date_value = getattr(self, f"{field}_date")
             precision = getattr(self, f"{field}_precision")
             if date_value and precision == DatePrecision.UNKNOWN:
+                message = _("Say how precise the date is.")
                 raise ValidationError(
-                    {f"{field}_precision": _("Say how precise the date is.")},
-                    code="precision_missing",
+                    {f"{field}_precision": ValidationError(message, code="precision_missing")}
                 )
         self.set_period_bounds()
         start_earliest = dates.bounds(self.start_date, self.start_precision)[0]
         end_latest = dates.bounds(self.end_date, self.end_precision)[1]
         if start_earliest and end_latest and end_latest < start_earliest:
-            raise ValidationError(
-                {"end_date": _("The end cannot come before the start.")}, code="end_before_start"
-            )
+            message = _("The end cannot come before the start.")
+            raise ValidationError({"end_date": ValidationError(message, code="end_before_start")})
 
     def set_period_bounds(self):
         self.start_date = dates.normalise(self.start_date, self.start_precision)
