@@ -163,7 +163,8 @@ SPECTACULAR_SETTINGS = {
     # The documentation page's scripts are served by the site, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
+    # Swagger UI would otherwise send the schema to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
