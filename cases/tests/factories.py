@@ -223,5 +223,6 @@ class CrossingLegFactory(DjangoModelFactory):
 
 def publishable_testimony(**kwargs):
     """A testimony the public may see, with its interviewee public too."""
-    kwargs.setdefault("interviewee", PersonFactory(publishable=True))
+    if "interviewee" not in kwargs:
+        kwargs["interviewee"] = PersonFactory(publishable=True)
     return TestimonyFactory(publishable=True, **kwargs)
