@@ -47,3 +47,22 @@ def test_debug_can_be_switched_on(value):
     result = run_check({"DEBUG": value})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    env.update(
+        SECRET_KEY="a-long-random-production-key-" + "k7Qz9" * 10,
+        ALLOWED_HOSTS="nkdb.example.org",
+        DJANGO_SETTINGS_MODULE="nkdb.settings",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
