@@ -1,1 +1,32 @@
-urlpatterns = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from stats import api_views
+
+app_name = "stats-api"
+
+router = SimpleRouter()
+router.register("datasets", api_views.DatasetViewSet)
+router.register("observations", api_views.ObservationViewSet)
+
+urlpatterns = [
+    path("", api_views.StatsApiRoot.as_view(), name="root"),
+    path("series/arrivals/", api_views.ArrivalsSeriesView.as_view(), name="series-arrivals"),
+    path(
+        "series/unhcr-by-year/",
+        api_views.UnhcrByYearSeriesView.as_view(),
+        name="series-unhcr-by-year",
+    ),
+    path(
+        "series/unhcr-by-country/",
+        api_views.UnhcrByCountrySeriesView.as_view(),
+        name="series-unhcr-by-country",
+    ),
+    path(
+        "series/emigrant-stock/",
+        api_views.EmigrantStockSeriesView.as_view(),
+        name="series-emigrant-stock",
+    ),
+    path("series/profile/", api_views.ProfileSeriesView.as_view(), name="series-profile"),
+    *router.urls,
+]

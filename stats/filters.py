@@ -1,0 +1,58 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from stats.models import Classification, Dataset, Measure, Observation, Status
+
+
+class DatasetFilter(django_filters.FilterSet):
+    classification = django_filters.ChoiceFilter(choices=Classification.choices)
+    publisher = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Dataset
+        fields = ["classification", "publisher"]
+
+
+class UpperCaseFilter(django_filters.CharFilter):
+    def filter(self, qs, value):
+        return super().filter(qs, value.upper() if value else value)
+
+
+class ObservationFilter(django_filters.FilterSet):
+    dataset = django_filters.CharFilter(field_name="dataset__slug", label=_("Dataset identifier"))
+    measure = django_filters.ChoiceFilter(choices=Measure.choices)
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    year = django_filters.NumberFilter(
+        method="filter_year", label=_("Single year (spans such as 1999-2001 never match)")
+    )
+    year_from = django_filters.NumberFilter(
+        method="filter_year_from", label=_("Periods starting in or after this year")
+    )
+    year_to = django_filters.NumberFilter(
+        field_name="period_end", lookup_expr="lte", label=_("Periods ending in or before this year")
+    )
+    period = django_filters.CharFilter(field_name="period_label", label=_("Period as published"))
+    origin = UpperCaseFilter(label=_("Country of origin (ISO alpha-3)"))
+    destination = UpperCaseFilter(label=_("Destination or country of asylum (ISO alpha-3)"))
+    sex = django_filters.ChoiceFilter(
+        method="filter_sex",
+        choices=[("male", _("male")), ("female", _("female")), ("total", _("both sexes"))],
+    )
+    age_band = django_filters.CharFilter()
+    education = django_filters.CharFilter()
+    occupation = django_filters.CharFilter()
+    province = django_filters.CharFilter()
+    region = django_filters.CharFilter()
+
+    class Meta:
+        model = Observation
+        fields = []
+
+    def filter_year(self, qs, name, value):
+        return qs.single_years().filter(period_end=value)
+
+    def filter_year_from(self, qs, name, value):
+        return qs.within_years(start=value)
+
+    def filter_sex(self, qs, name, value):
+        return qs.filter(sex="" if value == "total" else value)

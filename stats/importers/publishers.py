@@ -1,0 +1,421 @@
+"""Readers for the publishers' own file layouts (described in fixtures/stats/SOURCES.md).
+
+Each returns every country pair in the file unless `origin` (an ISO alpha-3
+code) narrows it to one country of origin.
+"""
+
+import re
+
+import pycountry
+from django.utils.text import slugify
+
+from stats.importers.base import (
+    DatasetSpec,
+    Parsed,
+    Row,
+    StatsImportError,
+    numbered_rows,
+    parse_count,
+    parse_year,
+)
+from stats.importers.curated import CENTRAL_ASIA_CAVEAT, UNHCR_SMALL_CAVEAT, unhcr_status
+from stats.models import Classification, Measure, Sex
+
+# Codes UNHCR uses that are not ISO 3166-1.
+UNHCR_NON_ISO = {
+    "XXA": "XXA is UNHCR's code for stateless people, not an ISO 3166 code.",
+    "UNK": "UNK is UNHCR's code for an unknown origin, not an ISO 3166 code.",
+    "TIB": "TIB is UNHCR's code for Tibetans, not an ISO 3166 code.",
+}
+UNHCR_COLUMNS = [
+    ("Year", None),
+    ("Country of origin", None),
+    ("Country of origin (ISO)", None),
+    ("Country of asylum", None),
+    ("Country of asylum (ISO)", None),
+    ("Refugees under UNHCR's mandate", Measure.REFUGEES),
+    ("Asylum-seekers", Measure.ASYLUM_SEEKERS),
+    ("IDPs of concern to UNHCR", Measure.IDPS),
+    ("Other people in need of international protection", Measure.OTHER_PROTECTION),
+    ("Stateless persons", Measure.STATELESS),
+    ("Host Community", Measure.HOST_COMMUNITY),  # 2024 layout only
+    ("Others of concern", Measure.OTHERS_OF_CONCERN),  # 2024 layout only
+]
+
+
+def read_unhcr_export(path, *, origin=None, **options):
+    """UNHCR Refugee Data Finder population.csv, 2024 layout (14-line preamble, 12
+    columns) or 2023 layout (no preamble, 10 columns). '-' means not applicable
+    and yields no figure."""
+    rows = numbered_rows(path)
+    metadata, header, header_line = {}, None, None
+    for line, cells in rows:
+        if cells[:2] == ["Year", "Country of origin"]:
+            header, header_line = cells, line
+            break
+        if line > 30:
+            break
+        if len(cells) >= 2:
+            metadata[cells[0].strip().rstrip(":")] = cells[1].strip()
+    if header is None:
+        raise StatsImportError(path, "no header line starting 'Year,Country of origin'", line=1)
+    if len(header) not in (10, 12):
+        raise StatsImportError(
+            path, f"expected 10 or 12 columns, found {len(header)}", line=header_line
+        )
+    for position, (name, expected) in enumerate(zip(header, UNHCR_COLUMNS, strict=False), 1):
+        if name.strip() != expected[0]:
+            raise StatsImportError(
+                path, f"expected {expected[0]!r}, found {name!r}", line=header_line, column=position
+            )
+    updated = metadata.get("Last updated")
+    edition = (
+        f"Refugee Data Finder export, last updated {updated}"
+        if updated
+        else (f"Refugee Data Finder export without preamble ({path.name})")
+    )
+    address = "UNHCR Refugee Data Finder export"
+    if metadata.get("Data quick link"):
+        address = f"{address}: {metadata['Data quick link']}"
+    spec = DatasetSpec(
+        slug=f"unhcr-rdf-{slugify(updated or path.stem)}"[:100],
+        publisher="UNHCR",
+        title="Refugee Data Finder: population figures by origin and country of asylum",
+        edition=edition,
+        address=f"{address} (file {path.name})",
+        source_key="",
+        licence="CC BY 4.0" if "Usage licence" in metadata else "",
+        classification=Classification.UNHCR_POPULATIONS,
+        description="End-year stock population figures by country of origin and of asylum.",
+        caveat=UNHCR_SMALL_CAVEAT,
+    )
+    parsed = Parsed(datasets=[spec])
+    for line, cells in rows:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            raise StatsImportError(
+                path, f"expected {len(header)} fields, found {len(cells)}", line=line
+            )
+        year = parse_year(cells[0], path=path, line=line, column="1 (Year)")
+        codes = {}
+        for position in (3, 5):
+            code = cells[position - 1].strip()
+            if not code and cells[position - 2].strip() == "Unknown":
+                code = "UNK"
+            if not re.fullmatch(r"[A-Z]{3}", code):
+                raise StatsImportError(
+                    path,
+                    f"{code!r} is not a three-letter country code",
+                    line=line,
+                    column=f"{position} ({header[position - 1]})",
+                )
+            codes[position] = code
+        if origin and codes[3] != origin:
+            continue
+        notes = [UNHCR_NON_ISO[c] for c in codes.values() if c in UNHCR_NON_ISO]
+        for position, (name, measure) in enumerate(UNHCR_COLUMNS[: len(header)], 1):
+            if measure is None:
+                continue
+            column = f"{position} ({name})"
+            value = parse_count(
+                cells[position - 1], path=path, line=line, column=column, missing=("", "-")
+            )
+            if value is None:
+                continue  # '-' (not applicable) or empty: no figure, never zero
+            status, small = unhcr_status(value)
+            parsed.rows.append(
+                Row(
+                    dataset=spec.slug,
+                    measure=measure,
+                    period_start=year,
+                    period_end=year,
+                    origin=codes[3],
+                    origin_name=cells[1].strip(),
+                    destination=codes[5],
+                    destination_name=cells[3].strip(),
+                    value=value,
+                    status=status,
+                    note=" ".join([small, *notes]).strip(),
+                    line=line,
+                    column=column,
+                )
+            )
+    return parsed
+
+
+# Names the World Bank and UN DESA use that pycountry does not know. Aggregates
+# (totals, "other") are not country pairs and are skipped.
+COUNTRY_NAMES = {
+    "north korea": "PRK",
+    "korea, dem. rep.": "PRK",
+    "korea, dem. people's rep.": "PRK",
+    "dem. people's republic of korea": "PRK",
+    "south korea": "KOR",
+    "korea, rep.": "KOR",
+    "republic of korea": "KOR",
+    "russia": "RUS",
+    "iran": "IRN",
+    "syria": "SYR",
+    "vietnam": "VNM",
+    "laos": "LAO",
+    "macedonia": "MKD",
+    "moldova": "MDA",
+    "venezuela": "VEN",
+    "bolivia": "BOL",
+    "tanzania": "TZA",
+    "czech republic": "CZE",
+    "kosovo": "XKX",
+    "channel islands": "CHI",
+    "cape verde": "CPV",
+    "swaziland": "SWZ",
+    "turkey": "TUR",
+    "congo, dem. rep.": "COD",
+    "congo, rep.": "COG",
+    "egypt, arab rep.": "EGY",
+    "yemen, rep.": "YEM",
+    "gambia, the": "GMB",
+    "bahamas, the": "BHS",
+    "hong kong sar, china": "HKG",
+    "china, hong kong sar": "HKG",
+    "macao sar, china": "MAC",
+    "china, macao sar": "MAC",
+    "west bank and gaza": "PSE",
+    "taiwan": "TWN",
+    "brunei": "BRN",
+    "united states of america": "USA",
+}
+AGGREGATES = {"total", "world", "other", "other north", "other south"}
+M49_NOT_ISO = {830: "CHI", 412: "XKX"}  # DESA country rows without an ISO 3166 numeric code
+
+
+def country_code(name):
+    """ISO alpha-3 for a published country name, None for an aggregate, or LookupError."""
+    clean = re.sub(r"\s+", " ", name.replace("*", "")).strip()
+    if clean.lower() in AGGREGATES:
+        return None
+    if clean.lower() in COUNTRY_NAMES:
+        return COUNTRY_NAMES[clean.lower()]
+    candidates = [clean, re.sub(r"^(.*) \((.*)\)$", r"\1, \2", clean)]
+    for candidate in candidates:
+        try:
+            return pycountry.countries.lookup(candidate).alpha_3
+        except LookupError:
+            continue
+    raise LookupError(name)
+
+
+def _code_or_error(name, *, path, line, column):
+    try:
+        return country_code(name)
+    except LookupError:
+        raise StatsImportError(
+            path, f"unknown country name {name!r}", line=line, column=column
+        ) from None
+
+
+def read_wb_matrix_2013(path, *, origin=None, **options):
+    """World Bank Bilateral Migration Matrix 2013 saved as tab-separated text:
+    origins down the first column, destinations across the first row."""
+    rows = numbered_rows(path, delimiter="\t")
+    try:
+        header_line, header = next(rows)
+    except StopIteration:
+        raise StatsImportError(path, "the file is empty", line=1) from None
+    corner = header[0].lower() if header else ""
+    if "destination" not in corner or "source" not in corner:
+        raise StatsImportError(
+            path,
+            "expected the corner cell 'Destination country (across)-Source country (down)' "
+            "(is the file tab-separated?)",
+            line=header_line,
+            column=1,
+        )
+    destinations = [
+        (_code_or_error(name, path=path, line=header_line, column=i), name.strip())
+        for i, name in enumerate(header[1:], 2)
+    ]
+    spec = DatasetSpec(
+        slug="wb-bilateral-matrix-2013-file",
+        publisher="World Bank",
+        title="Bilateral Migration Matrix",
+        edition="Bilateral Migration Matrix 2013",
+        address=f"World Bank, Bilateral_Migration_Matrix_2013 (file {path.name})",
+        classification=Classification.MIGRANT_STOCK,
+        description="Estimated stock of emigrants in 2013, by origin and destination.",
+        caveat=CENTRAL_ASIA_CAVEAT,
+    )
+    parsed = Parsed(datasets=[spec])
+    for line, cells in rows:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            raise StatsImportError(
+                path, f"expected {len(header)} fields, found {len(cells)}", line=line
+            )
+        code = _code_or_error(cells[0], path=path, line=line, column=1)
+        if code is None or (origin and code != origin):
+            continue
+        for i, ((dest, dest_name), cell) in enumerate(zip(destinations, cells[1:], strict=True), 2):
+            value = parse_count(cell, path=path, line=line, column=i)
+            if dest is None or value is None:
+                continue
+            parsed.rows.append(
+                Row(
+                    dataset=spec.slug,
+                    measure=Measure.MIGRANT_STOCK,
+                    period_start=2013,
+                    period_end=2013,
+                    origin=code,
+                    origin_name=cells[0].strip(),
+                    destination=dest,
+                    destination_name=dest_name,
+                    value=value,
+                    line=line,
+                    column=str(i),
+                )
+            )
+    return parsed
+
+
+DESA_MISSING = ("", "..", "-")
+
+
+def read_undesa_2019(path, *, origin=None, **options):
+    """UN DESA International Migrant Stock 2019, cleaned wide copy: columns Year,
+    Dest, then one column per origin; one row per destination and year."""
+    rows = numbered_rows(path)
+    try:
+        header_line, header = next(rows)
+    except StopIteration:
+        raise StatsImportError(path, "the file is empty", line=1) from None
+    if [h.strip().lower() for h in header[:2]] != ["year", "dest"]:
+        raise StatsImportError(path, "expected the columns 'Year,Dest' first", line=header_line)
+    origins = [
+        (_code_or_error(name, path=path, line=header_line, column=i), name.strip())
+        for i, name in enumerate(header[2:], 3)
+    ]
+    spec = DatasetSpec(
+        slug="undesa-ims-2019-file",
+        publisher="UN DESA Population Division",
+        title="International Migrant Stock by destination and origin",
+        edition="International Migrant Stock 2019",
+        address=f"UN DESA, UN_MigrantStockByOriginAndDestination_2019 (file {path.name})",
+        classification=Classification.MIGRANT_STOCK,
+        description="Mid-year stock of international migrants, both sexes, by destination and "
+        "origin.",
+        caveat=CENTRAL_ASIA_CAVEAT,
+    )
+    parsed = Parsed(datasets=[spec])
+    for line, cells in rows:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            raise StatsImportError(
+                path, f"expected {len(header)} fields, found {len(cells)}", line=line
+            )
+        year = parse_year(cells[0], path=path, line=line, column="1 (Year)")
+        dest = _code_or_error(cells[1], path=path, line=line, column="2 (Dest)")
+        if dest is None:
+            continue
+        for i, ((code, name), cell) in enumerate(zip(origins, cells[2:], strict=True), 3):
+            if code is None or (origin and code != origin):
+                continue
+            value = parse_count(cell, path=path, line=line, column=i, missing=DESA_MISSING)
+            if value is None:
+                continue
+            parsed.rows.append(
+                Row(
+                    dataset=spec.slug,
+                    measure=Measure.MIGRANT_STOCK,
+                    period_start=year,
+                    period_end=year,
+                    origin=code,
+                    origin_name=name,
+                    destination=dest,
+                    destination_name=cells[1].strip(),
+                    value=value,
+                    line=line,
+                    column=str(i),
+                )
+            )
+    return parsed
+
+
+DESA_2020_YEARS = (1990, 1995, 2000, 2005, 2010, 2015, 2020)
+
+
+def _m49(text, *, path, line, column):
+    text = text.strip()
+    if not text.isdigit():
+        raise StatsImportError(
+            path, f"{text!r} is not a UN M49 location code", line=line, column=column
+        )
+    code = int(text)
+    if code in M49_NOT_ISO:
+        return M49_NOT_ISO[code]
+    country = pycountry.countries.get(numeric=f"{code:03d}")
+    return country.alpha_3 if country else None  # regions and groups are not countries
+
+
+def read_undesa_2020(path, *, origin=None, **options):
+    """UN DESA International Migrant Stock 2020, sheet "Table 1" saved as CSV: title
+    lines, a header whose 4th cell is "Location code of destination", then one row
+    per destination x origin with 7 years for both sexes, male and female."""
+    rows = numbered_rows(path)
+    header_line = None
+    for line, cells in rows:
+        if len(cells) > 3 and "code of destination" in cells[3].lower():
+            header_line = line
+            break
+    if header_line is None:
+        raise StatsImportError(path, "no header with 'Location code of destination' in column 4")
+    spec = DatasetSpec(
+        slug="undesa-ims-2020-file",
+        publisher="UN DESA Population Division",
+        title="International Migrant Stock by destination, origin and sex",
+        edition="International Migrant Stock 2020",
+        address=f"UN DESA, undesa_pd_2020_ims_stock_by_sex_destination_and_origin, Table 1 "
+        f"(file {path.name})",
+        classification=Classification.MIGRANT_STOCK,
+        description="Mid-year stock of international migrants by destination, origin and sex.",
+        caveat=CENTRAL_ASIA_CAVEAT,
+    )
+    parsed = Parsed(datasets=[spec])
+    blocks = ((Sex.BOTH, 7), (Sex.MALE, 14), (Sex.FEMALE, 21))
+    for line, cells in rows:
+        if not cells or not cells[0].strip().isdigit():
+            continue  # the year/sex sub-header and blank lines
+        if len(cells) < 28:
+            raise StatsImportError(path, f"expected 28 fields, found {len(cells)}", line=line)
+        dest = _m49(cells[3], path=path, line=line, column="4 (code of destination)")
+        code = _m49(cells[6], path=path, line=line, column="7 (code of origin)")
+        if dest is None or code is None or (origin and code != origin):
+            continue
+        kind = cells[4].strip()
+        for sex, first in blocks:
+            for offset, year in enumerate(DESA_2020_YEARS):
+                column = first + offset + 1
+                value = parse_count(
+                    cells[column - 1], path=path, line=line, column=column, missing=DESA_MISSING
+                )
+                if value is None:
+                    continue
+                parsed.rows.append(
+                    Row(
+                        dataset=spec.slug,
+                        measure=Measure.MIGRANT_STOCK,
+                        period_start=year,
+                        period_end=year,
+                        origin=code,
+                        origin_name=cells[5].strip(),
+                        destination=dest,
+                        destination_name=cells[1].replace("*", "").strip(),
+                        sex=sex,
+                        value=value,
+                        note=f"DESA type of data: {kind}" if kind else "",
+                        line=line,
+                        column=str(column),
+                    )
+                )
+    return parsed

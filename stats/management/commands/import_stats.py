@@ -1,0 +1,36 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from stats.importers import READERS, StatsImportError
+from stats.services import statistics_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import published migration figures from a file in one of the known layouts. "
+        "The whole file is imported in one transaction; re-importing updates in place."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("format", choices=sorted(READERS), help="The file's layout.")
+        parser.add_argument("file", help="Path of the file to import.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Report what would be created, updated and left unchanged; write nothing.",
+        )
+        parser.add_argument(
+            "--origin",
+            help="Only figures with this ISO alpha-3 country of origin (e.g. PRK).",
+        )
+
+    def handle(self, *args, **options):
+        try:
+            report = statistics_import(
+                format=options["format"],
+                path=options["file"],
+                dry_run=options["dry_run"],
+                origin=(options["origin"] or "").upper() or None,
+            )
+        except StatsImportError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(str(report))

@@ -1,0 +1,288 @@
+"""Published migration figures, kept in the publishers' own terms.
+
+A Dataset is one edition of one publisher's table; an Observation is one
+published cell of it. Figures are stored as published: nothing is split,
+interpolated, or summed across measures, and a cell the publisher did not
+report is simply absent.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+# Dimensions an observation may be broken down by. An empty string means "not
+# broken down by this" (all ages, both sexes, ...), never NULL, so that the
+# uniqueness constraint below holds on SQLite and PostgreSQL alike.
+DIMENSIONS = ("sex", "age_band", "education", "occupation", "province", "region")
+
+
+class Classification(models.TextChoices):
+    DEFECTOR_ARRIVALS = "defector_arrivals", _("North Korean defectors arriving in South Korea")
+    DEFECTOR_RESIDENTS = "defector_residents", _("North Korean defectors resident in South Korea")
+    UNHCR_POPULATIONS = "unhcr_populations", _("refugees, asylum-seekers and others (UNHCR)")
+    MIGRANT_STOCK = "migrant_stock", _("international migrant stock")
+
+
+class Measure(models.TextChoices):
+    ARRIVALS = "arrivals", _("defector arrivals in South Korea")
+    RESIDENTS = "residents", _("defectors currently resident in South Korea")
+    REFUGEES = "refugees", _("refugees under UNHCR's mandate")
+    ASYLUM_SEEKERS = "asylum_seekers", _("asylum-seekers")
+    IDPS = "idps", _("internally displaced persons of concern to UNHCR")
+    OTHER_PROTECTION = "other_protection", _("other people in need of international protection")
+    STATELESS = "stateless", _("stateless persons")
+    HOST_COMMUNITY = "host_community", _("host community")
+    OTHERS_OF_CONCERN = "others_of_concern", _("others of concern to UNHCR")
+    MIGRANT_STOCK = "migrant_stock", _("international migrant stock")
+
+
+class Status(models.TextChoices):
+    REPORTED = "reported", _("reported")
+    NOT_REPORTED = "not_reported", _("not reported")
+    SMALL = "small", _("small or suppressed")
+    ESTIMATED = "estimated", _("estimated")
+
+
+class Sex(models.TextChoices):
+    BOTH = "", _("both sexes")
+    MALE = "male", _("male")
+    FEMALE = "female", _("female")
+
+
+class DatasetQuerySet(models.QuerySet):
+    def by_classification(self, classification):
+        return self.filter(classification=classification)
+
+    def with_observation_counts(self):
+        # Meta.ordering does not apply to aggregated queries.
+        return self.annotate(observation_count=models.Count("observations")).order_by(
+            *Dataset._meta.ordering
+        )
+
+
+class Dataset(models.Model):
+    slug = models.SlugField(
+        _("identifier"),
+        max_length=100,
+        unique=True,
+        help_text=_("Stable identifier used in addresses and by re-imports."),
+    )
+    publisher = models.CharField(
+        _("publisher"), max_length=200, help_text=_("Who published the figures.")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    edition = models.CharField(
+        _("edition or cut-off"),
+        max_length=300,
+        help_text=_("Release, edition or cut-off date; editions are never mixed in one series."),
+    )
+    address = models.CharField(
+        _("source address"),
+        max_length=1000,
+        help_text=_("Where the figures were read: a web address or a repository at a commit."),
+    )
+    source_key = models.CharField(
+        _("source key"),
+        max_length=100,
+        blank=True,
+        help_text=_("Identifier in the source registry of fixtures/stats/SOURCES.md."),
+    )
+    licence = models.CharField(
+        _("licence"), max_length=200, blank=True, help_text=_("Empty when the source states none.")
+    )
+    retrieved = models.DateField(_("retrieved"), null=True, blank=True)
+    classification = models.CharField(
+        _("what it counts"), max_length=32, choices=Classification.choices
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("What the figures count, in plain words.")
+    )
+    caveat = models.TextField(
+        _("caveats"),
+        blank=True,
+        help_text=_("Shown next to every chart and table of these figures."),
+    )
+
+    objects = DatasetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dataset")
+        verbose_name_plural = _("datasets")
+        ordering = ["classification", "publisher", "slug"]
+
+    def __str__(self):
+        return f"{self.title} ({self.edition})"
+
+
+class ObservationQuerySet(models.QuerySet):
+    def with_dataset(self):
+        return self.select_related("dataset")
+
+    def for_dataset(self, dataset):
+        if isinstance(dataset, Dataset):
+            return self.filter(dataset=dataset)
+        return self.filter(dataset__slug=dataset)
+
+    def for_series(self, dataset, measure, *, by=(), **fixed):
+        """One measure (or several, kept apart) of one dataset, by the dimensions in `by`.
+
+        Every other dimension must be absent (empty), so a series never mixes
+        a total with its own breakdown and nothing gets counted twice.
+        `fixed` pins dimensions to one value, e.g. `sex=Sex.FEMALE`.
+        """
+        unknown = (set(by) | set(fixed)) - set(DIMENSIONS)
+        if unknown:
+            raise ValueError(f"Unknown dimensions: {sorted(unknown)}")
+        absent = {dim: "" for dim in DIMENSIONS if dim not in by and dim not in fixed}
+        measures = [measure] if isinstance(measure, str) else list(measure)
+        return (
+            self.for_dataset(dataset)
+            .filter(measure__in=measures, **absent, **fixed)
+            .order_by("period_end", "period_label", "origin", "destination", *by)
+        )
+
+    def single_years(self):
+        return self.filter(period_start=models.F("period_end"))
+
+    def within_years(self, start=None, end=None):
+        """Periods lying wholly inside [start, end]; an open-ended span never does."""
+        qs = self
+        if start is not None:
+            qs = qs.filter(period_start__gte=start)
+        if end is not None:
+            qs = qs.filter(period_end__lte=end)
+        return qs
+
+    def canonical_order(self):
+        return self.order_by(
+            "dataset_id", "measure", "period_end", "period_label", "origin", "destination",
+            *DIMENSIONS,
+        )  # fmt: skip
+
+
+class Observation(models.Model):
+    dataset = models.ForeignKey(
+        Dataset, on_delete=models.CASCADE, related_name="observations", verbose_name=_("dataset")
+    )
+    measure = models.CharField(_("measure"), max_length=32, choices=Measure.choices)
+    period_start = models.PositiveSmallIntegerField(
+        _("first year"),
+        null=True,
+        blank=True,
+        help_text=_("Empty for an open span such as “up to 1998”."),
+    )
+    period_end = models.PositiveSmallIntegerField(
+        _("last year"), help_text=_("Equal to the first year for a single year.")
+    )
+    period_label = models.CharField(
+        _("period"),
+        max_length=100,
+        help_text=_("The period as published, e.g. “2009”, “1999-2001”, “up to 1998”."),
+    )
+    origin = models.CharField(
+        _("origin"),
+        max_length=8,
+        blank=True,
+        help_text=_("ISO 3166-1 alpha-3 code, or the publisher's own code (XXA, UNK, TIB)."),
+    )
+    origin_name = models.CharField(_("origin as published"), max_length=200, blank=True)
+    destination = models.CharField(
+        _("destination"),
+        max_length=8,
+        blank=True,
+        help_text=_("Country of asylum, residence or destination (ISO 3166-1 alpha-3)."),
+    )
+    destination_name = models.CharField(_("destination as published"), max_length=200, blank=True)
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, blank=True)
+    age_band = models.CharField(_("age band"), max_length=50, blank=True)
+    education = models.CharField(_("education"), max_length=100, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    province = models.CharField(
+        _("province of origin"), max_length=100, blank=True, help_text=_("In North Korea.")
+    )
+    region = models.CharField(
+        _("region of residence"), max_length=100, blank=True, help_text=_("In South Korea.")
+    )
+    category_ko = models.CharField(
+        _("category in Korean"),
+        max_length=100,
+        blank=True,
+        help_text=_("The publisher's Korean label for the breakdown category."),
+    )
+    value = models.PositiveIntegerField(_("value"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.REPORTED
+    )
+    note = models.TextField(_("note"), blank=True, help_text=_("Caveat about this figure."))
+    source = models.TextField(
+        _("row source"),
+        blank=True,
+        help_text=_("Where this row was confirmed, when more specific than the dataset's address."),
+    )
+
+    objects = ObservationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "dataset",
+                    "measure",
+                    "period_end",
+                    "period_label",
+                    "origin",
+                    "destination",
+                    *DIMENSIONS,
+                ],
+                name="stats_observation_unique_cell",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_start__lte=models.F("period_end")),
+                name="stats_observation_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="not_reported", value__isnull=True)
+                    | Q(status__in=["reported", "estimated"], value__isnull=False)
+                    | Q(status="small")
+                ),
+                name="stats_observation_value_matches_status",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dataset.slug} {self.measure} {self.period_label}: {self.value}"
+
+    @property
+    def is_span(self):
+        return self.period_start != self.period_end
+
+    @property
+    def period_display(self):
+        """The period, translated when it is one of the standard shapes."""
+        if self.period_label == default_period_label(self.period_start, self.period_end):
+            if self.period_start is None:
+                return gettext("up to %(year)s") % {"year": self.period_end}
+            if self.period_start != self.period_end:
+                return f"{self.period_start}\u2013{self.period_end}"
+        return self.period_label
+
+    @property
+    def value_display(self):
+        if self.value is None:
+            return "\u2013"
+        if self.status == Status.SMALL:
+            return f"≤{self.value:,}"
+        return f"{self.value:,}"
+
+
+def default_period_label(start, end):
+    if start is None:
+        return f"up to {end}"
+    if start == end:
+        return str(end)
+    return f"{start}-{end}"

@@ -1,0 +1,39 @@
+import csv
+import io
+
+from rest_framework.renderers import BaseRenderer
+
+SOURCE_COLUMNS = ("dataset", "dataset_title", "dataset_edition", "dataset_address")
+
+
+class CSVRenderer(BaseRenderer):
+    """Flat CSV of a list, a paginated list, or a series (its rows plus the source
+    of every row, so a figure never travels without its dataset and edition)."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        if isinstance(data, dict) and "results" in data:
+            rows = data["results"]
+        elif isinstance(data, dict) and "rows" in data:
+            source = data["dataset"]
+            values = (source["slug"], source["title"], source["edition"], source["address"])
+            rows = [
+                {**row, **dict(zip(SOURCE_COLUMNS, values, strict=True))} for row in data["rows"]
+            ]
+        elif isinstance(data, list):
+            rows = data
+        else:
+            rows = [data]
+        header = []
+        for row in rows:
+            header.extend(key for key in row if key not in header)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue().encode(self.charset)

@@ -1,0 +1,67 @@
+from rest_framework import serializers
+
+from stats.models import Dataset, Observation
+
+
+class DatasetSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="stats-api:dataset-detail", lookup_field="slug"
+    )
+    observation_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Dataset
+        fields = [
+            "url", "slug", "publisher", "title", "edition", "address", "source_key", "licence",
+            "retrieved", "classification", "description", "caveat", "observation_count",
+        ]  # fmt: skip
+
+
+class DatasetSourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Dataset
+        fields = ["slug", "publisher", "title", "edition", "address", "licence", "caveat"]
+
+
+class ObservationSerializer(serializers.ModelSerializer):
+    dataset = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    dataset_title = serializers.CharField(source="dataset.title", read_only=True)
+    dataset_edition = serializers.CharField(source="dataset.edition", read_only=True)
+    dataset_address = serializers.CharField(source="dataset.address", read_only=True)
+
+    class Meta:
+        model = Observation
+        fields = [
+            "id", "dataset", "dataset_title", "dataset_edition", "dataset_address", "measure",
+            "period_label", "period_start", "period_end", "origin", "origin_name",
+            "destination", "destination_name", "sex", "age_band", "education", "occupation",
+            "province", "region", "category_ko", "value", "status", "note", "source",
+        ]  # fmt: skip
+
+
+class SeriesColumnSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+
+
+class SeriesSerializer(serializers.Serializer):
+    """A chart's series: its source, columns, rows, and what was computed here."""
+
+    dataset = DatasetSourceSerializer()
+    columns = SeriesColumnSerializer(many=True)
+    computed_columns = serializers.ListField(child=serializers.CharField())
+    caveats = serializers.ListField(child=serializers.CharField())
+    years = serializers.ListField(child=serializers.IntegerField())
+    year = serializers.IntegerField(allow_null=True)
+    rows = serializers.ListField(child=serializers.DictField())
+
+    def to_representation(self, series):
+        return {
+            "dataset": DatasetSourceSerializer(series.dataset).data,
+            "columns": [{"key": k, "label": str(label)} for k, label in series.columns],
+            "computed_columns": series.computed,
+            "caveats": [str(c) for c in series.caveats],
+            "years": series.years,
+            "year": series.year,
+            "rows": series.rows,
+        }

@@ -1,0 +1,131 @@
+"""Writing imported figures: one transaction per import, re-imports update in place."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from stats.importers import READERS, Row, StatsImportError
+from stats.models import Dataset, Observation
+
+
+@dataclass
+class ImportReport:
+    path: Path
+    format: str
+    dry_run: bool = False
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    datasets_created: int = 0
+    datasets_updated: int = 0
+
+    def __str__(self):
+        verb = "would be" if self.dry_run else "were"
+        return (
+            f"{self.path.name} ({self.format}): observations {verb} created {self.created}, "
+            f"updated {self.updated}, left unchanged {self.unchanged}; datasets {verb} created "
+            f"{self.datasets_created}, updated {self.datasets_updated}."
+        )
+
+
+def statistics_import(*, format, path, dry_run=False, origin=None):
+    """Read `path` with the reader for `format` and write its figures atomically.
+
+    Raises StatsImportError (and writes nothing) if any row is bad. With
+    `dry_run` the writes happen inside the transaction and are rolled back, so
+    the counts are exactly what a real import would do.
+    """
+    if format not in READERS:
+        raise StatsImportError(path, f"unknown format {format!r}; one of {', '.join(READERS)}")
+    path = Path(path)
+    parsed = READERS[format](path, origin=origin)
+    if not parsed.rows:
+        raise StatsImportError(path, "no figures found")
+    report = ImportReport(path=path, format=format, dry_run=dry_run)
+    with transaction.atomic():
+        datasets = {spec.slug: _save_dataset(spec, report, path) for spec in parsed.datasets}
+        by_dataset = {}
+        for row in parsed.rows:
+            by_dataset.setdefault(row.dataset, []).append(row)
+        for slug, rows in by_dataset.items():
+            _save_observations(datasets[slug], rows, report, path)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _save_dataset(spec, report, path):
+    dataset = Dataset.objects.filter(slug=spec.slug).first()
+    if dataset is None:
+        dataset = Dataset(slug=spec.slug)
+        report.datasets_created += 1
+    elif any(getattr(dataset, k) != v for k, v in spec.fields().items()):
+        report.datasets_updated += 1
+    else:
+        return dataset
+    for name, value in spec.fields().items():
+        setattr(dataset, name, value)
+    try:
+        dataset.full_clean()
+    except ValidationError as exc:
+        raise StatsImportError(path, f"dataset {spec.slug}: {exc}") from exc
+    dataset.save()
+    return dataset
+
+
+def _save_observations(dataset, rows, report, path):
+    existing = {_key(obs): obs for obs in Observation.objects.filter(dataset=dataset)}
+    seen = {}
+    to_create, to_update = [], []
+    for row in rows:
+        key = row.key()
+        if key in seen:
+            raise StatsImportError(
+                path, f"the same figure again (first on line {seen[key]})",
+                line=row.line, column=row.column,
+            )  # fmt: skip
+        seen[key] = row.line
+        obs = existing.get(key)
+        if obs is None:
+            obs = Observation(
+                dataset=dataset, **{name: getattr(row, name) for name in Row.KEY_FIELDS}
+            )
+            _assign(obs, row)
+            _validate(obs, row, path)
+            to_create.append(obs)
+        elif _assign(obs, row):
+            _validate(obs, row, path)
+            to_update.append(obs)
+        else:
+            report.unchanged += 1
+    Observation.objects.bulk_create(to_create, batch_size=500)
+    Observation.objects.bulk_update(to_update, Row.VALUE_FIELDS, batch_size=500)
+    report.created += len(to_create)
+    report.updated += len(to_update)
+
+
+def _key(obs):
+    return tuple(getattr(obs, name) for name in Row.KEY_FIELDS)
+
+
+def _assign(obs, row):
+    changed = False
+    for name in Row.VALUE_FIELDS:
+        if getattr(obs, name) != getattr(row, name):
+            setattr(obs, name, getattr(row, name))
+            changed = True
+    return changed
+
+
+def _validate(obs, row, path):
+    try:
+        # Uniqueness is guaranteed by the key lookup above; checking it row by
+        # row would cost one query per figure.
+        obs.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        raise StatsImportError(path, reasons, line=row.line, column=row.column) from exc
+    if obs.period_start is not None and obs.period_start > obs.period_end:
+        raise StatsImportError(path, "period starts after it ends", line=row.line)
