@@ -223,7 +223,7 @@ def read_wb_matrix_2013(path, *, origin=None, **options):
     except StopIteration:
         raise StatsImportError(path, "the file is empty", line=1) from None
     corner = header[0].lower() if header else ""
-    if "destination" not in corner or "source" not in corner:
+    if len(header) < 2 or "destination" not in corner or "source" not in corner:
         raise StatsImportError(
             path,
             "expected the corner cell 'Destination country (across)-Source country (down)' "
