@@ -471,7 +471,11 @@ class UncertainPeriod(models.Model):
 
 class PeriodQuerySet(PublishableQuerySet):
     def in_period(self, start=None, end=None):
-        """Records whose possible dates overlap [start, end]; undated ones are left out."""
+        """Records whose possible dates overlap [start, end].
+
+        Once a bound is given, undated records are left out: they cannot be said
+        to fall in any period.
+        """
         queryset = self
         if start:
             queryset = queryset.filter(latest_date__gte=start)
@@ -656,7 +660,11 @@ class TestimonyQuerySet(PeriodQuerySet):
         )
 
     def public(self):
-        return self.reviewed_for_publication().consented_for_publication()
+        return (
+            self.reviewed_for_publication()
+            .consented_for_publication()
+            .filter(interviewee__confidentiality=Confidentiality.STANDARD)
+        )
 
 
 class Testimony(Publishable, UncertainPeriod):
@@ -804,6 +812,7 @@ class ViolationQuerySet(PeriodQuerySet):
             .filter(event__in=Event.objects.public())
             .exclude(withheld_support_for(violation=OuterRef("pk")))
             .exclude(withheld_testimony_by(OuterRef("victim")))
+            .exclude(victim__in=Person.objects.exclude(confidentiality=Confidentiality.STANDARD))
         )
 
     def of_type(self, violation_type):
@@ -992,6 +1001,7 @@ class BorderCrossingQuerySet(PublishableQuerySet):
     def public(self):
         return (
             self.reviewed_for_publication()
+            .filter(person__confidentiality=Confidentiality.STANDARD)
             .exclude(withheld_testimony_by(OuterRef("person")))
             .exclude(testimony__in=Testimony.objects.without_publication_consent())
         )

@@ -98,6 +98,11 @@ def choice(path, line, column, text, choices, default=None):
     return text
 
 
+def aliases(text):
+    """`;`-separated names in the CSV, one per line in the database."""
+    return "\n".join(name.strip() for name in text.split(";") if name.strip())
+
+
 def by_code(model, path, line, column, code):
     if not code:
         return None
@@ -175,7 +180,7 @@ def load_organizations(path=REFERENCE_DIR / "organizations.csv"):
             "name_ko": row["name_ko"],
             "country": row["country"],
             "kind": choice(path, line, "kind", row["kind"], Organization.Kind),
-            "aliases": "\n".join(alias.strip() for alias in row["aliases"].split(";") if alias),
+            "aliases": aliases(row["aliases"]),
             "notes": row["notes"],
         }
         upsert(Organization, report, row["code"], values, path=path, line=line)
@@ -212,7 +217,7 @@ def load_facilities(path=REFERENCE_DIR / "facilities.csv"):
             "kind": choice(path, line, "kind", row["kind"], Facility.Kind),
             "name_en": row["name_en"],
             "name_ko": row["name_ko"],
-            "aliases": "\n".join(alias.strip() for alias in row["aliases"].split(";") if alias),
+            "aliases": aliases(row["aliases"]),
             "place": by_code(Place, path, line, "province_code", row["province_code"]),
             "latitude": decimal_or_none(path, line, "latitude", row["latitude"]),
             "longitude": decimal_or_none(path, line, "longitude", row["longitude"]),

@@ -109,6 +109,15 @@ class TestTestimonyPublic:
         assert (testimony.pk in public_pks(models.Testimony)) is public
         assert testimony.consents_to_publication is public
 
+    @pytest.mark.parametrize(("confidentiality", "public"), CONFIDENTIALITY_CASES)
+    def test_a_restricted_or_confidential_interviewee_keeps_the_testimony_private(
+        self, confidentiality, public
+    ):
+        testimony = publishable_testimony(
+            interviewee=PersonFactory(publishable=True, confidentiality=confidentiality)
+        )
+        assert (testimony.pk in public_pks(models.Testimony)) is public
+
     def test_withdrawing_consent_unpublishes_at_once(self):
         testimony = publishable_testimony()
         assert testimony.pk in public_pks(models.Testimony)
@@ -246,6 +255,14 @@ class TestViolationPublic:
         TestimonyFactory(interviewee=violation.victim, **PUBLISHED, **consent(scope, withdrawn))
         assert (violation.pk in public_pks(Violation)) is public
 
+    @pytest.mark.parametrize(("confidentiality", "public"), CONFIDENTIALITY_CASES)
+    def test_a_restricted_or_confidential_victim_keeps_the_violation_private(
+        self, confidentiality, public
+    ):
+        victim = PersonFactory(publishable=True, confidentiality=confidentiality)
+        violation = ViolationFactory(publishable=True, victim=victim)
+        assert (violation.pk in public_pks(Violation)) is public
+
     def test_a_violation_without_a_known_victim_can_be_public(self):
         violation = ViolationFactory(publishable=True, victim=None)
         assert violation.pk in public_pks(Violation)
@@ -269,6 +286,14 @@ class TestBorderCrossingPublic:
     @pytest.mark.parametrize(("confidentiality", "public"), CONFIDENTIALITY_CASES)
     def test_restricted_and_confidential_crossings_are_private(self, confidentiality, public):
         crossing = BorderCrossingFactory(publishable=True, confidentiality=confidentiality)
+        assert (crossing.pk in public_pks(BorderCrossing)) is public
+
+    @pytest.mark.parametrize(("confidentiality", "public"), CONFIDENTIALITY_CASES)
+    def test_a_restricted_or_confidential_person_keeps_the_crossing_private(
+        self, confidentiality, public
+    ):
+        person = PersonFactory(publishable=True, confidentiality=confidentiality)
+        crossing = BorderCrossingFactory(publishable=True, person=person)
         assert (crossing.pk in public_pks(BorderCrossing)) is public
 
     @pytest.mark.parametrize(("scope", "withdrawn", "public"), CONSENT_CASES)
