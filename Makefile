@@ -9,6 +9,7 @@ DEV_ENV := DEBUG=$${DEBUG:-1}
 .PHONY: install run test lint format migrations-check demo messages clean
 
 install: $(VENV)/.installed node_modules/.package-lock.json
+	@mkdir -p staticfiles
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -63,6 +65,9 @@ class SourceAdmin(SimpleHistoryAdmin):
     list_filter = ("kind", "is_public_document", "is_synthetic")
     search_fields = ("code", "title", "publisher")
     readonly_fields = ("code",)
+    formfield_overrides = {
+        models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
+    }
 
 
 @admin.register(Facility)
