@@ -7,6 +7,7 @@ measures are kept in separate columns, never added together.
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from stats.models import Dataset, Measure, Observation, Sex, Status
@@ -40,6 +41,39 @@ class Series:
     @property
     def caveats(self):
         return [c for c in [self.dataset.caveat, *self.notes] if c]
+
+    def table(self):
+        """Rows as display strings in column order; small cells read "≤5"."""
+        return [[_cell(row, key) for key, _label in self.columns] for row in self.rows]
+
+    def chart(self, kind, label_key, series, *, limit=None, stacked=False):
+        """A chart description for static/js/stats-charts.js.
+
+        `series` is a list of (column key, label) or (key, label, options)."""
+        rows = self.rows[:limit] if limit else self.rows
+        datasets = []
+        for key, label, *options in series:
+            data = [row.get(key) for row in rows]
+            if any(value is not None for value in data):
+                datasets.append({"key": key, "label": str(label), "data": data, **dict(*options)})
+        return {
+            "kind": kind,
+            "stacked": stacked,
+            "labels": [str(row[label_key]) for row in rows],
+            "datasets": datasets,
+        }
+
+
+def _cell(row, key):
+    value = row.get(key)
+    if value is None:
+        return "\u2013"
+    if key == "year" or isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    text = f"{value:,}"
+    if row.get(f"{key}_status") == Status.SMALL:
+        return f"≤{text}"
+    return text
 
 
 def arrivals_by_sex(dataset):
@@ -215,6 +249,7 @@ def arrival_profile(dataset, *, dimension):
     """One breakdown (age, education, occupation, province or region) of one edition,
     in the publisher's order of categories."""
     measure, label = PROFILE_DIMENSIONS[dimension]
+    korean = (get_language() or "").startswith("ko")
     rows = {}
     qs = Observation.objects.for_series(dataset, measure, by=[dimension, "sex"]).order_by("pk")
     for obs in qs:
@@ -224,6 +259,7 @@ def arrival_profile(dataset, *, dimension):
             {
                 "category": category,
                 "category_ko": obs.category_ko,
+                "label": obs.category_ko if korean and obs.category_ko else category,
                 "period": obs.period_label,
                 "male": None,
                 "female": None,
@@ -236,7 +272,7 @@ def arrival_profile(dataset, *, dimension):
     return Series(
         dataset=dataset,
         columns=[
-            ("category", label),
+            ("label", label),
             ("male", _("Male")),
             ("female", _("Female")),
             ("total", _("Total")),

@@ -1,2 +1,13 @@
+from django.urls import path
+
+from stats import views
+
 app_name = "stats"
-urlpatterns = []
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("arrivals/", views.arrivals, name="arrivals"),
+    path("profile/", views.profile, name="profile"),
+    path("refugees/", views.unhcr, name="unhcr"),
+    path("emigrant-stock/", views.emigrant_stock, name="emigrant-stock"),
+]

@@ -31,8 +31,8 @@ MOU_ARRIVALS = DatasetSpec(
     caveat="“up to 1998” counts every arrival up to and including 1998, and “1999-2001” counts "
     "three years together (148 + 312 + 583 = 1,043); no split of them by sex and single year "
     "is published, so they are shown as spans. Preliminary figures in the news differ by a few "
-    "people; these are MOU's final figures. The female share and running totals are computed "
-    "here from the published male, female and total figures.",
+    "people; these are MOU's final figures. The source file's cumulative columns were computed "
+    "by its compiler and are not stored.",
 )
 
 
