@@ -27,6 +27,7 @@ from cases.models import (
     WorkflowStatus,
 )
 from cases.reference import ReferenceDataError
+from stats.shipped import SHIPPED_FILES
 
 pytestmark = pytest.mark.django_db
 
@@ -47,10 +48,11 @@ def run(command, *args, **options):
 
 
 def row_counts():
-    """Rows in every cases table, history tables included."""
+    """Rows in every cases and stats table, history tables included."""
     return {
-        model.__name__: model._default_manager.count()
-        for model in apps.get_app_config("cases").get_models()
+        model._meta.label: model._default_manager.count()
+        for app in ("cases", "stats")
+        for model in apps.get_app_config(app).get_models()
     }
 
 
@@ -133,9 +135,11 @@ class TestBootstrap:
         assert list(ViolationType.objects.values()) == types
         assert list(Facility.objects.values()) == facilities
         lines = second.strip().splitlines()
-        assert len(lines) == 5
-        for line in lines:
+        assert len(lines) == 5 + len(SHIPPED_FILES)  # reference files, then statistics
+        for line in lines[:5]:
             assert "0 created, 0 updated" in line, line
+        for line in lines[5:]:
+            assert "created 0, updated 0" in line, line
         assert "0 created" not in bootstrapped.splitlines()[0]
 
 
