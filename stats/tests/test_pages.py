@@ -6,6 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
+DASH = "\u2013"  # en dash, as in the spans and the empty cells of the tables
+
 
 def table_text(html):
     """The tables' cells, whitespace collapsed, for asserting on rendered numbers."""
@@ -17,7 +19,7 @@ def test_arrivals_page_shows_its_numbers_in_a_table(client, arrivals):
     html = client.get(reverse("stats:arrivals")).content.decode()
     cells = table_text(html)
     assert "2009 662 2,252 2,914 77.3" in cells
-    assert "1999–2001 565 478 1,043 45.8" in cells
+    assert f"1999{DASH}2001 565 478 1,043 45.8" in cells
     assert "up to 1998 831 116 947 12.2" in cells
     assert "2000 " not in cells  # the 1999-2001 span is never split
     assert "unikorea.go.kr" in html and "final annual series to 2025" in html
@@ -32,7 +34,7 @@ def test_arrivals_chart_is_drawn_from_json_by_local_scripts(client, arrivals):
             r'<script id="chart-arrivals" type="application/json">(.*?)</script>', html
         ).group(1)
     )
-    assert spec["labels"][:3] == ["up to 1998", "1999–2001", "2002"]
+    assert spec["labels"][:3] == ["up to 1998", f"1999{DASH}2001", "2002"]
     female = next(d for d in spec["datasets"] if d["key"] == "female")
     assert female["data"][spec["labels"].index("2009")] == 2252
     scripts = re.findall(r"<script([^>]*)>", html)
@@ -57,7 +59,7 @@ def test_emigrant_stock_page_with_edition_choice(client, shipped):
     html = client.get(
         reverse("stats:emigrant-stock"), {"dataset": "undesa-ims-2019"}
     ).content.decode()
-    assert "Kazakhstan – – 64,370" in table_text(html)
+    assert f"Kazakhstan {DASH} {DASH} 64,370" in table_text(html)
     assert '<option value="undesa-ims-2019" selected>' in html
     assert "ethnic Koreans" in html  # the Central Asia caveat
     html = client.get(reverse("stats:emigrant-stock")).content.decode()
