@@ -469,6 +469,24 @@ class UncertainPeriod(models.Model):
         )
 
 
+class Searchable(models.Model):
+    """Search columns computed from the record's public fields (cases/search.py)."""
+
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
+    search_tokens = models.TextField(_("search tokens"), blank=True, default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        from cases import search  # search reads these models
+
+        search.fill(self)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *search.SEARCH_FIELDS}
+        super().save(*args, **kwargs)
+
+
 class PeriodQuerySet(PublishableQuerySet):
     def in_period(self, start=None, end=None):
         """Records whose possible dates overlap [start, end].
@@ -667,7 +685,7 @@ class TestimonyQuerySet(PeriodQuerySet):
         )
 
 
-class Testimony(Publishable, UncertainPeriod):
+class Testimony(Publishable, UncertainPeriod, Searchable):
     """An interview. Its period is the span of time the account covers."""
 
     code_prefix = "T"
@@ -714,7 +732,7 @@ class Testimony(Publishable, UncertainPeriod):
         help_text=_("For example: signed form, recorded oral consent."),
     )
     consent_withdrawn_on = models.DateField(_("consent withdrawn on"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text", "search_tokens"])
 
     objects = TestimonyQuerySet.as_manager()
 
@@ -762,7 +780,7 @@ class EventQuerySet(PeriodQuerySet):
         return self.reviewed_for_publication().exclude(withheld_support_for(event=OuterRef("pk")))
 
 
-class Event(Publishable, UncertainPeriod):
+class Event(Publishable, UncertainPeriod, Searchable):
     code_prefix = "E"
 
     title_en = models.CharField(_("English title"), max_length=300, blank=True)
@@ -775,7 +793,7 @@ class Event(Publishable, UncertainPeriod):
     facility = models.ForeignKey(
         Facility, verbose_name=_("facility"), null=True, blank=True, on_delete=models.PROTECT
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text", "search_tokens"])
 
     objects = EventQuerySet.as_manager()
 
@@ -823,7 +841,7 @@ class ViolationQuerySet(PeriodQuerySet):
         )
 
 
-class Violation(Publishable, UncertainPeriod):
+class Violation(Publishable, UncertainPeriod, Searchable):
     """An act within an event (HURIDOCS): one victim, one type, its perpetrators."""
 
     code_prefix = "A"
@@ -853,7 +871,7 @@ class Violation(Publishable, UncertainPeriod):
     )
     description_en = models.TextField(_("English description"), blank=True)
     description_ko = models.TextField(_("Korean description"), blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text", "search_tokens"])
 
     objects = ViolationQuerySet.as_manager()
 
@@ -1007,7 +1025,7 @@ class BorderCrossingQuerySet(PublishableQuerySet):
         )
 
 
-class BorderCrossing(Publishable):
+class BorderCrossing(Publishable, Searchable):
     code_prefix = "B"
 
     class Outcome(models.TextChoices):
@@ -1087,7 +1105,7 @@ class BorderCrossing(Publishable):
     )
     description_en = models.TextField(_("English description"), blank=True)
     description_ko = models.TextField(_("Korean description"), blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text", "search_tokens"])
 
     objects = BorderCrossingQuerySet.as_manager()
 

@@ -1,0 +1,189 @@
+"""Full-text search over published cases, in Korean and English.
+
+Each searchable record stores two columns, computed here when it is saved and in
+bulk by `manage.py rebuild_search`:
+
+- `search_text`: its public text (titles, public summaries, descriptions),
+  lowercased. SQLite, and PostgreSQL for one-syllable Korean queries, match
+  substrings of it.
+- `search_tokens`: the same text as tokens: English and other words as they are,
+  each run of Hangul as overlapping character bigrams (요덕수용소 -> 요덕 덕수 수용
+  용소). On PostgreSQL a GIN index over `to_tsvector('simple', search_tokens)`
+  answers a query's bigrams joined by the phrase operator `<->`, which finds a
+  Korean word anywhere, particles attached or not (see docs/SEARCH.md).
+
+Only the fields listed in DOCUMENT_FIELDS ever reach a search column: never a
+transcript, internal notes, or anything from Identity.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db import connection
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import StrIndex
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+DOCUMENT_FIELDS = {
+    "event": ["code", "title_en", "title_ko", "description_en", "description_ko"],
+    "violation": [
+        "code",
+        "violation_type__name_en",
+        "violation_type__name_ko",
+        "description_en",
+        "description_ko",
+    ],
+    "testimony": ["code", "title_en", "title_ko", "public_summary_en", "public_summary_ko"],
+    "bordercrossing": ["code", "crossing_point", "description_en", "description_ko"],
+}
+SEARCH_FIELDS = ["search_text", "search_tokens"]
+COUNT_CAP = 10_000
+
+# A token is a run of Hangul syllables or a run of other letters and digits.
+TOKEN = re.compile(r"[가-힣]+|[^\W_가-힣]+")
+
+
+def _is_hangul(token):
+    return "가" <= token[0] <= "힣"
+
+
+def bigrams(run):
+    return [run[i : i + 2] for i in range(len(run) - 1)] or [run]
+
+
+def tokens(text):
+    """Words as they are; Hangul runs as overlapping bigrams, in order."""
+    out = []
+    for token in TOKEN.findall(text.lower()):
+        out.extend(bigrams(token) if _is_hangul(token) else [token])
+    return out
+
+
+def _value(record, path):
+    value = record
+    for name in path.split("__"):
+        value = getattr(value, name, None)
+        if value is None:
+            return ""
+    return str(value)
+
+
+def document(record):
+    """The public text of a record, one field per line."""
+    fields = DOCUMENT_FIELDS[record._meta.model_name]
+    return "\n".join(v for v in (_value(record, f) for f in fields) if v)
+
+
+def fill(record):
+    """Set a record's search columns from its public fields."""
+    text = document(record)
+    record.search_text = text.lower()
+    record.search_tokens = " ".join(tokens(text))
+
+
+def rebuild(model, batch_size=1000):
+    """Recompute the search columns of every row of a model; returns the count."""
+    related = {f.split("__")[0] for f in DOCUMENT_FIELDS[model._meta.model_name] if "__" in f}
+    queryset = model._default_manager.select_related(*related).order_by("pk")
+    batch, count = [], 0
+    for record in queryset.iterator(chunk_size=batch_size):
+        fill(record)
+        batch.append(record)
+        if len(batch) >= batch_size:
+            model._default_manager.bulk_update(batch, SEARCH_FIELDS)
+            count, batch = count + len(batch), []
+    if batch:
+        model._default_manager.bulk_update(batch, SEARCH_FIELDS)
+    return count + len(batch)
+
+
+# --- Querying ----------------------------------------------------------------
+
+
+class TokenVector(Func):
+    """to_tsvector('simple', search_tokens): the expression the GIN index covers."""
+
+    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
+    output_field = SearchVectorField()
+
+
+def terms(query):
+    """The query's words, lowercased, in order."""
+    return TOKEN.findall((query or "").lower())
+
+
+def tsquery(query):
+    """A to_tsquery expression, or None when a term is a single Hangul syllable
+    (bigrams cannot find it; it needs a substring scan)."""
+    parts = []
+    for term in terms(query):
+        if _is_hangul(term):
+            if len(term) < 2:
+                return None
+            parts.append("(" + " <-> ".join(bigrams(term)) + ")")
+        else:
+            parts.append(f"{term}:*")
+    return " & ".join(parts) or None
+
+
+def _substring(queryset, words):
+    condition = Q()
+    for word in words:
+        condition &= Q(search_text__contains=word)
+    # The earlier the first word appears (titles come first), the better.
+    return queryset.filter(condition).annotate(
+        search_rank=-StrIndex(F("search_text"), Value(words[0]))
+    )
+
+
+def search(queryset, query):
+    """Records matching every word of the query, annotated with `search_rank`
+    (higher is better). An empty query returns the queryset unchanged."""
+    words = terms(query)
+    if not words:
+        return queryset
+    if connection.vendor == "postgresql":
+        expression = tsquery(query)
+        if expression:
+            ts_query = SearchQuery(expression, config="simple", search_type="raw")
+            vector = TokenVector("search_tokens")
+            return (
+                queryset.alias(search_vector=vector)
+                .filter(search_vector=ts_query)
+                .annotate(search_rank=SearchRank(vector, ts_query))
+            )
+    return _substring(queryset, words)
+
+
+def is_short(query):
+    """A query with a one-syllable Korean word: slow on large data, worth a hint."""
+    return any(_is_hangul(t) and len(t) < 2 for t in terms(query))
+
+
+def capped_count(queryset, cap=COUNT_CAP):
+    """(count, capped): counts exactly up to `cap` and stops there."""
+    count = queryset[: cap + 1].count()
+    return min(count, cap), count > cap
+
+
+def highlight(text, query, length=None):
+    """Escaped text with the query's words wrapped in <mark>; cut to about `length`
+    characters around the first match when it is longer."""
+    text = text or ""
+    words = sorted(set(terms(query)), key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
+    if length and len(text) > length:
+        match = pattern.search(text) if pattern else None
+        start = max(0, match.start() - length // 3) if match else 0
+        end = start + length
+        text = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+    if not pattern:
+        return escape(text)
+    out, position = [], 0
+    for match in pattern.finditer(text):
+        out.append(escape(text[position : match.start()]))
+        out.append(f"<mark>{escape(match.group())}</mark>")
+        position = match.end()
+    out.append(escape(text[position:]))
+    return mark_safe("".join(out))  # noqa: S308 (every piece is escaped above)
