@@ -324,7 +324,7 @@ class TestSeedDemo:
     def test_if_empty_does_nothing_the_second_time(self, bootstrapped):
         run("seed_demo", "--if-empty", persons=5)
         counts = row_counts()
-        assert counts["Person"] == 5
+        assert counts["cases.Person"] == 5
         output = run("seed_demo", "--if-empty", persons=5)
         assert row_counts() == counts
         assert "nothing to do" in output
