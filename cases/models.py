@@ -10,6 +10,7 @@ QuerySet methods below. Every public page, API, export and map goes through them
 
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -19,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from cases import dates
 from cases.dates import DatePrecision
+from cases.vault import EncryptedTextField
 
 # Crockford's base32 without I, L, O, U: no look-alike characters, no words.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -614,6 +616,7 @@ class Person(Publishable):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         ordering = ["code"]
+        permissions = [("merge_person", _("Can merge duplicate persons"))]
         indexes = [models.Index(fields=["pseudonym"]), models.Index(fields=["birth_year"])]
         constraints = [
             models.CheckConstraint(
@@ -630,17 +633,18 @@ class Person(Publishable):
 class Identity(models.Model):
     """Who a person really is. Kept apart from Person; never shown publicly.
 
-    Access rules, encryption and read logging come with the identity vault.
-    Not registered in the admin and not versioned until then.
+    Every field but the person is encrypted at rest (cases.vault). Only
+    custodians read it, and each read is logged in IdentityAccess. Not versioned:
+    history rows would be one more copy to protect.
     """
 
     person = models.OneToOneField(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="identity"
     )
-    real_name = models.CharField(_("real name"), max_length=200)
-    other_names = models.TextField(_("other names"), blank=True)
-    contacts = models.TextField(_("contacts"), blank=True)
-    relatives_in_north = models.TextField(_("relatives still in the North"), blank=True)
+    real_name = EncryptedTextField(_("real name"))
+    other_names = EncryptedTextField(_("other names"), blank=True)
+    contacts = EncryptedTextField(_("contacts"), blank=True)
+    relatives_in_north = EncryptedTextField(_("relatives still in the North"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -649,6 +653,37 @@ class Identity(models.Model):
 
     def __str__(self):
         return _("Identity of %(code)s") % {"code": self.person.code}
+
+    def __repr__(self):
+        return f"<Identity of person {self.person_id}>"
+
+
+class IdentityAccess(models.Model):
+    """One read or change of an identity: who, when, which person. Never the values."""
+
+    class Action(models.TextChoices):
+        READ = "read", _("read")
+        CREATE = "create", _("created")
+        CHANGE = "change", _("changed")
+        DELETE = "delete", _("deleted")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    person_code = models.CharField(_("person"), max_length=20, db_index=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("identity access")
+        verbose_name_plural = _("identity accesses")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {self.person_code}"
+        )
 
 
 class InterviewLanguage(models.TextChoices):
@@ -740,6 +775,13 @@ class Testimony(Publishable, UncertainPeriod, Searchable):
         verbose_name = _("testimony")
         verbose_name_plural = _("testimonies")
         ordering = ["-interview_date", "code"]
+        permissions = [
+            (
+                "view_restricted",
+                _("Can see confidential records and transcripts of restricted testimonies"),
+            ),
+            ("withdraw_consent", _("Can record a withdrawal of consent")),
+        ]
         indexes = [
             models.Index(fields=["status", "consent_scope"]),
             models.Index(fields=["earliest_date", "latest_date"]),

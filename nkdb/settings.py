@@ -6,6 +6,8 @@ SECRET_KEY outside DEBUG. SQLite is the zero-setup database; set DATABASE_URL
 for PostgreSQL.
 """
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 
@@ -38,6 +40,31 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
+
+# The identity vault (cases/vault.py) encrypts real names, contacts and
+# relatives with Fernet keys from IDENTITY_KEYS: comma-separated, newest first.
+# The newest encrypts; every key decrypts, so a key can be rotated
+# (`manage.py rotate_identity_key`) before the old one is dropped. Without DEBUG
+# there is no fallback: the vault fails closed.
+IDENTITY_KEYS = env_list("IDENTITY_KEYS")
+IDENTITY_KEYS_ARE_DEVELOPMENT_ONLY = not IDENTITY_KEYS
+if not IDENTITY_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("IDENTITY_KEYS must be set when DEBUG is off.")
+    # Derived from the development SECRET_KEY; a system check warns about it.
+    IDENTITY_KEYS = [
+        base64.urlsafe_b64encode(
+            hashlib.sha256(f"identity-vault-dev:{SECRET_KEY}".encode()).digest()
+        ).decode()
+    ]
+for _key in IDENTITY_KEYS:
+    try:
+        if len(base64.urlsafe_b64decode(_key.encode())) != 32:
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(
+            "Each IDENTITY_KEYS entry must be a Fernet key (32 url-safe base64-encoded bytes)."
+        ) from None
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

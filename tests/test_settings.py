@@ -11,8 +11,13 @@ PRINT_DEBUG = (
 )
 
 
+# A valid Fernet key for the identity vault, for these tests only.
+IDENTITY_KEY = "y5fIhbOqOCbzGAlXMvc1tKYbm2ktRswNG4YeOqjYP4Y="
+OWN_VARIABLES = ("DEBUG", "SECRET_KEY", "IDENTITY_KEYS")
+
+
 def run_check(env_overrides):
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    env = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
     env.update(env_overrides, DJANGO_SETTINGS_MODULE="nkdb.settings")
     return subprocess.run(
         [sys.executable, "-c", PRINT_DEBUG],
@@ -31,7 +36,7 @@ def test_settings_refuse_to_start_without_secret_key_when_debug_is_off():
 
 
 def test_debug_is_off_unless_asked_for():
-    result = run_check({"SECRET_KEY": "x" * 50})
+    result = run_check({"SECRET_KEY": "x" * 50, "IDENTITY_KEYS": IDENTITY_KEY})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
 
@@ -49,10 +54,39 @@ def test_debug_can_be_switched_on(value):
     assert result.stdout.strip() == "True"
 
 
+def test_settings_refuse_to_start_without_identity_keys_when_debug_is_off():
+    result = run_check({"SECRET_KEY": "x" * 50})
+    assert result.returncode != 0
+    assert "IDENTITY_KEYS must be set" in result.stderr
+
+
+def test_settings_refuse_a_malformed_identity_key():
+    result = run_check({"SECRET_KEY": "x" * 50, "IDENTITY_KEYS": "not-a-key"})
+    assert result.returncode != 0
+    assert "must be a Fernet key" in result.stderr
+    assert "not-a-key" not in result.stderr
+
+
+def test_debug_without_identity_keys_uses_a_development_key_and_says_so():
+    env = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
+    env.update(DEBUG="1", DJANGO_SETTINGS_MODULE="nkdb.settings")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "cases.W001" in result.stdout + result.stderr
+    assert "development-only key" in result.stdout + result.stderr
+
+
 def test_production_settings_pass_the_deployment_checklist():
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    env = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
     env.update(
         SECRET_KEY="a-long-random-production-key-" + "k7Qz9" * 10,
+        IDENTITY_KEYS=IDENTITY_KEY,
         ALLOWED_HOSTS="nkdb.example.org",
         DJANGO_SETTINGS_MODULE="nkdb.settings",
     )

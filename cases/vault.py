@@ -1,0 +1,130 @@
+"""The identity vault: who a person really is, encrypted at rest.
+
+Identity fields are stored as Fernet tokens made with the keys in
+`settings.IDENTITY_KEYS` (newest first: the newest encrypts, any of them
+decrypts). Only custodians (`cases.view_identity`) read them, through the
+admin or `identity_read()`, and every read is written to `IdentityAccess`.
+Nothing here ever logs a value.
+"""
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import PermissionDenied
+from django.db import connection, models, transaction
+from django.utils.translation import gettext_lazy as _
+
+TOKEN_PREFIX = "gAAAAA"  # noqa: S105 (not a secret) every Fernet token starts with its version byte and timestamp
+
+
+def fernet(keys=None):
+    return MultiFernet([Fernet(key) for key in (keys or settings.IDENTITY_KEYS)])
+
+
+def encrypt(text, keys=None):
+    return fernet(keys).encrypt(text.encode()).decode()
+
+
+def decrypt(token, keys=None):
+    return fernet(keys).decrypt(token.encode()).decode()
+
+
+class VaultError(Exception):
+    """A stored identity cannot be decrypted with the configured keys."""
+
+
+class EncryptedTextField(models.TextField):
+    """Text stored as a Fernet token; Python code sees the plain text.
+
+    It cannot be searched, filtered or ordered on: the token differs every time.
+    """
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None:
+            return None
+        return encrypt(value)
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return value
+        try:
+            return decrypt(value)
+        except InvalidToken:
+            # Never put the token or anything derived from it in the message.
+            raise VaultError(
+                "An identity field cannot be decrypted: is IDENTITY_KEYS complete?"
+            ) from None
+
+
+def can_read_identities(user):
+    return user.is_active and user.has_perm("cases.view_identity")
+
+
+def identity_read(*, person, by, reason=""):
+    """Return the person's Identity for a custodian, and log the read."""
+    from cases.models import Identity, IdentityAccess
+
+    if not can_read_identities(by):
+        raise PermissionDenied(_("Only custodians read identities."))
+    identity = Identity.objects.get(person=person)
+    IdentityAccess.objects.create(
+        user=by, person_code=person.code, action=IdentityAccess.Action.READ, reason=reason
+    )
+    return identity
+
+
+def identity_log(*, identity, by, action):
+    from cases.models import IdentityAccess
+
+    IdentityAccess.objects.create(user=by, person_code=identity.person.code, action=action)
+
+
+ENCRYPTED_COLUMNS = ("real_name", "other_names", "contacts", "relatives_in_north")
+
+
+@transaction.atomic
+def rotate_identity_keys(keys=None):
+    """Re-encrypt every stored identity with the newest key; return the count.
+
+    Works on the stored tokens directly (MultiFernet.rotate), so no plain text
+    passes through model instances, signals or history.
+    """
+    from cases.models import Identity
+
+    vault = fernet(keys)
+    table = connection.ops.quote_name(Identity._meta.db_table)
+    columns = [connection.ops.quote_name(name) for name in ENCRYPTED_COLUMNS]
+    assignments = ", ".join(f"{column} = %s" for column in columns)
+    rotated = 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {', '.join(columns)} FROM {table} ORDER BY id")  # noqa: S608
+        rows = cursor.fetchall()
+        for pk, *tokens in rows:
+            try:
+                new_tokens = [
+                    token if token is None else vault.rotate(token.encode()).decode()
+                    for token in tokens
+                ]
+            except InvalidToken:
+                raise VaultError(f"Identity {pk} cannot be decrypted with these keys.") from None
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608
+                [*new_tokens, pk],
+            )
+            rotated += 1
+    return rotated
+
+
+@checks.register(checks.Tags.security)
+def check_identity_keys(app_configs, **kwargs):
+    if getattr(settings, "IDENTITY_KEYS_ARE_DEVELOPMENT_ONLY", False):
+        return [
+            checks.Warning(
+                "IDENTITY_KEYS is not set: identities are encrypted with a development-only "
+                "key derived from SECRET_KEY.",
+                hint="Set IDENTITY_KEYS to a Fernet key before storing real identities.",
+                id="cases.W001",
+            )
+        ]
+    return []
