@@ -11,6 +11,8 @@ QuerySet methods below. Every public page, API, export and map goes through them
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -1223,3 +1225,66 @@ class CrossingLeg(models.Model):
     def save(self, *args, **kwargs):
         self.entered_on = dates.normalise(self.entered_on, self.entered_on_precision)
         super().save(*args, **kwargs)
+
+
+# --- Curation records -------------------------------------------------------
+
+
+class StatusChange(models.Model):
+    """A move through the review workflow: who moved which record, when, and why."""
+
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of record"), on_delete=models.PROTECT
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    record = GenericForeignKey("content_type", "object_id")
+    record_code = models.CharField(_("record"), max_length=20, db_index=True)
+    from_status = models.CharField(_("from"), max_length=12, choices=WorkflowStatus.choices)
+    to_status = models.CharField(_("to"), max_length=12, choices=WorkflowStatus.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        permissions = [("review_record", _("Can publish records in review or return them"))]
+
+    def __str__(self):
+        return (
+            f"{self.record_code}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+        )
+
+
+class ConsentWithdrawal(models.Model):
+    """A witness withdrew consent: the date, who recorded it, what was unpublished."""
+
+    testimony = models.ForeignKey(
+        "Testimony",
+        verbose_name=_("testimony"),
+        on_delete=models.PROTECT,
+        related_name="consent_withdrawals",
+    )
+    withdrawn_on = models.DateField(_("consent withdrawn on"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    unpublished = models.TextField(
+        _("records unpublished"), blank=True, help_text=_("Their codes, one per line.")
+    )
+
+    class Meta:
+        verbose_name = _("consent withdrawal")
+        verbose_name_plural = _("consent withdrawals")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.testimony.code} {self.withdrawn_on}"
