@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -363,6 +363,20 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(is_synthetic=True)
 
 
+class ConcurrentEditError(ValidationError):
+    """Someone else saved the record since this copy of it was read."""
+
+    def __init__(self, record):
+        super().__init__(
+            _(
+                "Someone else saved %(code)s while you were editing it. Reload the page to "
+                "see their changes, then make yours again."
+            )
+            % {"code": record.code},
+            code="concurrent_edit",
+        )
+
+
 class Publishable(models.Model):
     """Fields every record that can be published carries."""
 
@@ -395,6 +409,11 @@ class Publishable(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_("Raised by every save; a save made from an older version is refused."),
+    )
 
     objects = PublishableQuerySet.as_manager()
 
@@ -402,9 +421,29 @@ class Publishable(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        """Save, refusing to overwrite a version someone else saved meanwhile.
+
+        Optimistic locking: the stored version must still be the one this
+        instance was read at. The check and the bump are one UPDATE, so of two
+        concurrent saves exactly one wins.
+        """
         if not self.code:
             self.code = new_code(self.code_prefix)
-        super().save(*args, **kwargs)
+        if self._state.adding:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic(using=kwargs.get("using")):
+            bumped = (
+                type(self)
+                ._base_manager.filter(pk=self.pk, version=self.version)
+                .update(version=models.F("version") + 1)
+            )
+            if not bumped:
+                raise ConcurrentEditError(self)
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            super().save(*args, **kwargs)
 
     @property
     def label(self):
@@ -1288,3 +1327,26 @@ class ConsentWithdrawal(models.Model):
 
     def __str__(self):
         return f"{self.testimony.code} {self.withdrawn_on}"
+
+
+class PersonMerge(models.Model):
+    """Two records of one person became one: which was kept, which went, what moved."""
+
+    kept = models.ForeignKey(
+        "Person", verbose_name=_("kept"), on_delete=models.PROTECT, related_name="merges"
+    )
+    merged_code = models.CharField(_("merged record"), max_length=20, db_index=True)
+    merged_pseudonym = models.CharField(_("merged pseudonym"), max_length=100)
+    moved = models.JSONField(_("links moved"), default=dict, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person merge")
+        verbose_name_plural = _("person merges")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.merged_code} → {self.kept.code}"
