@@ -9,6 +9,8 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from cases import markers
+
 admin.site.site_header = "NKDB"
 admin.site.site_title = "NKDB"
 
@@ -27,11 +29,13 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/stats/", include("stats.api_urls")),
+    path("api/cases/markers/", markers.MarkerView.as_view(), name="cases-markers"),
 ]
 
 urlpatterns += i18n_patterns(
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
     path("stats/", include("stats.urls")),
+    path("cases/map/", markers.case_map_page, name="cases-map"),
     prefix_default_language=False,
 )

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from stats import api_views
+from stats import api_views, map_views
 
 app_name = "stats-api"
 
@@ -28,5 +28,8 @@ urlpatterns = [
         name="series-emigrant-stock",
     ),
     path("series/profile/", api_views.ProfileSeriesView.as_view(), name="series-profile"),
+    path("maps/provinces/", map_views.ProvinceMapView.as_view(), name="maps-provinces"),
+    path("maps/flows/", map_views.FlowMapView.as_view(), name="maps-flows"),
+    path("maps/boundaries/<slug:name>/", map_views.boundaries, name="maps-boundaries"),
     *router.urls,
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stats import views
+from stats import map_views, views
 
 app_name = "stats"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("refugees/", views.unhcr, name="unhcr"),
     path("emigrant-stock/", views.emigrant_stock, name="emigrant-stock"),
+    path("maps/", map_views.provinces_page, name="maps-provinces"),
+    path("maps/flows/", map_views.flows_page, name="maps-flows"),
 ]
