@@ -19,7 +19,12 @@ admin.site.site_title = "NKDB"
 @api_view(["GET"])
 def api_root(request, format=None):
     """The sections of the API, its OpenAPI schema and its documentation."""
-    names = {"stats": "stats-api:root", "schema": "schema", "docs": "api-docs"}
+    names = {
+        "stats": "stats-api:root",
+        "cases": "cases-api:root",
+        "schema": "schema",
+        "docs": "api-docs",
+    }
     return Response({key: reverse(name, request=request) for key, name in names.items()})
 
 
@@ -29,6 +34,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/stats/", include("stats.api_urls")),
+    path("api/cases/", include("cases.api_urls")),
     path("api/cases/markers/", markers.MarkerView.as_view(), name="cases-markers"),
 ]
 
@@ -36,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
     path("stats/", include("stats.urls")),
+    path("cases/", include("cases.urls")),
     path("cases/map/", markers.case_map_page, name="cases-map"),
     prefix_default_language=False,
 )

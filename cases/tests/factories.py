@@ -8,6 +8,8 @@ test has to say what makes a record public. The `publishable` trait (and
 import datetime
 
 import factory
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from factory.django import DjangoModelFactory
 
 from cases.dates import DatePrecision
@@ -15,17 +17,21 @@ from cases.models import (
     BorderCrossing,
     Confidentiality,
     ConsentScope,
+    ConsentWithdrawal,
     CrossingLeg,
     Event,
     Facility,
     Identity,
+    IdentityAccess,
     Information,
     Involvement,
     Knowledge,
     Organization,
     Person,
+    PersonMerge,
     Place,
     Source,
+    StatusChange,
     Testimony,
     Violation,
     ViolationType,
@@ -226,3 +232,163 @@ def publishable_testimony(**kwargs):
     if "interviewee" not in kwargs:
         kwargs["interviewee"] = PersonFactory(publishable=True)
     return TestimonyFactory(publishable=True, **kwargs)
+
+
+# --- Staff and curation records ------------------------------------------------
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    is_staff = True
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        """UserFactory(roles=["researcher"]) puts the user in those role groups."""
+        from django.contrib.auth.models import Group
+
+        from cases.roles import ensure_roles
+
+        if create and extracted:
+            ensure_roles()
+            self.groups.set(Group.objects.filter(name__in=extracted))
+
+
+class StatusChangeFactory(DjangoModelFactory):
+    class Meta:
+        model = StatusChange
+
+    class Params:
+        target = factory.SubFactory(EventFactory)
+
+    content_type = factory.LazyAttribute(lambda o: ContentType.objects.get_for_model(o.target))
+    object_id = factory.LazyAttribute(lambda o: o.target.pk)
+    record_code = factory.LazyAttribute(lambda o: o.target.code)
+    from_status = WorkflowStatus.DRAFT
+    to_status = WorkflowStatus.IN_REVIEW
+    by = factory.SubFactory(UserFactory)
+
+
+class ConsentWithdrawalFactory(DjangoModelFactory):
+    class Meta:
+        model = ConsentWithdrawal
+
+    testimony = factory.SubFactory(TestimonyFactory, withdrawn=True)
+    withdrawn_on = datetime.date(2016, 1, 1)
+    by = factory.SubFactory(UserFactory)
+
+
+class PersonMergeFactory(DjangoModelFactory):
+    class Meta:
+        model = PersonMerge
+
+    kept = factory.SubFactory(PersonFactory)
+    merged_code = factory.Sequence(lambda n: f"P-MERGED{n:02d}")
+    merged_pseudonym = "Old record"
+    by = factory.SubFactory(UserFactory)
+
+
+class IdentityAccessFactory(DjangoModelFactory):
+    class Meta:
+        model = IdentityAccess
+
+    user = factory.SubFactory(UserFactory)
+    person_code = factory.Sequence(lambda n: f"P-READ{n:04d}")
+    action = IdentityAccess.Action.READ
+
+
+# --- Public search, pages and API (issue 5) ---------------------------------
+
+PRIVATE_MARKER = "ZQXMARK"
+
+
+def published_case(
+    *, title_ko="보위부 구금 사건", title_en="Detention by state security", **kwargs
+):
+    """A public event with one public violation, its victim, a perpetrator
+    organization and a public testimony supporting it."""
+    testimony = publishable_testimony(
+        title_ko="탈북 증언", public_summary_ko="강제북송 후 조사를 받았다."
+    )
+    event = EventFactory(publishable=True, title_ko=title_ko, title_en=title_en, **kwargs)
+    InformationFactory(testimony=testimony, event=event)
+    violation = ViolationFactory(
+        publishable=True, event=event, victim=testimony.interviewee, victim_age=30
+    )
+    InvolvementFactory(violation=violation)
+    return event
+
+
+def plant_private_records(marker=PRIVATE_MARKER):
+    """Records the public must never see, each with `marker` (plus a suffix naming
+    it) in every text field, transcripts, notes and an identity included."""
+
+    def text(name):
+        return f"{marker}{name}"
+
+    def texts(name, *fields):
+        return {field: text(f"{name}{field}") for field in fields}
+
+    event_text = ("title_en", "title_ko", "description_en", "description_ko")
+    testimony_text = ("title_en", "title_ko", "public_summary_en", "public_summary_ko")
+    testimony_text += ("transcript", "interviewer", "consent_method")
+    cases = {
+        "draft": {"status": WorkflowStatus.DRAFT},
+        "review": {"status": WorkflowStatus.IN_REVIEW},
+        "returned": {"status": WorkflowStatus.RETURNED},
+        "restricted": {**PUBLISHED, "confidentiality": Confidentiality.RESTRICTED},
+        "confidential": {**PUBLISHED, "confidentiality": Confidentiality.CONFIDENTIAL},
+    }
+    for name, fields in cases.items():
+        person = PersonFactory(pseudonym=text(f"{name}pseudonym"), notes=text("notes"), **fields)
+        IdentityFactory(person=person, real_name=text("realname"), contacts=text("contacts"))
+        testimony = TestimonyFactory(
+            interviewee=person, consented=True, **fields, **texts(name, *testimony_text)
+        )
+        event = EventFactory(**fields, **texts(name, *event_text))
+        InformationFactory(testimony=testimony, event=event, notes=text("infonotes"))
+        violation = ViolationFactory(
+            event=event, victim=person, **fields, **texts(name, "description_en", "description_ko")
+        )
+        InvolvementFactory(violation=violation)
+        crossing = BorderCrossingFactory(
+            person=person,
+            testimony=testimony,
+            crossing_point=text(f"{name}point"),
+            **fields,
+            **texts(name, "description_en", "description_ko"),
+        )
+        CrossingLegFactory(crossing=crossing, notes=text("legnotes"))
+    # Published and standard, but without consent (none, internal, withdrawn).
+    for name, traits in {
+        "noconsent": {},
+        "internal": {
+            "consent_scope": ConsentScope.INTERNAL,
+            "consent_given_on": datetime.date(2015, 6, 1),
+        },
+        "withdrawn": {"withdrawn": True},
+    }.items():
+        person = PersonFactory(publishable=True, pseudonym=text(f"{name}pseudonym"))
+        IdentityFactory(person=person, real_name=text("realname"))
+        testimony = TestimonyFactory(
+            interviewee=person, **PUBLISHED, **traits, **texts(name, *testimony_text)
+        )
+        event = EventFactory(publishable=True, **texts(name, *event_text))
+        InformationFactory(testimony=testimony, event=event)
+        ViolationFactory(
+            publishable=True,
+            event=event,
+            victim=person,
+            **texts(name, "description_en", "description_ko"),
+        )
+        BorderCrossingFactory(
+            person=person,
+            testimony=testimony,
+            crossing_point=text(f"{name}point"),
+            **PUBLISHED,
+            **texts(name, "description_en", "description_ko"),
+        )

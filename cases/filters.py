@@ -1,0 +1,480 @@
+"""FilterSets for the public case search, the API and the map.
+
+Every FilterSet filters a queryset that already went through `.public()`; a facet
+that looks at related records (a violation's victim, an event's violations, the
+information behind a record) looks only at related records that are public too,
+so that no unpublished record can make a published one appear or disappear.
+"""
+
+import datetime
+
+import django_filters
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from cases import search
+from cases.models import (
+    BorderCrossing,
+    CrossingLeg,
+    Event,
+    Information,
+    Involvement,
+    Knowledge,
+    Person,
+    Sex,
+    Testimony,
+    Violation,
+)
+
+AGE_GROUPS = {
+    "0-17": (0, 17, _("under 18")),
+    "18-29": (18, 29, _("18 to 29")),
+    "30-49": (30, 49, _("30 to 49")),
+    "50-": (50, 200, _("50 and over")),
+}
+SOURCE_COUNTS = {"1": _("at least 1 source"), "2": _("2 or more"), "3": _("3 or more")}
+SORTS = {
+    "relevance": _("relevance"),
+    "newest": _("newest first"),
+    "oldest": _("oldest first"),
+    "code": _("code"),
+}
+
+
+def public_information():
+    """Information the public may know of: from a public testimony or a source."""
+    return Information.objects.filter(
+        Q(testimony__in=Testimony.objects.public()) | Q(source__isnull=False)
+    )
+
+
+def _count_distinct(field):
+    # COUNT(DISTINCT ...) without GROUP BY, for a correlated subquery.
+    return Func(F(field), function="COUNT", template="COUNT(DISTINCT %(expressions)s)")
+
+
+def corroboration(target):
+    """Distinct independent sources behind a record: public testimonies counted by
+    witness (two interviews of one person are one source), plus documents."""
+    information = public_information().filter(target)
+    witnesses = information.values(n=_count_distinct("testimony__interviewee"))
+    documents = information.values(n=_count_distinct("source"))
+    return Subquery(witnesses) + Subquery(documents)
+
+
+def with_corroboration(queryset):
+    if queryset.model is Event:
+        target = Q(event=OuterRef("pk")) | Q(violation__event=OuterRef("pk"))
+    else:
+        target = Q(violation=OuterRef("pk")) | Q(event=OuterRef("event"))
+    return queryset.annotate(corroboration=corroboration(target))
+
+
+def place_q(prefix, code, levels):
+    """The place (or the facility's place) is `code` or lies within it."""
+    condition = Q()
+    for base in (f"{prefix}place", f"{prefix}facility__place"):
+        for depth in range(levels):
+            condition |= Q(**{f"{base}{'__parent' * depth}__code": code})
+    return condition
+
+
+# Conditions on a violation, reused by events through their public violations.
+def type_q(code):
+    return Q(violation_type__code=code) | Q(violation_type__code__startswith=f"{code}.")
+
+
+def organization_q(code):
+    return Exists(
+        Involvement.objects.filter(violation=OuterRef("pk")).filter(
+            Q(perpetrator_organization__code=code) | Q(perpetrator_organization__parent__code=code)
+        )
+    )
+
+
+def sex_q(value):
+    return Q(victim__in=Person.objects.public().filter(sex=value))
+
+
+def age_q(value):
+    low, high, _label = AGE_GROUPS[value]
+    return Q(victim_age__gte=low, victim_age__lte=high)
+
+
+def year_bounds(value, end=False):
+    return datetime.date(value, 12, 31) if end else datetime.date(value, 1, 1)
+
+
+class CaseFilter(django_filters.FilterSet):
+    """What every case list shares: words, a period, a sort order."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Words"))
+    year_from = django_filters.NumberFilter(method="filter_period", label=_("From year"))
+    year_to = django_filters.NumberFilter(method="filter_period", label=_("To year"))
+    sort = django_filters.ChoiceFilter(
+        choices=list(SORTS.items()), method="filter_sort", label=_("Sort by"), empty_label=None
+    )
+    date_field = "earliest_date"
+
+    def filter_q(self, queryset, name, value):
+        return search.search(queryset, value)
+
+    def filter_period(self, queryset, name, value):
+        # Both bounds are applied once, by the first of the two that is set.
+        data = self.form.cleaned_data
+        start, end = data.get("year_from"), data.get("year_to")
+        if name == "year_to" and start is not None:
+            return queryset
+        start = year_bounds(int(start)) if start is not None else None
+        end = year_bounds(int(end), end=True) if end is not None else None
+        return self.in_period(queryset, start, end)
+
+    def in_period(self, queryset, start, end):
+        # Uncertain dates: a record counts if any day it can mean falls in the period.
+        return queryset.in_period(start, end)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset  # applied last, in `qs`
+
+    @property
+    def qs(self):
+        if hasattr(self, "_sorted"):
+            return self._sorted
+        queryset = super().qs
+        sort = self.form.cleaned_data.get("sort") if self.is_bound else None
+        ordering = queryset.model._meta.ordering
+        field = self.date_field
+        if sort == "relevance" and "search_rank" in queryset.query.annotations:
+            ordering = ["-search_rank", *ordering]
+        elif sort == "oldest":
+            ordering = [F(field).asc(nulls_last=True), "code"]
+        elif sort == "code":
+            ordering = ["code"]
+        elif sort == "newest":
+            ordering = [F(field).desc(nulls_last=True), "code"]
+        elif "search_rank" in queryset.query.annotations:
+            ordering = ["-search_rank", *ordering]
+        self._sorted = queryset.order_by(*ordering)
+        return self._sorted
+
+
+class ViolationFilter(CaseFilter):
+    type = django_filters.CharFilter(method="filter_type", label=_("Violation type"))
+    province = django_filters.CharFilter(method="filter_province", label=_("Province"))
+    county = django_filters.CharFilter(method="filter_county", label=_("County or city"))
+    facility = django_filters.CharFilter(method="filter_facility", label=_("Facility"))
+    organization = django_filters.CharFilter(
+        method="filter_organization", label=_("Perpetrator organization")
+    )
+    sex = django_filters.ChoiceFilter(
+        choices=Sex.choices, method="filter_sex", label=_("Victim's sex")
+    )
+    age = django_filters.ChoiceFilter(
+        choices=[(k, v[2]) for k, v in AGE_GROUPS.items()],
+        method="filter_age",
+        label=_("Victim's age at the time"),
+    )
+    knowledge = django_filters.ChoiceFilter(
+        choices=Knowledge.choices, method="filter_knowledge", label=_("How the source knows")
+    )
+    sources = django_filters.ChoiceFilter(
+        choices=list(SOURCE_COUNTS.items()),
+        method="filter_sources",
+        label=_("Corroborating sources"),
+    )
+
+    class Meta:
+        model = Violation
+        fields = []
+
+    def violations(self, queryset, condition):
+        """Apply a condition on violations (an event filter overrides this)."""
+        return queryset.filter(condition)
+
+    def filter_type(self, queryset, name, value):
+        return self.violations(queryset, type_q(value))
+
+    def filter_province(self, queryset, name, value):
+        return queryset.filter(place_q("", value, 3))
+
+    def filter_county(self, queryset, name, value):
+        return queryset.filter(place_q("", value, 2))
+
+    def filter_facility(self, queryset, name, value):
+        return queryset.filter(facility__code=value)
+
+    def filter_organization(self, queryset, name, value):
+        return self.violations(queryset, organization_q(value))
+
+    def filter_sex(self, queryset, name, value):
+        return self.violations(queryset, sex_q(value))
+
+    def filter_age(self, queryset, name, value):
+        return self.violations(queryset, age_q(value))
+
+    def information_target(self):
+        return Q(violation=OuterRef("pk")) | Q(event=OuterRef("event"))
+
+    def filter_knowledge(self, queryset, name, value):
+        information = public_information().filter(self.information_target(), knowledge=value)
+        return queryset.filter(Exists(information))
+
+    def filter_sources(self, queryset, name, value):
+        if "corroboration" not in queryset.query.annotations:
+            queryset = with_corroboration(queryset)
+        return queryset.filter(corroboration__gte=int(value))
+
+
+class EventFilter(ViolationFilter):
+    class Meta:
+        model = Event
+        fields = []
+
+    def violations(self, queryset, condition):
+        # An event matches through its public violations only.
+        return queryset.filter(pk__in=Violation.objects.public().filter(condition).values("event"))
+
+    def information_target(self):
+        return Q(event=OuterRef("pk")) | Q(violation__event=OuterRef("pk"))
+
+
+class TestimonyFilter(CaseFilter):
+    knowledge = django_filters.ChoiceFilter(
+        choices=Knowledge.choices, label=_("How the witness knows")
+    )
+
+    class Meta:
+        model = Testimony
+        fields = []
+
+
+class BorderCrossingFilter(CaseFilter):
+    outcome = django_filters.ChoiceFilter(choices=BorderCrossing.Outcome.choices)
+    transit = django_filters.CharFilter(method="filter_transit", label=_("Transit country"))
+    province = django_filters.CharFilter(method="filter_province", label=_("Province of departure"))
+    date_field = "crossing_date"
+
+    class Meta:
+        model = BorderCrossing
+        fields = []
+
+    def in_period(self, queryset, start, end):
+        if start:
+            queryset = queryset.filter(crossing_date__gte=start)
+        if end:
+            queryset = queryset.filter(crossing_date__lte=end)
+        return queryset
+
+    def filter_transit(self, queryset, name, value):
+        legs = CrossingLeg.objects.filter(crossing=OuterRef("pk"), country__code=value)
+        return queryset.filter(Exists(legs))
+
+    def filter_province(self, queryset, name, value):
+        return queryset.filter(
+            Q(departure_place__code=value) | Q(departure_place__parent__code=value)
+        )
+
+
+FILTERS = {
+    Event: EventFilter,
+    Violation: ViolationFilter,
+    Testimony: TestimonyFilter,
+    BorderCrossing: BorderCrossingFilter,
+}
+
+
+# --- Facet counts ------------------------------------------------------------
+# Each facet counts the records matching every other filter (its own choice is
+# left out, so its other options stay visible). One query per facet.
+
+
+def _distinct(key):
+    return Count(key, distinct=True)
+
+
+def _named(rows, code, count="n"):
+    """Rows of values() with name_en/name_ko as facet options in the visitor's language."""
+    from django.utils.translation import get_language
+
+    korean = (get_language() or "").startswith("ko")
+    options = []
+    for row in rows:
+        if row[code] is None:
+            continue
+        name = (row["name_ko"] if korean and row["name_ko"] else row["name_en"]) or row[code]
+        options.append((row[code], name, row[count]))
+    return sorted(options, key=lambda option: (-option[2], str(option[1])))
+
+
+def _violations_of(records):
+    """The public violations behind a set of events or violations, and what to count."""
+    if records.model is Event:
+        return Violation.objects.public().filter(event__in=records.values("pk")), "event"
+    return records, "pk"
+
+
+def facet_type(records):
+    from django.db.models import Value
+    from django.db.models.functions import Concat, Left, StrIndex
+
+    from cases.models import ViolationType
+
+    violations, key = _violations_of(records)
+    code = "violation_type__code"
+    category = Left(code, StrIndex(Concat(code, Value(".")), Value(".")) - 1)
+    counts = dict(
+        violations.order_by().values_list(code).annotate(n=_distinct(key)).values_list(code, "n")
+    )
+    by_category = violations.order_by().annotate(category=category).values("category")
+    counts.update(by_category.annotate(n=_distinct(key)).values_list("category", "n"))
+    types = ViolationType.objects.filter(code__in=counts)
+    return sorted((t.code, t.name, counts[t.code]) for t in types)
+
+
+def facet_places(records, level):
+    """Counts by province or county, rolling a record's place up the tree."""
+    from cases.models import Place
+
+    field = "departure_place" if records.model is BorderCrossing else "place"
+    rows = records.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n")
+    counts = dict(rows)
+    places = {p.pk: p for p in Place.objects.filter(level__in=["province", "county", "locality"])}
+    totals = {}
+    for place_id, n in counts.items():
+        place = places.get(place_id)
+        while place is not None and place.level != level:
+            place = places.get(place.parent_id)
+        if place is not None:
+            totals[place] = totals.get(place, 0) + n
+    return sorted(((p.code, p.name, n) for p, n in totals.items()), key=lambda o: -o[2])
+
+
+def facet_facility(records):
+    rows = (
+        records.order_by()
+        .values("facility__code", name_en=F("facility__name_en"), name_ko=F("facility__name_ko"))
+        .annotate(n=Count("pk"))
+    )
+    return _named(rows, "facility__code")
+
+
+def facet_organization(records):
+    violations, key = _violations_of(records)
+    count = "violation" if key == "pk" else "violation__event"
+    rows = (
+        Involvement.objects.filter(violation__in=violations.values("pk"))
+        .values(
+            "perpetrator_organization__code",
+            name_en=F("perpetrator_organization__name_en"),
+            name_ko=F("perpetrator_organization__name_ko"),
+        )
+        .annotate(n=_distinct(count))
+    )
+    return _named(rows, "perpetrator_organization__code")
+
+
+def facet_sex(records):
+    violations, key = _violations_of(records)
+    rows = (
+        violations.order_by()
+        .filter(victim__in=Person.objects.public())
+        .values_list("victim__sex")
+        .annotate(n=_distinct(key))
+        .values_list("victim__sex", "n")
+    )
+    counts = dict(rows)
+    return [(value, label, counts[value]) for value, label in Sex.choices if counts.get(value)]
+
+
+def facet_age(records):
+    violations, key = _violations_of(records)
+    counts = violations.order_by().aggregate(
+        **{value: _distinct_filtered(key, age_q(value)) for value in AGE_GROUPS}
+    )
+    return [(value, AGE_GROUPS[value][2], counts[value]) for value in AGE_GROUPS if counts[value]]
+
+
+def _distinct_filtered(key, condition):
+    return Count(key, distinct=True, filter=condition)
+
+
+def facet_knowledge(records, target):
+    counts = records.order_by().aggregate(
+        **{
+            value: Count(
+                "pk",
+                distinct=True,
+                filter=Q(Exists(public_information().filter(target, knowledge=value))),
+            )
+            for value in Knowledge.values
+        }
+    )
+    return [(v, label, counts[v]) for v, label in Knowledge.choices if counts[v]]
+
+
+def facet_sources(records):
+    annotated = with_corroboration(records.order_by())
+    counts = annotated.aggregate(
+        **{
+            f"n{value}": Count("pk", filter=Q(corroboration__gte=int(value)))
+            for value in SOURCE_COUNTS
+        }
+    )
+    return [(v, label, counts[f"n{v}"]) for v, label in SOURCE_COUNTS.items() if counts[f"n{v}"]]
+
+
+def facet_choice(records, field, choices):
+    counts = dict(
+        records.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n")
+    )
+    return [(value, label, counts[value]) for value, label in choices if counts.get(value)]
+
+
+def facet_transit(records):
+    rows = (
+        CrossingLeg.objects.filter(crossing__in=records.values("pk"))
+        .values("country__code", name_en=F("country__name_en"), name_ko=F("country__name_ko"))
+        .annotate(n=_distinct("crossing"))
+    )
+    return _named(rows, "country__code")
+
+
+def _violation_facets(target):
+    return {
+        "type": facet_type,
+        "province": lambda r: facet_places(r, "province"),
+        "county": lambda r: facet_places(r, "county"),
+        "facility": facet_facility,
+        "organization": facet_organization,
+        "sex": facet_sex,
+        "age": facet_age,
+        "knowledge": lambda r: facet_knowledge(r, target),
+        "sources": facet_sources,
+    }
+
+
+FACETS = {
+    Violation: _violation_facets(Q(violation=OuterRef("pk")) | Q(event=OuterRef("event"))),
+    Event: _violation_facets(Q(event=OuterRef("pk")) | Q(violation__event=OuterRef("pk"))),
+    Testimony: {"knowledge": lambda r: facet_choice(r, "knowledge", Knowledge.choices)},
+    BorderCrossing: {
+        "outcome": lambda r: facet_choice(r, "outcome", BorderCrossing.Outcome.choices),
+        "transit": facet_transit,
+        "province": lambda r: facet_places(r, "province"),
+    },
+}
+
+
+def facet_counts(model, data, queryset):
+    """{facet name: [(value, label, count), ...]} for the records of `queryset`
+    (already public) matching `data` except each facet's own choice."""
+    filterset_class = FILTERS[model]
+    result = {}
+    for name, count in FACETS[model].items():
+        others = data.copy()
+        others.pop(name, None)
+        others.pop("sort", None)
+        filterset = filterset_class(others, queryset=queryset)
+        records = filterset.qs if filterset.is_valid() else queryset.none()
+        result[name] = count(records)
+    return result

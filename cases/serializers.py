@@ -1,0 +1,287 @@
+"""Public serializers: every field named one by one.
+
+They read only what the API views prefetch through `.public()` querysets. A
+location is never more precise than a county (see `public_place`), and a victim
+appears by code and pseudonym only.
+"""
+
+from rest_framework import serializers
+
+from cases.models import (
+    BorderCrossing,
+    CrossingLeg,
+    Event,
+    Facility,
+    Information,
+    Involvement,
+    Organization,
+    Person,
+    Place,
+    Testimony,
+    Violation,
+    ViolationType,
+)
+
+
+def public_place(place):
+    """A place no more precise than its county: a locality is shown as its county."""
+    if place is not None and place.level == Place.Level.LOCALITY:
+        return place.parent
+    return place
+
+
+class PlaceRefSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Place
+        fields = ["code", "level", "name"]
+
+
+class PublicPlaceField(PlaceRefSerializer):
+    def to_representation(self, instance):
+        place = public_place(instance)
+        return None if place is None else super().to_representation(place)
+
+
+class FacilityRefSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Facility
+        fields = ["code", "kind", "name"]
+
+
+class VictimSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["code", "pseudonym", "sex"]
+
+
+class SupportSerializer(serializers.ModelSerializer):
+    """A testimony or source behind a record. Documents held in confidence are
+    named by kind only."""
+
+    testimony = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    source_kind = serializers.CharField(source="source.kind", default=None)
+    source_title = serializers.SerializerMethodField()
+    source_publisher = serializers.SerializerMethodField()
+    source_year = serializers.SerializerMethodField()
+    source_address = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Information
+        fields = [
+            "testimony", "source_kind", "source_title", "source_publisher", "source_year",
+            "source_address", "knowledge", "reliability",
+        ]  # fmt: skip
+
+    def _public_source(self, info):
+        return info.source if info.source and info.source.is_public_document else None
+
+    def get_source_title(self, info):
+        source = self._public_source(info)
+        return source.title if source else None
+
+    def get_source_publisher(self, info):
+        source = self._public_source(info)
+        return source.publisher if source else None
+
+    def get_source_year(self, info):
+        source = self._public_source(info)
+        return source.published_year if source else None
+
+    def get_source_address(self, info):
+        source = self._public_source(info)
+        return source.url if source else None
+
+
+class PerpetratorSerializer(serializers.ModelSerializer):
+    organization = serializers.SlugRelatedField(
+        source="perpetrator_organization", slug_field="code", read_only=True
+    )
+    organization_name = serializers.CharField(source="perpetrator_organization.name")
+
+    class Meta:
+        model = Involvement
+        fields = ["organization", "organization_name", "degree"]
+
+
+class ViolationTypeRefSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ViolationType
+        fields = ["code", "name"]
+
+
+PERIOD_FIELDS = [
+    "start_date", "start_precision", "end_date", "end_precision", "earliest_date",
+    "latest_date", "period_display",
+]  # fmt: skip
+
+
+class EventViolationSerializer(serializers.ModelSerializer):
+    violation_type = ViolationTypeRefSerializer()
+    victim = VictimSerializer(allow_null=True)
+    perpetrators = PerpetratorSerializer(source="public_involvements", many=True)
+
+    class Meta:
+        model = Violation
+        fields = ["code", "violation_type", "victim", "perpetrators", "period_display"]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="cases-api:event-detail", lookup_field="code"
+    )
+    place = PublicPlaceField(allow_null=True)
+    facility = FacilityRefSerializer(allow_null=True)
+    violations = EventViolationSerializer(source="public_violations", many=True)
+    sources = SupportSerializer(source="public_information", many=True)
+    corroboration = serializers.IntegerField()
+
+    class Meta:
+        model = Event
+        fields = [
+            "url", "code", "title_en", "title_ko", "description_en", "description_ko",
+            *PERIOD_FIELDS, "place", "facility", "violations", "sources", "corroboration",
+            "is_synthetic",
+        ]  # fmt: skip
+
+
+AGE_LABELS = ["0-17", "18-29", "30-49", "50-"]
+
+
+class ViolationSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="cases-api:violation-detail", lookup_field="code"
+    )
+    event = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    violation_type = ViolationTypeRefSerializer()
+    victim = VictimSerializer(allow_null=True)
+    victim_age_group = serializers.SerializerMethodField()
+    place = PublicPlaceField(allow_null=True)
+    facility = FacilityRefSerializer(allow_null=True)
+    perpetrators = PerpetratorSerializer(source="public_involvements", many=True)
+    sources = SupportSerializer(source="public_information", many=True)
+    corroboration = serializers.IntegerField()
+
+    class Meta:
+        model = Violation
+        fields = [
+            "url", "code", "event", "violation_type", "victim", "victim_age_group",
+            *PERIOD_FIELDS, "place", "facility", "description_en", "description_ko",
+            "perpetrators", "sources", "corroboration", "is_synthetic",
+        ]  # fmt: skip
+
+    def get_victim_age_group(self, violation):
+        # An age group, not the age: an exact age narrows a witness down.
+        from cases.filters import AGE_GROUPS
+
+        age = violation.victim_age
+        if age is None:
+            return None
+        return next((key for key, (low, high, _) in AGE_GROUPS.items() if low <= age <= high), None)
+
+
+class TestimonySerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="cases-api:testimony-detail", lookup_field="code"
+    )
+    interview_year = serializers.IntegerField(source="interview_date.year", default=None)
+    events = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Testimony
+        fields = [
+            "url", "code", "title_en", "title_ko", "public_summary_en", "public_summary_ko",
+            "interview_year", "language", "knowledge", *PERIOD_FIELDS, "events", "is_synthetic",
+        ]  # fmt: skip
+
+    def get_events(self, testimony):
+        return sorted({info.event.code for info in testimony.public_information})
+
+
+class LegSerializer(serializers.ModelSerializer):
+    country = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    country_name = serializers.CharField(source="country.name")
+    entered_on_display = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CrossingLeg
+        fields = ["order", "country", "country_name", "entered_on_display", "what_happened"]
+
+    def get_entered_on_display(self, leg):
+        from cases import dates
+
+        return str(dates.display(leg.entered_on, leg.entered_on_precision))
+
+
+class BorderCrossingSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="cases-api:bordercrossing-detail", lookup_field="code"
+    )
+    departure_place = PublicPlaceField(allow_null=True)
+    crossing_place = PublicPlaceField(allow_null=True)
+    settlement_place = PublicPlaceField(allow_null=True)
+    crossing_date_display = serializers.SerializerMethodField()
+    legs = LegSerializer(many=True)
+    testimony = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BorderCrossing
+        fields = [
+            "url", "code", "departure_place", "crossing_date", "crossing_date_precision",
+            "crossing_date_display", "crossing_point", "crossing_place", "broker", "outcome",
+            "legs", "arrival_date", "arrival_date_precision", "settlement_place",
+            "description_en", "description_ko", "testimony", "is_synthetic",
+        ]  # fmt: skip
+
+    def get_crossing_date_display(self, crossing):
+        return str(crossing.crossing_date_display)
+
+    def get_testimony(self, crossing):
+        # Prefetched through Testimony.objects.public(): None unless it is public.
+        return crossing.testimony.code if crossing.testimony else None
+
+
+class ViolationTypeSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = ViolationType
+        fields = [
+            "code", "parent", "name_en", "name_ko", "right_affected", "crime_against_humanity",
+            "description_en",
+        ]  # fmt: skip
+
+
+class PlaceSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Place
+        fields = [
+            "code", "parent", "level", "name_en", "name_ko", "iso_alpha3", "latitude",
+            "longitude", "location_precision",
+        ]  # fmt: skip
+
+
+class FacilitySerializer(serializers.ModelSerializer):
+    place = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Facility
+        fields = [
+            "code", "kind", "name_en", "name_ko", "aliases", "place", "latitude", "longitude",
+            "location_precision", "status",
+        ]  # fmt: skip
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = ["code", "parent", "name_en", "name_ko", "country", "kind", "aliases"]

@@ -1,0 +1,163 @@
+"""Search text, Korean bigram tokens, highlighting and capped counts."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from cases import models as case_models
+from cases import search
+from cases.models import Event
+from cases.tests.factories import (
+    EventFactory,
+    TestimonyFactory,
+    ViolationFactory,
+    ViolationTypeFactory,
+)
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the bigram index exists on PostgreSQL only"
+)
+
+
+def test_hangul_runs_become_overlapping_bigrams_and_words_stay_whole():
+    expected = ["요덕", "덕수", "수용", "용소", "yodok", "camp"]
+    assert search.tokens("요덕수용소 Yodok camp") == expected
+
+
+def test_a_korean_query_becomes_a_phrase_of_bigrams():
+    assert search.tsquery("보위부 detention") == "(보위 <-> 위부) & detention:*"
+
+
+def test_a_one_syllable_query_has_no_tsquery_and_is_flagged_short():
+    assert search.tsquery("북") is None
+    assert search.is_short("북")
+    assert not search.is_short("탈북")
+
+
+def test_query_operators_never_reach_tsquery():
+    assert search.tsquery("a & !b | c:* <-> (d)") == "a:* & b:* & c:* & d:*"
+
+
+def test_the_document_lists_only_public_fields():
+    for fields in search.DOCUMENT_FIELDS.values():
+        assert not {"transcript", "notes", "interviewer", "consent_method"} & set(fields)
+        assert not any(field.startswith(("identity", "interviewee", "person")) for field in fields)
+
+
+@pytest.mark.django_db
+def test_the_transcript_never_reaches_the_search_columns():
+    testimony = TestimonyFactory(title_en="Title", transcript="SECRETWORD 비밀녹취")
+    testimony.refresh_from_db()
+    assert "secretword" not in testimony.search_text
+    assert "비밀" not in testimony.search_tokens
+    assert "title" in testimony.search_text
+
+
+@pytest.mark.django_db
+def test_search_columns_follow_a_save_with_update_fields():
+    event = EventFactory(title_en="Before")
+    event.title_en = "After"
+    event.save(update_fields=["title_en"])
+    event.refresh_from_db()
+    assert "after" in event.search_text and "before" not in event.search_text
+
+
+@pytest.mark.django_db
+def test_rebuild_recomputes_every_row():
+    event = EventFactory(title_ko="강제북송")
+    Event.objects.filter(pk=event.pk).update(search_text="", search_tokens="")
+    call_command("rebuild_search", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    event.refresh_from_db()
+    assert "강제북송" in event.search_text
+    assert "강제 제북 북송" in event.search_tokens
+
+
+@pytest.mark.django_db
+class TestKoreanSearch:
+    @pytest.fixture
+    def events(self):
+        return {
+            "bowibu": EventFactory(title_ko="회령 보위부에서 조사"),
+            "repatriation": EventFactory(title_ko="중국에서 강제북송된 후"),
+            "torture": EventFactory(description_ko="예심 중 고문을 당했다"),
+            "english": EventFactory(title_en="Detention by the Ministry of State Security"),
+        }
+
+    def found(self, query):
+        return set(search.search(Event.objects.all(), query).values_list("title_en", "title_ko"))
+
+    def codes(self, query):
+        return set(search.search(Event.objects.all(), query).values_list("code", flat=True))
+
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("보위부", {"bowibu"}),
+            ("강제북송", {"repatriation"}),
+            ("북송", {"repatriation"}),
+            ("고문", {"torture"}),
+            ("회령 보위부", {"bowibu"}),
+            ("detention", {"english"}),
+            ("DETENT", {"english"}),
+            ("보위부 detention", set()),
+        ],
+    )
+    def test_finds_korean_and_english_words_and_parts_of_words(self, events, query, expected):
+        assert self.codes(query) == {events[name].code for name in expected}
+
+    def test_a_one_syllable_query_falls_back_to_a_substring_match(self, events):
+        assert events["repatriation"].code in self.codes("송")
+
+    def test_results_are_ranked(self, events):
+        EventFactory(title_en="Other", description_ko="보위부 " * 5)
+        ranked = search.search(Event.objects.all(), "보위부").order_by("-search_rank")
+        assert all(hasattr(event, "search_rank") for event in ranked)
+
+    def test_an_empty_query_changes_nothing(self, events):
+        assert search.search(Event.objects.all(), "  ").count() == 4
+
+    def test_violations_are_found_by_their_type_name(self):
+        violation_type = ViolationTypeFactory(name_ko="강제북송 및 처벌")
+        violation = ViolationFactory(violation_type=violation_type)
+        queryset = search.search(type(violation).objects.all(), "강제북송")
+        assert list(queryset) == [violation]
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_postgresql_uses_the_bigram_tokens_not_a_substring_scan():
+    EventFactory(title_ko="요덕수용소")
+    sql = str(search.search(Event.objects.all(), "요덕").query)
+    assert "to_tsvector('simple'::regconfig" in sql and "@@" in sql
+    assert search.search(Event.objects.all(), "덕수용").count() == 1
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_postgresql_has_the_gin_indexes():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%search_gin'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert names == {f"cases_{m}_search_gin" for m in search.DOCUMENT_FIELDS}
+
+
+def test_highlight_escapes_before_marking():
+    html = search.highlight("<b>보위부</b> & co", "보위부")
+    assert html == "&lt;b&gt;<mark>보위부</mark>&lt;/b&gt; &amp; co"
+
+
+def test_highlight_cannot_be_tricked_by_a_query_that_looks_like_html():
+    html = search.highlight("a <script> b", "script")
+    assert "<script>" not in html and "<mark>script</mark>" in html
+
+
+def test_highlight_cuts_long_text_around_the_first_match():
+    html = search.highlight("x" * 500 + " 고문 " + "y" * 500, "고문", length=100)
+    assert "<mark>고문</mark>" in html and html.startswith("…") and len(html) < 140
+
+
+@pytest.mark.django_db
+def test_counts_stop_at_the_cap():
+    TestimonyFactory.create_batch(3)
+    assert search.capped_count(case_models.Testimony.objects.all(), cap=2) == (2, True)
+    assert search.capped_count(case_models.Testimony.objects.all(), cap=5) == (3, False)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.case_search, name="search"),
+    path("counts/", views.counts, name="counts"),
+    path("events/<str:code>/", views.event_detail, name="event"),
+    path("violations/<str:code>/", views.violation_detail, name="violation"),
+    path("testimonies/<str:code>/", views.testimony_detail, name="testimony"),
+    path("crossings/<str:code>/", views.crossing_detail, name="crossing"),
+]

@@ -1,0 +1,233 @@
+"""Public case pages: the search, the case pages and the violation counts.
+
+Every record comes through the querysets of `cases.api_views`, which start from
+`.public()`; a code that is not public is a 404, like one that does not exist.
+"""
+
+import math
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from cases import aggregates, search
+from cases.api_views import (
+    crossings_queryset,
+    events_queryset,
+    testimonies_queryset,
+    violations_queryset,
+)
+from cases.filters import FILTERS, SORTS, facet_counts
+from cases.models import BorderCrossing, Event, Testimony, Violation
+from cases.serializers import public_place
+
+PAGE_SIZE = 20
+KINDS = {
+    "events": (Event, events_queryset, _("Events")),
+    "violations": (Violation, violations_queryset, _("Violations")),
+    "testimonies": (Testimony, testimonies_queryset, _("Testimonies")),
+    "crossings": (BorderCrossing, crossings_queryset, _("Border crossings")),
+}
+API_LISTS = {
+    "events": "event-list",
+    "violations": "violation-list",
+    "testimonies": "testimony-list",
+    "crossings": "bordercrossing-list",
+}
+FACET_LABELS = {
+    "type": _("Violation type"),
+    "province": _("Province"),
+    "county": _("County or city"),
+    "facility": _("Facility"),
+    "organization": _("Perpetrator organization"),
+    "sex": _("Victim's sex"),
+    "age": _("Victim's age at the time"),
+    "knowledge": _("How the source knows"),
+    "sources": _("Corroborating sources"),
+    "outcome": _("Outcome"),
+    "transit": _("Transit country"),
+}
+
+
+def _query(params, **changes):
+    """The query string with some parameters changed (None removes one) and the page reset."""
+    data = {k: v for k, v in params.items() if k != "page"}
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return "?" + urlencode(data)
+
+
+def _is_korean(request):
+    return (request.LANGUAGE_CODE or "").startswith("ko")
+
+
+def _pick(request, record, field):
+    korean, english = getattr(record, f"{field}_ko", ""), getattr(record, f"{field}_en", "")
+    return (korean or english) if _is_korean(request) else (english or korean)
+
+
+def _result(request, kind, record, query):
+    """One search result: a link, a highlighted title and an excerpt."""
+    if kind == "events":
+        title, text = _pick(request, record, "title"), _pick(request, record, "description")
+        url = reverse("cases:event", args=[record.code])
+    elif kind == "violations":
+        title = f"{record.violation_type.name}: {record.event.title}"
+        text = _pick(request, record, "description")
+        url = reverse("cases:event", args=[record.event.code]) + f"#{record.code}"
+    elif kind == "testimonies":
+        title, text = _pick(request, record, "title"), _pick(request, record, "public_summary")
+        url = reverse("cases:testimony", args=[record.code])
+    else:
+        title = f"{record.get_outcome_display()}: {record.crossing_point}"
+        text = _pick(request, record, "description")
+        url = reverse("cases:crossing", args=[record.code])
+    return {
+        "record": record,
+        "url": url,
+        "title": search.highlight(title, query),
+        "excerpt": search.highlight(text, query, length=240),
+    }
+
+
+def case_search(request):
+    kind = request.GET.get("kind", "events")
+    if kind not in KINDS:
+        kind = "events"
+    model, queryset, _label = KINDS[kind]
+    params = request.GET.copy()
+    params["kind"] = kind
+    filterset = FILTERS[model](request.GET, queryset=queryset())
+    records = filterset.qs if filterset.is_valid() else queryset().none()
+    count, capped = search.capped_count(records)
+    pages = max(1, math.ceil(count / PAGE_SIZE))
+    page = request.GET.get("page", "1")
+    page = min(max(int(page), 1), pages) if page.isdigit() else 1
+    offset = (page - 1) * PAGE_SIZE
+    query = request.GET.get("q", "")
+    results = [
+        _result(request, kind, record, query) for record in records[offset : offset + PAGE_SIZE]
+    ]
+    facets = []
+    for name, options in facet_counts(model, request.GET, model.objects.public()).items():
+        selected = request.GET.get(name)
+        facets.append(
+            {
+                "name": name,
+                "label": FACET_LABELS[name],
+                "clear": _query(params, **{name: None}) if selected else None,
+                "options": [
+                    {
+                        "value": value,
+                        "label": label,
+                        "count": n,
+                        "selected": str(value) == selected,
+                        "url": _query(params, **{name: value}),
+                    }
+                    for value, label, n in options
+                ],
+            }
+        )
+    export = urlencode({k: v for k, v in params.items() if k not in ("page", "kind")})
+    api = reverse(f"cases-api:{API_LISTS[kind]}")
+    context = {
+        "kind": kind,
+        "kinds": [
+            (key, label, _query({"q": query}, kind=key)) for key, (_m, _q, label) in KINDS.items()
+        ],
+        "filterset": filterset,
+        "query": query,
+        "short_query": search.is_short(query),
+        "results": results,
+        "count": count,
+        "capped": capped,
+        "page": page,
+        "pages": pages,
+        "previous": _query(params, page=page - 1) if page > 1 else None,
+        "next": _query(params, page=page + 1) if page < pages else None,
+        "facets": facets,
+        "sorts": [(key, label, _query(params, sort=key)) for key, label in SORTS.items()],
+        "sort": request.GET.get("sort", ""),
+        "csv_url": f"{api}?{export}&format=csv&page_size=1000",
+        "json_url": f"{api}?{export}&format=json&page_size=1000",
+    }
+    return render(request, "cases/search.html", context)
+
+
+def _get(queryset, code):
+    record = queryset.filter(code=code).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+def event_detail(request, code):
+    event = _get(events_queryset(), code)
+    sources = {v.code: v.public_information for v in violations_queryset().filter(event=event)}
+    for violation in event.public_violations:
+        violation.sources = sources.get(violation.code, [])
+        violation.shown_place = public_place(violation.place)
+        violation.description = _pick(request, violation, "description")
+    context = {
+        "event": event,
+        "event_place": public_place(event.place),
+        "title": _pick(request, event, "title"),
+        "description": _pick(request, event, "description"),
+        "sources": event.public_information,
+    }
+    return render(request, "cases/event.html", context)
+
+
+def violation_detail(request, code):
+    violation = _get(Violation.objects.public().select_related("event"), code)
+    return redirect(reverse("cases:event", args=[violation.event.code]) + f"#{violation.code}")
+
+
+def testimony_detail(request, code):
+    testimony = _get(testimonies_queryset(), code)
+    crossings = crossings_queryset().filter(testimony=testimony)
+    events = Event.objects.public().filter(information__testimony=testimony).distinct()
+    context = {
+        "testimony": testimony,
+        "title": _pick(request, testimony, "title"),
+        "summary": _pick(request, testimony, "public_summary"),
+        "events": events,
+        "crossings": crossings,
+    }
+    return render(request, "cases/testimony.html", context)
+
+
+def crossing_detail(request, code):
+    crossing = _get(crossings_queryset(), code)
+    context = {
+        "crossing": crossing,
+        "departure": public_place(crossing.departure_place),
+        "settlement": public_place(crossing.settlement_place),
+        "description": _pick(request, crossing, "description"),
+    }
+    return render(request, "cases/crossing.html", context)
+
+
+def counts(request):
+    rows = request.GET.get("rows", "type")
+    cols = request.GET.get("cols", "year")
+    if rows not in aggregates.DIMENSIONS:
+        rows = "type"
+    if cols not in aggregates.DIMENSIONS or cols == rows:
+        cols = None
+    table = aggregates.Aggregates().table(rows, cols)
+    by = ",".join(d for d in aggregates.DIMENSIONS if d in (rows, cols))
+    context = {
+        "table": table,
+        "dimensions": aggregates.DIMENSIONS,
+        "rows": rows,
+        "cols": cols or "",
+        "threshold": aggregates.THRESHOLD,
+        "csv_url": reverse("cases-api:aggregates") + "?" + urlencode({"by": by, "format": "csv"}),
+    }
+    return render(request, "cases/counts.html", context)
