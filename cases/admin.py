@@ -1,35 +1,246 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
+from cases import roles, services
 from cases.models import (
     BorderCrossing,
+    ConcurrentEditError,
+    Confidentiality,
+    ConsentWithdrawal,
     CrossingLeg,
     Event,
     Facility,
+    Identity,
+    IdentityAccess,
     Information,
     Involvement,
     Organization,
     Person,
+    PersonMerge,
     Place,
     Source,
+    StatusChange,
     Testimony,
     Violation,
     ViolationType,
+    WorkflowStatus,
 )
+from cases.resources import RESOURCES
+from cases.vault import ENCRYPTED_COLUMNS, identity_log
 
 PUBLICATION_FIELDS = ("status", "confidentiality", "is_synthetic")
 PERIOD_FIELDS = (("start_date", "start_precision"), ("end_date", "end_precision"))
+WORKFLOW_ACTIONS = {
+    "submit": services.record_submit_for_review,
+    "publish": services.record_publish,
+    "return": services.record_return,
+}
 
 
-class RecordAdmin(SimpleHistoryAdmin):
-    """Versioned records: a history view with diffs and revert on every change page."""
+def sees_restricted(user):
+    """Custodians: confidential records, and transcripts of restricted testimonies."""
+    return user.has_perm(roles.VIEW_RESTRICTED)
 
-    readonly_fields = ("code", "created_at", "updated_at")
+
+def edits_any_status(user):
+    """Reviewers and custodians edit records in review or published; researchers do not."""
+    return user.has_perm(roles.REVIEW) or sees_restricted(user)
+
+
+def report_refusal(admin_obj, request, error):
+    messages_ = error.messages if isinstance(error, ValidationError) else [str(error)]
+    for message in messages_:
+        admin_obj.message_user(request, message, messages.ERROR)
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the user started from; refuses the save if it moved on."""
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = self.instance
+        if instance.pk and cleaned.get("version") is not None:
+            stored = (
+                type(instance)
+                ._base_manager.filter(pk=instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if stored != cleaned["version"]:
+                raise ConcurrentEditError(instance)
+        return cleaned
+
+
+class HiddenTranscriptHelper(HistoricalRecordContextHelper):
+    def context_for_delta_changes(self, delta):
+        delta.changes = [change for change in delta.changes if change.field != "transcript"]
+        return super().context_for_delta_changes(delta)
+
+
+class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    """Publishable, versioned records.
+
+    - status moves only through the workflow buttons and actions (services);
+    - researchers edit drafts and returned records, not records in review or published;
+    - confidential records are listed for custodians only, and only custodians lift a
+      restriction;
+    - a save made from an older version of the record is refused (optimistic locking);
+    - the history view shows diffs and reverts; spreadsheets import and export (CSV, XLSX).
+    """
+
+    form = VersionedForm
+    readonly_fields = ("code", "status", "created_at", "updated_at")
     list_per_page = 50
     show_full_result_count = False
+    change_form_template = "admin/cases/record_change_form.html"
+    formats = (CSV, XLSX)
+    actions = ("submit_for_review", "publish")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not sees_restricted(request.user):
+            queryset = queryset.exclude(confidentiality=Confidentiality.CONFIDENTIAL)
+        return queryset
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        restricted = obj is not None and obj.confidentiality != Confidentiality.STANDARD
+        if restricted and not sees_restricted(request.user):
+            fields.append("confidentiality")
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": (*options["fields"], "version")}), *rest]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if getattr(request, "reverting_to_history", False) and obj is not None:
+            # A revert starts from the stored version, not the historical one.
+            obj.version = type(obj)._base_manager.get(pk=obj.pk).version
+        kwargs.setdefault("widgets", {})["version"] = forms.HiddenInput
+        return super().get_form(request, obj, change, **kwargs)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request.reverting_to_history = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is not None and obj.status in (WorkflowStatus.IN_REVIEW, WorkflowStatus.PUBLISHED):
+            return edits_any_status(request.user)
+        return True
+
+    def has_review_permission(self, request):
+        return request.user.has_perm(roles.REVIEW)
+
+    def has_import_permission(self, request):
+        return super().has_import_permission(request) and request.user.has_perm(
+            f"cases.change_{self.opts.model_name}"
+        )
+
+    def get_resource_classes(self, request):
+        return [RESOURCES[self.model]]
+
+    def get_import_data_kwargs(self, **kwargs):
+        # All or nothing: an invalid row rolls back the whole file, not just itself.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    # --- workflow -----------------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/workflow/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="{}_{}_workflow".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def workflow_view(self, request, object_id):
+        """POST only: submit, publish or return the record (testimonies: withdraw consent)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        record = self.get_object(request, unquote(object_id))
+        if record is None or not self.has_view_permission(request, record):
+            raise PermissionDenied
+        action = request.POST.get("action", "")
+        comment = request.POST.get("comment", "")
+        try:
+            self.run_workflow_action(request, record, action, comment)
+        except (ValidationError, PermissionDenied) as error:
+            report_refusal(self, request, error)
+        else:
+            self.message_user(request, _("Done: %(code)s.") % {"code": record.code})
+        return HttpResponseRedirect(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[record.pk])
+        )
+
+    def run_workflow_action(self, request, record, action, comment):
+        if action not in WORKFLOW_ACTIONS:
+            raise ValidationError(_("Unknown action."))
+        kwargs = {"record": record, "by": request.user, "comment": comment}
+        WORKFLOW_ACTIONS[action](**kwargs)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        record = self.get_object(request, unquote(object_id))
+        context = dict(extra_context or {})
+        if record is not None:
+            user = request.user
+            context["workflow"] = {
+                "url": reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_workflow",
+                    args=[record.pk],
+                ),
+                "can_submit": record.status in (WorkflowStatus.DRAFT, WorkflowStatus.RETURNED)
+                and user.has_perm(f"cases.change_{self.opts.model_name}"),
+                "can_review": user.has_perm(roles.REVIEW)
+                and record.status in (WorkflowStatus.IN_REVIEW, WorkflowStatus.PUBLISHED),
+                "can_publish": user.has_perm(roles.REVIEW)
+                and record.status == WorkflowStatus.IN_REVIEW,
+                "changes": StatusChange.objects.filter(
+                    content_type=ContentType.objects.get_for_model(self.model),
+                    object_id=record.pk,
+                ).select_related("by")[:20],
+            }
+        return super().change_view(request, object_id, form_url, context)
+
+    @admin.action(description=_("Submit the selected records for review"))
+    def submit_for_review(self, request, queryset):
+        self._bulk(request, queryset, services.record_submit_for_review)
+
+    @admin.action(description=_("Publish the selected records"), permissions=["review"])
+    def publish(self, request, queryset):
+        self._bulk(request, queryset, services.record_publish)
+
+    def _bulk(self, request, queryset, service):
+        done = 0
+        for record in queryset:
+            try:
+                service(record=record, by=request.user)
+                done += 1
+            except (ValidationError, PermissionDenied) as error:
+                for message in getattr(error, "messages", [str(error)]):
+                    self.message_user(request, f"{record.code}: {message}", messages.ERROR)
+        if done:
+            self.message_user(request, _("%(count)d records moved.") % {"count": done})
 
 
 @admin.register(Place)
@@ -79,13 +290,48 @@ class FacilityAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("place", "source")
 
 
+class PersonForm(VersionedForm):
+    not_a_duplicate = forms.BooleanField(
+        label=_("Not a duplicate"),
+        required=False,
+        help_text=_("Tick after checking the possible duplicates listed above."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk or cleaned.get("not_a_duplicate"):
+            return cleaned
+        similar = services.similar_persons(
+            pseudonym=cleaned.get("pseudonym"),
+            birth_year=cleaned.get("birth_year"),
+            origin_place=cleaned.get("origin_place"),
+        )
+        if similar:
+            names = "; ".join(
+                f"{person.code} {person.pseudonym} ({person.birth_year or '?'}, "
+                f"{person.origin_place or '?'})"
+                for person in similar
+            )
+            raise ValidationError(
+                _(
+                    "This person may already be recorded: %(names)s. Use the existing record, "
+                    "or tick \u201cNot a duplicate\u201d to save anyway."
+                )
+                % {"names": names},
+                code="possible_duplicate",
+            )
+        return cleaned
+
+
 @admin.register(Person)
 class PersonAdmin(RecordAdmin):
+    form = PersonForm
     list_display = ("code", "pseudonym", "sex", "birth_year", "origin_place", *PUBLICATION_FIELDS)
     list_filter = ("status", "confidentiality", "sex", "is_synthetic")
     search_fields = ("code", "pseudonym")
     list_select_related = ("origin_place",)
     autocomplete_fields = ("origin_place",)
+    actions = (*RecordAdmin.actions, "merge_persons")
     fieldsets = (
         (
             None,
@@ -99,12 +345,79 @@ class PersonAdmin(RecordAdmin):
         (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": (*options["fields"], "not_a_duplicate")}), *rest]
+
+    def has_merge_permission(self, request):
+        return request.user.has_perm(roles.MERGE_PERSON)
+
+    @admin.action(description=_("Merge two selected persons"), permissions=["merge"])
+    def merge_persons(self, request, queryset):
+        persons = list(queryset.order_by("pk")[:3])
+        if len(persons) != 2:
+            self.message_user(request, _("Select exactly two persons to merge."), messages.ERROR)
+            return None
+        if "keep" in request.POST:
+            keep = next((p for p in persons if str(p.pk) == request.POST["keep"]), None)
+            if keep is None:
+                self.message_user(request, _("Choose the record to keep."), messages.ERROR)
+                return None
+            duplicate = persons[1] if keep is persons[0] else persons[0]
+            try:
+                merge = services.person_merge(keep=keep, duplicate=duplicate, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                report_refusal(self, request, error)
+                return None
+            self.message_user(
+                request,
+                _("%(old)s merged into %(new)s.")
+                % {"old": merge.merged_code, "new": merge.kept.code},
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/cases/person_merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Merge persons"),
+                "opts": self.opts,
+                "persons": persons,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
 
 class InformationInline(admin.TabularInline):
     model = Information
     extra = 0
     autocomplete_fields = ("testimony", "source", "event", "violation")
     fields = ("testimony", "source", "event", "violation", "knowledge", "reliability")
+
+
+class BorderCrossingInline(admin.StackedInline):
+    """The interviewee's crossing, entered with the testimony; the person is filled in."""
+
+    model = BorderCrossing
+    fk_name = "testimony"
+    extra = 0
+    show_change_link = True
+    autocomplete_fields = ("departure_place", "crossing_place", "settlement_place")
+    fields = (
+        ("departure_place", "crossing_place", "crossing_point"),
+        ("crossing_date", "crossing_date_precision", "broker"),
+        ("outcome", "arrival_date", "arrival_date_precision", "settlement_place"),
+    )
+
+
+def is_sensitive(testimony):
+    """Restricted or confidential, itself or through its interviewee."""
+    return testimony.confidentiality != Confidentiality.STANDARD or (
+        testimony.interviewee.confidentiality != Confidentiality.STANDARD
+    )
 
 
 @admin.register(Testimony)
@@ -123,7 +436,7 @@ class TestimonyAdmin(RecordAdmin):
     list_select_related = ("interviewee",)
     autocomplete_fields = ("interviewee",)
     date_hierarchy = "interview_date"
-    inlines = (InformationInline,)
+    inlines = (InformationInline, BorderCrossingInline)
     fieldsets = (
         (
             None,
@@ -162,6 +475,57 @@ class TestimonyAdmin(RecordAdmin):
         (_("Publication"), {"fields": PUBLICATION_FIELDS}),
     )
 
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "consent_withdrawn_on"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or sees_restricted(request.user) or not is_sensitive(obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": tuple(f for f in options["fields"] if f != "transcript")})
+            for name, options in fieldsets
+        ]
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        if sees_restricted(request.user):
+            return super().get_historical_record_context_helper(request, historical_record)
+        return HiddenTranscriptHelper(self.model, historical_record)
+
+    def get_changeform_initial_data(self, request):
+        return {
+            "interview_country": "KR",
+            "interviewer": request.user.get_full_name() or request.user.get_username(),
+            **super().get_changeform_initial_data(request),
+        }
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is BorderCrossing:
+            for crossing in formset.save(commit=False):
+                crossing.person = form.instance.interviewee
+                crossing._history_user = request.user
+                crossing.save()
+            for crossing in formset.deleted_objects:
+                crossing.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
+    def run_workflow_action(self, request, record, action, comment):
+        if action != "withdraw":
+            return super().run_workflow_action(request, record, action, comment)
+        field = forms.DateField(label=_("consent withdrawn on"))
+        withdrawn_on = field.clean(request.POST.get("withdrawn_on"))
+        return services.testimony_withdraw_consent(
+            testimony=record, withdrawn_on=withdrawn_on, by=request.user, comment=comment
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = {
+            "can_withdraw_consent": request.user.has_perm(roles.WITHDRAW_CONSENT),
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, context)
+
 
 class ViolationInline(admin.TabularInline):
     model = Violation
@@ -169,6 +533,7 @@ class ViolationInline(admin.TabularInline):
     show_change_link = True
     autocomplete_fields = ("violation_type", "victim", "place", "facility")
     fields = ("violation_type", "victim", "victim_age", "start_date", "start_precision", "status")
+    readonly_fields = ("status",)
 
 
 @admin.register(Event)
@@ -299,3 +664,131 @@ class CrossingLegAdmin(SimpleHistoryAdmin):
     search_fields = ("crossing__code",)
     list_select_related = ("crossing", "country")
     autocomplete_fields = ("crossing", "country")
+
+
+# --- The identity vault and the curation logs ---------------------------------
+
+
+@admin.register(Identity)
+class IdentityAdmin(admin.ModelAdmin):
+    """Custodians only (cases.view_identity). Lists show the person's code, never a value.
+
+    Opening an identity logs a read; saving logs a change.
+    """
+
+    list_display = ("person", "created_at")
+    list_select_related = ("person",)
+    search_fields = ("person__code",)
+    autocomplete_fields = ("person",)
+    fields = ("person", "real_name", "other_names", "contacts", "relatives_in_north")
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        # The list needs no identity field: leave the ciphertext undecrypted.
+        return super().get_queryset(request).defer(*ENCRYPTED_COLUMNS)
+
+    def get_object(self, request, object_id, from_field=None):
+        try:
+            return Identity.objects.select_related("person").get(pk=object_id)
+        except (Identity.DoesNotExist, ValueError, ValidationError):
+            return None
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and self.has_view_permission(request):
+            identity = self.get_object(request, unquote(object_id))
+            if identity is not None:
+                identity_log(identity=identity, by=request.user, action=IdentityAccess.Action.READ)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        action = IdentityAccess.Action.CHANGE if change else IdentityAccess.Action.CREATE
+        identity_log(identity=obj, by=request.user, action=action)
+
+    def delete_model(self, request, obj):
+        identity_log(identity=obj, by=request.user, action=IdentityAccess.Action.DELETE)
+        super().delete_model(request, obj)
+
+
+class LogAdmin(admin.ModelAdmin):
+    """Append-only records: readable by those allowed, never edited or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IdentityAccess)
+class IdentityAccessAdmin(LogAdmin):
+    list_display = ("at", "user", "action", "person_code", "reason")
+    list_filter = ("action",)
+    search_fields = ("person_code", "user__username")
+    list_select_related = ("user",)
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(LogAdmin):
+    list_display = ("at", "record_code", "from_status", "to_status", "by", "comment")
+    list_filter = ("to_status", "content_type")
+    search_fields = ("record_code", "comment")
+    list_select_related = ("by", "content_type")
+
+    def get_urls(self):
+        return [
+            path(
+                "review-queue/",
+                self.admin_site.admin_view(self.review_queue_view),
+                name="cases_review_queue",
+            ),
+            *super().get_urls(),
+        ]
+
+    def review_queue_view(self, request):
+        """Every record waiting for review, oldest first: one query per kind of record."""
+        if not request.user.has_perm(roles.REVIEW):
+            raise PermissionDenied
+        queue = []
+        for model in (Testimony, Event, Violation, Person, BorderCrossing):
+            records = model.objects.filter(status=WorkflowStatus.IN_REVIEW)
+            if not sees_restricted(request.user):
+                records = records.exclude(confidentiality=Confidentiality.CONFIDENTIAL)
+            for record in records.order_by("updated_at")[:200]:
+                queue.append(
+                    {
+                        "record": record,
+                        "kind": model._meta.verbose_name,
+                        "url": reverse(
+                            f"admin:cases_{model._meta.model_name}_change", args=[record.pk]
+                        ),
+                    }
+                )
+        queue.sort(key=lambda item: item["record"].updated_at)
+        return TemplateResponse(
+            request,
+            "admin/cases/review_queue.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Review queue"),
+                "opts": self.opts,
+                "queue": queue,
+            },
+        )
+
+
+@admin.register(ConsentWithdrawal)
+class ConsentWithdrawalAdmin(LogAdmin):
+    list_display = ("at", "testimony", "withdrawn_on", "by")
+    search_fields = ("testimony__code",)
+    list_select_related = ("testimony", "by")
+
+
+@admin.register(PersonMerge)
+class PersonMergeAdmin(LogAdmin):
+    list_display = ("at", "merged_code", "kept", "by")
+    search_fields = ("merged_code", "kept__code")
+    list_select_related = ("kept", "by")

@@ -195,6 +195,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Importing needs the add permission (and the admin also asks for change);
+# exporting needs view. Exports never hold identities or transcripts (cases/resources.py).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

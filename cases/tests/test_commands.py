@@ -135,10 +135,11 @@ class TestBootstrap:
         assert list(ViolationType.objects.values()) == types
         assert list(Facility.objects.values()) == facilities
         lines = second.strip().splitlines()
-        assert len(lines) == 5 + len(SHIPPED_FILES)  # reference files, then statistics
+        assert len(lines) == 5 + 1 + len(SHIPPED_FILES)  # reference files, roles, statistics
         for line in lines[:5]:
             assert "0 created, 0 updated" in line, line
-        for line in lines[5:]:
+        assert lines[5].startswith("roles:") and "created" not in lines[5], lines[5]
+        for line in lines[6:]:
             assert "created 0, updated 0" in line, line
         assert "0 created" not in bootstrapped.splitlines()[0]
 

@@ -1,0 +1,337 @@
+"""Writes that span records: the review workflow, consent withdrawal, merging persons.
+
+Keyword-only, atomic, validating with `full_clean()`. Each checks the acting
+user's permission itself, so a caller other than the admin cannot skip it.
+Refusals are ValidationErrors whose messages can be shown as they are.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cases import roles
+from cases.models import (
+    PUBLISHABLE_CONSENT,
+    BorderCrossing,
+    Confidentiality,
+    ConsentScope,
+    ConsentWithdrawal,
+    Event,
+    Identity,
+    Information,
+    Person,
+    PersonMerge,
+    StatusChange,
+    Testimony,
+    Violation,
+    WorkflowStatus,
+)
+
+Status = WorkflowStatus
+
+
+def _require(user, permission):
+    if not user.has_perm(permission):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _fresh(record):
+    """The record as stored, locked for the rest of the transaction."""
+    return type(record)._base_manager.select_for_update().get(pk=record.pk)
+
+
+def _move(record, to_status, *, by, comment="", validate=True):
+    """Save the record in its new status and write the StatusChange.
+
+    `validate=False` is for unpublishing, which must never be blocked by an
+    unrelated invalid field.
+    """
+    from_status = record.status
+    record.status = to_status
+    record._change_reason = comment or f"{from_status} → {to_status}"
+    record._history_user = by
+    if validate:
+        record.full_clean()
+    record.save()
+    return StatusChange.objects.create(
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        record_code=record.code,
+        from_status=from_status,
+        to_status=to_status,
+        comment=comment,
+        by=by,
+    )
+
+
+def _refuse_unless(record, allowed_from):
+    if record.status not in allowed_from:
+        raise ValidationError(
+            _("%(code)s is %(status)s; this step is not possible from there.")
+            % {"code": record.code, "status": record.get_status_display()},
+            code="wrong_status",
+        )
+
+
+# --- Review workflow ---------------------------------------------------------
+
+
+@transaction.atomic
+def record_submit_for_review(*, record, by, comment=""):
+    """A researcher hands a draft (or a returned record) to the reviewers."""
+    _require(by, f"cases.change_{record._meta.model_name}")
+    record = _fresh(record)
+    _refuse_unless(record, (Status.DRAFT, Status.RETURNED))
+    return _move(record, Status.IN_REVIEW, by=by, comment=comment)
+
+
+@transaction.atomic
+def record_return(*, record, by, comment):
+    """A reviewer sends a record back with what to fix, or takes it off the public site."""
+    _require(by, roles.REVIEW)
+    if not comment.strip():
+        raise ValidationError(_("Say what needs to change."), code="comment_required")
+    record = _fresh(record)
+    _refuse_unless(record, (Status.IN_REVIEW, Status.PUBLISHED))
+    return _move(record, Status.RETURNED, by=by, comment=comment)
+
+
+@transaction.atomic
+def record_publish(*, record, by, comment=""):
+    """A reviewer publishes a record in review, if it may be published."""
+    _require(by, roles.REVIEW)
+    record = _fresh(record)
+    _refuse_unless(record, (Status.IN_REVIEW,))
+    problems = publication_problems(record)
+    if problems:
+        raise ValidationError(
+            [ValidationError(problem, code="not_publishable") for problem in problems]
+        )
+    change = _move(record, Status.PUBLISHED, by=by, comment=comment)
+    # Backstop: the public boundary must now show it; if a rule above missed a
+    # reason (a linked record's consent, say), refuse rather than half-publish.
+    if not type(record).objects.public().filter(pk=record.pk).exists():
+        raise ValidationError(
+            _("%(code)s would still not be public: check its linked records.")
+            % {"code": record.code},
+            code="not_publishable",
+        )
+    return change
+
+
+def publication_problems(record):
+    """Why this record may not be published, in the reviewer's words; empty if it may."""
+    problems = []
+    if record.confidentiality != Confidentiality.STANDARD:
+        problems.append(_("Restricted and confidential records are never published."))
+    check = {
+        Testimony: _testimony_problems,
+        Event: _event_problems,
+        Violation: _violation_problems,
+        Person: _person_problems,
+        BorderCrossing: _crossing_problems,
+    }[type(record)]
+    return problems + check(record)
+
+
+def _testimony_problems(testimony):
+    problems = []
+    if testimony.consent_scope not in PUBLISHABLE_CONSENT:
+        problems.append(_("The witness has not consented to publication."))
+    if testimony.consent_withdrawn_on:
+        problems.append(_("The witness withdrew consent."))
+    if not testimony.consent_given_on or not testimony.consent_method.strip():
+        problems.append(_("Record when and how consent was given."))
+    if not (testimony.title_en or testimony.title_ko):
+        problems.append(_("Give the testimony a title."))
+    if not (testimony.public_summary_en.strip() or testimony.public_summary_ko.strip()):
+        problems.append(_("Write a public summary."))
+    if testimony.interviewee.confidentiality != Confidentiality.STANDARD:
+        problems.append(_("The interviewee is restricted or confidential."))
+    return problems
+
+
+def _withheld(testimonies):
+    return testimonies.exclude(
+        consent_scope__in=PUBLISHABLE_CONSENT, consent_withdrawn_on__isnull=True
+    ).exists()
+
+
+def _event_problems(event):
+    problems = []
+    if not (event.description_en.strip() or event.description_ko.strip()):
+        problems.append(_("Describe the event."))
+    support = Information.objects.filter(event=event)
+    if not support.exists():
+        problems.append(_("Cite at least one testimony or source."))
+    if _withheld(Testimony.objects.filter(information__in=support)):
+        problems.append(_("A supporting testimony lacks consent to publication."))
+    return problems
+
+
+def _violation_problems(violation):
+    problems = []
+    if violation.event.status != Status.PUBLISHED:
+        problems.append(_("Publish its event first."))
+    if _withheld(Testimony.objects.filter(information__violation=violation)):
+        problems.append(_("A supporting testimony lacks consent to publication."))
+    if violation.victim:
+        problems += [
+            _("Victim: %(problem)s") % {"problem": p} for p in _person_problems(violation.victim)
+        ]
+        if violation.victim.confidentiality != Confidentiality.STANDARD:
+            problems.append(_("The victim is restricted or confidential."))
+    return problems
+
+
+def _person_problems(person):
+    if _withheld(person.testimonies.all()):
+        return [_("The person gave a testimony without consent to publication.")]
+    return []
+
+
+def _crossing_problems(crossing):
+    problems = []
+    if crossing.person.confidentiality != Confidentiality.STANDARD:
+        problems.append(_("The person is restricted or confidential."))
+    problems += _person_problems(crossing.person)
+    if crossing.testimony and _withheld(Testimony.objects.filter(pk=crossing.testimony_id)):
+        problems.append(_("Its testimony lacks consent to publication."))
+    return problems
+
+
+# --- Consent ----------------------------------------------------------------
+
+
+def records_resting_on(testimony):
+    """Every record whose publication depends on this testimony's consent."""
+    supported = Information.objects.filter(testimony=testimony)
+    events = Event.objects.filter(information__in=supported).distinct()
+    violations = Violation.objects.filter(
+        pk__in=Violation.objects.filter(information__in=supported)
+        .values("pk")
+        .union(Violation.objects.filter(event__in=events).values("pk"))
+        .union(Violation.objects.filter(victim=testimony.interviewee_id).values("pk"))
+    )
+    crossings = BorderCrossing.objects.filter(testimony=testimony) | BorderCrossing.objects.filter(
+        person=testimony.interviewee_id
+    )
+    return [
+        testimony.interviewee,
+        *events.order_by("pk"),
+        *violations.order_by("pk"),
+        *crossings.distinct().order_by("pk"),
+    ]
+
+
+@transaction.atomic
+def testimony_withdraw_consent(*, testimony, withdrawn_on, by, comment=""):
+    """Record the withdrawal and unpublish, at once, everything resting on the testimony.
+
+    Published records and records in review go back to "returned" with the
+    withdrawal as the comment; the public boundary (`.public()`) hides them
+    from this moment whatever their status.
+    """
+    _require(by, roles.WITHDRAW_CONSENT)
+    testimony = _fresh(testimony)
+    if testimony.consent_scope == ConsentScope.NONE:
+        raise ValidationError(_("No consent was recorded, so none can be withdrawn."))
+    if testimony.consent_withdrawn_on:
+        raise ValidationError(_("Consent was already withdrawn."))
+    testimony.consent_withdrawn_on = withdrawn_on
+    testimony._history_user = by
+    testimony._change_reason = _("Consent withdrawn")
+    testimony.full_clean()
+    testimony.save()
+    reason = _("Consent to testimony %(code)s withdrawn on %(date)s.") % {
+        "code": testimony.code,
+        "date": withdrawn_on.isoformat(),
+    }
+    if comment:
+        reason = f"{reason} {comment}"
+    unpublished = []
+    for record in [testimony, *records_resting_on(testimony)]:
+        record = _fresh(record)
+        if record.status in (Status.PUBLISHED, Status.IN_REVIEW):
+            _move(record, Status.RETURNED, by=by, comment=reason, validate=False)
+            unpublished.append(record.code)
+    return ConsentWithdrawal.objects.create(
+        testimony=testimony, withdrawn_on=withdrawn_on, by=by, unpublished="\n".join(unpublished)
+    )
+
+
+# --- Duplicates --------------------------------------------------------------
+
+
+@transaction.atomic
+def person_merge(*, keep, duplicate, by):
+    """Move every link from the duplicate to the kept person, record it, delete the duplicate."""
+    _require(by, roles.MERGE_PERSON)
+    if keep.pk == duplicate.pk:
+        raise ValidationError(_("Choose two different persons."))
+    keep, duplicate = _fresh(keep), _fresh(duplicate)
+    identities = Identity.objects.filter(person__in=[keep, duplicate])
+    if identities.count() == 2:
+        raise ValidationError(
+            _("Both persons have an identity in the vault; a custodian must reconcile them first.")
+        )
+    moved = {}
+    for relation in Person._meta.related_objects:
+        field = relation.field
+        linked = relation.related_model._base_manager.filter(**{field.name: duplicate})
+        count = 0
+        for record in linked:
+            setattr(record, field.name, keep)
+            record._history_user = by
+            record._change_reason = _("Merged %(old)s into %(new)s") % {
+                "old": duplicate.code,
+                "new": keep.code,
+            }
+            record.save()
+            count += 1
+        if count:
+            moved[relation.related_model._meta.model_name] = count
+    merge = PersonMerge.objects.create(
+        kept=keep,
+        merged_code=duplicate.code,
+        merged_pseudonym=duplicate.pseudonym,
+        moved=moved,
+        by=by,
+    )
+    duplicate._history_user = by
+    duplicate.delete()
+    return merge
+
+
+def similar_persons(*, pseudonym, birth_year=None, origin_place=None, exclude_pk=None, limit=5):
+    """Persons who may be the one being entered: a like pseudonym, or same origin and age.
+
+    One query over an indexed shortlist, then a character-level similarity
+    (works for Hangul and Latin names alike) to rank it.
+    """
+    from difflib import SequenceMatcher
+
+    from django.db.models import Q
+
+    pseudonym = (pseudonym or "").strip()
+    if not pseudonym:
+        return []
+    shortlist = Q(pseudonym__iexact=pseudonym) | Q(pseudonym__icontains=pseudonym[:3])
+    if birth_year:
+        near = Q(birth_year__range=(birth_year - 1, birth_year + 1))
+        shortlist |= near & Q(origin_place=origin_place) if origin_place else Q()
+    candidates = Person.objects.filter(shortlist).select_related("origin_place")
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    scored = []
+    for person in candidates[:200]:
+        score = SequenceMatcher(None, pseudonym.lower(), person.pseudonym.lower()).ratio()
+        if birth_year and person.birth_year and abs(person.birth_year - birth_year) <= 1:
+            score += 0.3
+        if origin_place and person.origin_place_id == getattr(origin_place, "pk", origin_place):
+            score += 0.3
+        if score >= 0.8:
+            scored.append((score, person))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].code))
+    return [person for _, person in scored[:limit]]
