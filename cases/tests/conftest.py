@@ -1,0 +1,18 @@
+"""Fixtures for the curation tests."""
+
+import pytest
+
+from cases.tests.personas import user_in
+
+
+@pytest.fixture
+def as_role(client):
+    """as_role("reviewer") -> a client logged in as a member of that group only."""
+
+    def login(role):
+        user = user_in(role)
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return login
