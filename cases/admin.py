@@ -755,6 +755,8 @@ class StatusChangeAdmin(LogAdmin):
         queue = []
         for model in (Testimony, Event, Violation, Person, BorderCrossing):
             records = model.objects.filter(status=WorkflowStatus.IN_REVIEW)
+            if model is Violation:
+                records = records.select_related("violation_type")
             if not sees_restricted(request.user):
                 records = records.exclude(confidentiality=Confidentiality.CONFIDENTIAL)
             for record in records.order_by("updated_at")[:200]:

@@ -8,6 +8,7 @@ Refusals are ValidationErrors whose messages can be shown as they are.
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cases import roles
@@ -209,11 +210,8 @@ def records_resting_on(testimony):
     supported = Information.objects.filter(testimony=testimony)
     events = Event.objects.filter(information__in=supported).distinct()
     violations = Violation.objects.filter(
-        pk__in=Violation.objects.filter(information__in=supported)
-        .values("pk")
-        .union(Violation.objects.filter(event__in=events).values("pk"))
-        .union(Violation.objects.filter(victim=testimony.interviewee_id).values("pk"))
-    )
+        Q(information__in=supported) | Q(event__in=events) | Q(victim=testimony.interviewee_id)
+    ).distinct()
     crossings = BorderCrossing.objects.filter(testimony=testimony) | BorderCrossing.objects.filter(
         person=testimony.interviewee_id
     )
@@ -311,8 +309,6 @@ def similar_persons(*, pseudonym, birth_year=None, origin_place=None, exclude_pk
     (works for Hangul and Latin names alike) to rank it.
     """
     from difflib import SequenceMatcher
-
-    from django.db.models import Q
 
     pseudonym = (pseudonym or "").strip()
     if not pseudonym:
