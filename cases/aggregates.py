@@ -101,9 +101,11 @@ class Aggregates:
         cells = {}
         for size in range(len(DIMENSIONS)):  # totals, each dimension, each pair
             for dims in itertools.combinations(DIMENSIONS, size):
-                rows = annotated.values(*dims).annotate(
-                    n=Count("pk"), persons=Count("victim", distinct=True)
-                )
+                counts = {"n": Count("pk"), "persons": Count("victim", distinct=True)}
+                if dims:
+                    rows = annotated.values(*dims).annotate(**counts)
+                else:
+                    rows = [annotated.aggregate(**counts)]
                 for row in rows:
                     key = tuple((d, row[d] if row[d] != "" else None) for d in dims)
                     cells[key] = (row["n"], row["persons"])

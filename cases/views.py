@@ -66,26 +66,41 @@ def _is_korean(request):
     return (request.LANGUAGE_CODE or "").startswith("ko")
 
 
-def _pick(request, record, field):
+def _pick(request, record, field, query=""):
+    """The visitor's language, else the other; in results, the one that matches."""
     korean, english = getattr(record, f"{field}_ko", ""), getattr(record, f"{field}_en", "")
-    return (korean or english) if _is_korean(request) else (english or korean)
+    first, second = (korean, english) if _is_korean(request) else (english, korean)
+    words = search.terms(query)
+
+    def matches(text):
+        return any(word in (text or "").lower() for word in words)
+
+    if words and not matches(first) and matches(second):
+        return second
+    return first or second
 
 
 def _result(request, kind, record, query):
     """One search result: a link, a highlighted title and an excerpt."""
     if kind == "events":
-        title, text = _pick(request, record, "title"), _pick(request, record, "description")
+        title, text = (
+            _pick(request, record, "title", query),
+            _pick(request, record, "description", query),
+        )
         url = reverse("cases:event", args=[record.code])
     elif kind == "violations":
         title = f"{record.violation_type.name}: {record.event.title}"
-        text = _pick(request, record, "description")
+        text = _pick(request, record, "description", query)
         url = reverse("cases:event", args=[record.event.code]) + f"#{record.code}"
     elif kind == "testimonies":
-        title, text = _pick(request, record, "title"), _pick(request, record, "public_summary")
+        title, text = (
+            _pick(request, record, "title", query),
+            _pick(request, record, "public_summary", query),
+        )
         url = reverse("cases:testimony", args=[record.code])
     else:
         title = f"{record.get_outcome_display()}: {record.crossing_point}"
-        text = _pick(request, record, "description")
+        text = _pick(request, record, "description", query)
         url = reverse("cases:crossing", args=[record.code])
     return {
         "record": record,
