@@ -1,3 +1,5 @@
+import dataclasses
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -85,7 +87,11 @@ class VersionedForm(forms.ModelForm):
 
 class HiddenTranscriptHelper(HistoricalRecordContextHelper):
     def context_for_delta_changes(self, delta):
-        delta.changes = [change for change in delta.changes if change.field != "transcript"]
+        delta = dataclasses.replace(
+            delta,
+            changes=[change for change in delta.changes if change.field != "transcript"],
+            changed_fields=[name for name in delta.changed_fields if name != "transcript"],
+        )
         return super().context_for_delta_changes(delta)
 
 

@@ -114,7 +114,7 @@ def test_withdrawal_before_consent_was_given_is_refused(published_case):
 
 
 def test_end_to_end_entered_reviewed_published_and_withdrawn_in_the_admin(as_role):
-    """A researcher enters a testimony; a reviewer publishes it; a custodian records the withdrawal."""
+    """Entered by a researcher, published by a reviewer, withdrawn by a custodian."""
     person = factories.PersonFactory()
     researcher = as_role(roles.RESEARCHER)
     response = researcher.post(

@@ -6,8 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from cases import roles, services
-from cases import models
+from cases import models, roles, services
 from cases.models import ConsentScope, StatusChange, WorkflowStatus
 from cases.tests import factories
 from cases.tests.personas import user_in
