@@ -156,6 +156,12 @@ def case_search(request):
             (key, label, _query({"q": query}, kind=key)) for key, (_m, _q, label) in KINDS.items()
         ],
         "filterset": filterset,
+        # Facet choices travel with a new search from the form.
+        "hidden": [
+            (k, v)
+            for k, v in params.items()
+            if k not in {"kind", "q", "year_from", "year_to", "page"}
+        ],
         "query": query,
         "short_query": search.is_short(query),
         "results": results,

@@ -161,3 +161,9 @@ def test_search_page_queries_are_constant(client, django_assert_num_queries, kin
     expected = {"events": 19, "violations": 18, "testimonies": 4, "crossings": 8}[kind]
     with django_assert_num_queries(expected):
         assert client.get(search_url(kind=kind)).status_code == 200
+
+
+def test_the_search_form_keeps_the_chosen_facets(client):
+    published_case()
+    content = client.get(search_url(kind="violations", age="30-49")).content.decode()
+    assert '<input type="hidden" name="age" value="30-49">' in content
