@@ -383,14 +383,7 @@ def flow_layer(dataset, *, year=None, measure="refugees"):
             }
         )
     caveats = [c for c in [dataset.caveat, *result.notes] if c]
-    if is_unhcr:
-        caveats.append(
-            _(
-                "UNHCR publishes small counts as 5: a 5 means “5 or fewer”. North Koreans in "
-                "South Korea are South Korean citizens and never appear in UNHCR refugee data."
-            )
-        )
-    else:
+    if not is_unhcr:
         caveats.append(
             _(
                 "Estimates of people born in North Korea include large stocks in Central Asia "

@@ -49,6 +49,7 @@
 
   function draw(el, data) {
     var map = M.createMap(el, { minZoom: 1, worldCopyJump: false });
+    map.fitBounds([[-50, -160], [72, 175]]);
     var panel = document.getElementById(el.getAttribute("data-info"));
     var countries = data.features.filter(function (f) { return f.properties.kind === "country"; });
     var flows = data.features.filter(function (f) { return f.properties.kind === "flow"; });
@@ -110,15 +111,14 @@
         layer.on({ mouseover: function () { on(code); }, click: function () { on(code); } });
       });
       var props = (entry.country || entry.flow).feature.properties;
-      if (entry.country) entry.country.getElement().setAttribute("data-code", code);
-      if (entry.flow) entry.flow.getElement().setAttribute("data-flow", code);
+      if (entry.country && entry.country.getElement()) entry.country.getElement().setAttribute("data-code", code);
+      if (entry.flow && entry.flow.getElement()) entry.flow.getElement().setAttribute("data-flow", code);
       if (props.value || props.is_origin) {
         var label = props.name + ": " + (props.value === null ? M.text(el, "no-figure") : M.number(props.value));
         var target = entry.flow || entry.country;
         M.focusable(target, label, function () { on(code); }, function () { on(code); });
       }
     });
-    map.fitBounds([[-50, -160], [72, 175]]);
     var legendBox = document.getElementById(el.getAttribute("data-legend"));
     M.legend(legendBox, limits, values.filter(function (v) { return v; }), el, data.measure === "asylum_seekers" ? M.text(el, "asylum-seekers") : (data.measure === "refugees" ? M.text(el, "refugees") : M.text(el, "total")));
     el.setAttribute("data-ready", "true");
