@@ -142,8 +142,19 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
         return super().get_form(request, obj, change, **kwargs)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history lets anyone who may view the record post a revert; the
+        # rules for changing it (status, role) apply to a revert too.
+        current = self.get_object(request, unquote(object_id))
+        if request.method == "POST" and not self.has_change_permission(request, current):
+            raise PermissionDenied
         request.reverting_to_history = True
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        current = self.get_object(request, obj.pk) if obj is not None else None
+        return super().revert_disabled(request, obj) or not self.has_change_permission(
+            request, current
+        )
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
