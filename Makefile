@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Production sets DEBUG, SECRET_KEY and ALLOWED_HOSTS itself.
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: install run test lint format migrations-check demo messages clean
+.PHONY: install run test lint format migrations-check messages clean
 
 install: $(VENV)/.installed node_modules/.package-lock.json
 	@mkdir -p staticfiles
@@ -41,9 +41,10 @@ migrations-check:
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 # Regenerate the Korean catalogue after changing interface text (needs GNU gettext).
+MESSAGE_IGNORES := --ignore='node_modules/*' --ignore='.venv/*' --ignore='staticfiles/*' --ignore='*/tests/*' --ignore='tests/*' --ignore='bench/*'
 messages:
-	$(DEV_ENV) $(BIN)/python manage.py makemessages -l ko --ignore=node_modules --ignore=.venv
-	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=node_modules --ignore=.venv
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l ko $(MESSAGE_IGNORES)
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages -l ko $(MESSAGE_IGNORES)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
