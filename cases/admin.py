@@ -730,6 +730,8 @@ class IdentityAdmin(admin.ModelAdmin):
 class LogAdmin(admin.ModelAdmin):
     """Append-only records: readable by those allowed, never edited or deleted here."""
 
+    show_full_result_count = False
+
     def has_add_permission(self, request):
         return False
 
