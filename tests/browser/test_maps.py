@@ -1,0 +1,83 @@
+"""The three maps in a real browser, with the shipped figures and a few public cases."""
+
+from decimal import Decimal
+
+import pytest
+
+from cases import markers
+from cases.models import LocationPrecision, Place
+from cases.tests.factories import EventFactory, PersonFactory, PlaceFactory, ViolationFactory
+from stats.shipped import load_shipped_statistics
+from tests.browser.conftest import assert_only_own_host
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def wait_for_map(page, selector):
+    page.wait_for_selector(f"{selector}[data-ready='true']")
+
+
+def test_province_map_shows_north_hamgyong(page, live_server):
+    load_shipped_statistics()
+    page.goto(f"{live_server.url}/stats/maps/")
+    wait_for_map(page, "#map-origin")
+    page.click("#map-origin path[data-code='KP-09']")
+    info = page.locator("#map-origin-info")
+    info.get_by_text("North Hamgyong").wait_for()
+    text = info.inner_text()
+    assert "19,941" in text and "15,080" in text and "4,861" in text
+    assert "mid-2024" in text  # the cut-off
+    # Keyboard: Tab to a province and press Enter.
+    page.focus("#map-origin path[data-code='KP-10']")
+    page.keyboard.press("Enter")
+    info.get_by_text("Ryanggang").wait_for()
+    # The residence map and the legend are drawn too.
+    wait_for_map(page, "#map-residence")
+    assert page.locator("#map-origin-legend li").count() >= 3
+    assert_only_own_host(page, live_server)
+
+
+def test_flow_map_highlights_a_country_on_hover(page, live_server):
+    load_shipped_statistics()
+    page.goto(f"{live_server.url}/stats/maps/flows/?year=2024")
+    wait_for_map(page, "#map-flows")
+    assert page.locator("#map-flows path.flow-line").count() >= 5
+    page.hover("#map-flows path[data-code='DEU']", force=True)
+    page.wait_for_selector("#map-flows[data-highlighted='DEU']")
+    text = page.locator("#map-flows-info").inner_text()
+    assert "Germany" in text and "UNHCR" in text
+    # Hovering a flow highlights its country too.
+    page.mouse.move(0, 0)
+    page.dispatch_event("#map-flows path[data-flow='CAN']", "mouseover")
+    page.wait_for_selector("#map-flows[data-highlighted='CAN']")
+    assert "Canada" in page.locator("#map-flows-info").inner_text()
+    assert_only_own_host(page, live_server)
+
+
+def test_case_map_shows_clusters(page, live_server, monkeypatch):
+    monkeypatch.setattr(markers, "POINT_LIMIT", 3)
+    country = PlaceFactory(code="KP", level=Place.Level.COUNTRY, name_en="North Korea")
+    for code, lat, lon in (("KP-09", "41.7833", "129.7667"), ("KP-05", "38.0333", "125.7")):
+        province = PlaceFactory(
+            code=code,
+            parent=country,
+            latitude=Decimal(lat),
+            longitude=Decimal(lon),
+            location_precision=LocationPrecision.PROVINCE,
+        )
+        for _ in range(3):
+            event = EventFactory(publishable=True, place=province)
+            victim = PersonFactory(publishable=True, is_alive=False)
+            ViolationFactory(publishable=True, event=event, victim=victim)
+    page.goto(f"{live_server.url}/cases/map/")
+    page.wait_for_selector("#map-cases[data-mode='clusters']")
+    page.wait_for_selector("#map-cases .server-cluster")
+    counts = sorted(
+        int(t) for t in page.locator("#map-cases .server-cluster span").all_inner_texts()
+    )
+    assert counts == [3, 3]
+    assert "6" in page.locator("#case-map-status").inner_text()
+    # Zoomed in on one cluster, its events arrive one by one.
+    page.locator("#map-cases .server-cluster").first.click()
+    page.wait_for_selector("#map-cases[data-mode='points']")
+    assert_only_own_host(page, live_server)
