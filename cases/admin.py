@@ -332,7 +332,7 @@ class PersonForm(VersionedForm):
             raise ValidationError(
                 _(
                     "This person may already be recorded: %(names)s. Use the existing record, "
-                    "or tick \u201cNot a duplicate\u201d to save anyway."
+                    "or tick “Not a duplicate” to save anyway."
                 )
                 % {"names": names},
                 code="possible_duplicate",

@@ -79,19 +79,19 @@ class SupportSerializer(serializers.ModelSerializer):
     def _public_source(self, info):
         return info.source if info.source and info.source.is_public_document else None
 
-    def get_source_title(self, info):
+    def get_source_title(self, info) -> str | None:
         source = self._public_source(info)
         return source.title if source else None
 
-    def get_source_publisher(self, info):
+    def get_source_publisher(self, info) -> str | None:
         source = self._public_source(info)
         return source.publisher if source else None
 
-    def get_source_year(self, info):
+    def get_source_year(self, info) -> int | None:
         source = self._public_source(info)
         return source.published_year if source else None
 
-    def get_source_address(self, info):
+    def get_source_address(self, info) -> str | None:
         source = self._public_source(info)
         return source.url if source else None
 
@@ -122,6 +122,7 @@ PERIOD_FIELDS = [
 
 
 class EventViolationSerializer(serializers.ModelSerializer):
+    period_display = serializers.CharField(read_only=True)
     violation_type = ViolationTypeRefSerializer()
     victim = VictimSerializer(allow_null=True)
     perpetrators = PerpetratorSerializer(source="public_involvements", many=True)
@@ -132,6 +133,7 @@ class EventViolationSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
+    period_display = serializers.CharField(read_only=True)
     url = serializers.HyperlinkedIdentityField(
         view_name="cases-api:event-detail", lookup_field="code"
     )
@@ -154,6 +156,7 @@ AGE_LABELS = ["0-17", "18-29", "30-49", "50-"]
 
 
 class ViolationSerializer(serializers.ModelSerializer):
+    period_display = serializers.CharField(read_only=True)
     url = serializers.HyperlinkedIdentityField(
         view_name="cases-api:violation-detail", lookup_field="code"
     )
@@ -175,7 +178,7 @@ class ViolationSerializer(serializers.ModelSerializer):
             "perpetrators", "sources", "corroboration", "is_synthetic",
         ]  # fmt: skip
 
-    def get_victim_age_group(self, violation):
+    def get_victim_age_group(self, violation) -> str | None:
         # An age group, not the age: an exact age narrows a witness down.
         from cases.filters import AGE_GROUPS
 
@@ -186,6 +189,7 @@ class ViolationSerializer(serializers.ModelSerializer):
 
 
 class TestimonySerializer(serializers.ModelSerializer):
+    period_display = serializers.CharField(read_only=True)
     url = serializers.HyperlinkedIdentityField(
         view_name="cases-api:testimony-detail", lookup_field="code"
     )
@@ -199,7 +203,7 @@ class TestimonySerializer(serializers.ModelSerializer):
             "interview_year", "language", "knowledge", *PERIOD_FIELDS, "events", "is_synthetic",
         ]  # fmt: skip
 
-    def get_events(self, testimony):
+    def get_events(self, testimony) -> list[str]:
         return sorted({info.event.code for info in testimony.public_information})
 
 
@@ -212,7 +216,7 @@ class LegSerializer(serializers.ModelSerializer):
         model = CrossingLeg
         fields = ["order", "country", "country_name", "entered_on_display", "what_happened"]
 
-    def get_entered_on_display(self, leg):
+    def get_entered_on_display(self, leg) -> str:
         from cases import dates
 
         return str(dates.display(leg.entered_on, leg.entered_on_precision))
@@ -238,10 +242,10 @@ class BorderCrossingSerializer(serializers.ModelSerializer):
             "description_en", "description_ko", "testimony", "is_synthetic",
         ]  # fmt: skip
 
-    def get_crossing_date_display(self, crossing):
+    def get_crossing_date_display(self, crossing) -> str:
         return str(crossing.crossing_date_display)
 
-    def get_testimony(self, crossing):
+    def get_testimony(self, crossing) -> str | None:
         # Prefetched through Testimony.objects.public(): None unless it is public.
         return crossing.testimony.code if crossing.testimony else None
 

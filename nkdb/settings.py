@@ -192,6 +192,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Swagger UI would otherwise send the schema to validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
+    # One name per shared choice set in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "cases.dates.DatePrecision",
+        "FacilityKindEnum": "cases.models.Facility.Kind",
+        "OrganizationKindEnum": "cases.models.Organization.Kind",
+    },
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
