@@ -50,7 +50,7 @@
     var layer = L.geoJSON(data, { style: style });
     function highlight(target) {
       target.setStyle({ weight: 3, color: "#111" });
-      target.bringToFront();
+      M.raise(target);
     }
     function reset(target) {
       if (target !== selected) layer.resetStyle(target);

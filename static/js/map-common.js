@@ -98,6 +98,13 @@
     if (onBlur) path.addEventListener("blur", onBlur);
   }
 
+  /* Draw a highlighted layer on top, unless it has the keyboard focus: moving a
+   * focused element in the DOM would drop the focus. */
+  function raise(layer) {
+    var path = layer.getElement && layer.getElement();
+    if (path && document.activeElement !== path) layer.bringToFront();
+  }
+
   function load(el) {
     el.setAttribute("aria-busy", "true");
     return fetch(el.getAttribute("data-src"), { headers: { Accept: "application/json" }, credentials: "same-origin" })
@@ -130,6 +137,7 @@
     colour: colour,
     legend: legend,
     focusable: focusable,
+    raise: raise,
     load: load,
     sourceLine: sourceLine,
     NO_DATA: NO_DATA

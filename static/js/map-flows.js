@@ -91,8 +91,8 @@
       active = code;
       var entry = byCode[code];
       if (!entry) return;
-      if (entry.country) { entry.country.setStyle({ weight: 3, color: FLOW_ON }); entry.country.bringToFront(); }
-      if (entry.flow) { entry.flow.setStyle({ color: FLOW_ON, opacity: 1 }); entry.flow.bringToFront(); }
+      if (entry.country) { entry.country.setStyle({ weight: 3, color: FLOW_ON }); M.raise(entry.country); }
+      if (entry.flow) { entry.flow.setStyle({ color: FLOW_ON, opacity: 1 }); M.raise(entry.flow); }
       var props = (entry.country || entry.flow).feature.properties;
       panel.innerHTML = figuresHtml(el, data, props);
       el.setAttribute("data-highlighted", code);

@@ -27,10 +27,13 @@ def test_province_map_shows_north_hamgyong(page, live_server):
     text = info.inner_text()
     assert "19,941" in text and "15,080" in text and "4,861" in text
     assert "mid-2024" in text  # the cut-off
-    # Keyboard: Tab to a province and press Enter.
-    page.focus("#map-origin path[data-code='KP-10']")
+    # Keyboard: from the map, Tab to the first province and press Enter.
+    page.focus("#map-origin")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('data-code')") == "KP-01"
     page.keyboard.press("Enter")
-    info.get_by_text("Ryanggang").wait_for()
+    info.get_by_text("Pyongyang").wait_for()
+    assert "867" in info.inner_text()
     # The residence map and the legend are drawn too.
     wait_for_map(page, "#map-residence")
     assert page.locator("#map-origin-legend li").count() >= 3
