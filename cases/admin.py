@@ -53,7 +53,7 @@ WORKFLOW_ACTIONS = {
 
 def sees_restricted(user):
     """Custodians: confidential records, and transcripts of restricted testimonies."""
-    return user.has_perm(roles.VIEW_RESTRICTED)
+    return roles.has_role_perm(user, roles.VIEW_RESTRICTED)
 
 
 def edits_any_status(user):
@@ -699,6 +699,21 @@ class IdentityAdmin(admin.ModelAdmin):
     autocomplete_fields = ("person",)
     fields = ("person", "real_name", "other_names", "contacts", "relatives_in_north")
     show_full_result_count = False
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return roles.has_role_perm(request.user, roles.VIEW_IDENTITY)
+
+    def has_add_permission(self, request):
+        return roles.has_role_perm(request.user, "cases.add_identity")
+
+    def has_change_permission(self, request, obj=None):
+        return roles.has_role_perm(request.user, "cases.change_identity")
+
+    def has_delete_permission(self, request, obj=None):
+        return roles.has_role_perm(request.user, "cases.delete_identity")
 
     def get_queryset(self, request):
         # The list needs no identity field: leave the ciphertext undecrypted.

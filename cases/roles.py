@@ -8,6 +8,7 @@ permissions (who sees which transcript, who edits a published record) live in
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 
 RESEARCHER = "researcher"
 REVIEWER = "reviewer"
@@ -20,6 +21,16 @@ VIEW_RESTRICTED = "cases.view_restricted"
 WITHDRAW_CONSENT = "cases.withdraw_consent"
 MERGE_PERSON = "cases.merge_person"
 VIEW_IDENTITY = "cases.view_identity"
+
+# What a superuser does not get by being one: identities and restricted material
+# open only to those given the permission, in practice through the custodian role.
+SENSITIVE = {
+    VIEW_RESTRICTED,
+    VIEW_IDENTITY,
+    "cases.add_identity",
+    "cases.change_identity",
+    "cases.delete_identity",
+}
 
 CASE_RECORDS = [
     "person",
@@ -85,3 +96,23 @@ def ensure_roles():
         else:
             report[name] = "unchanged"
     return report
+
+
+def has_role_perm(user, perm):
+    """`user.has_perm`, except that sensitive permissions must be granted explicitly.
+
+    Django lets an active superuser do anything; for identities and restricted
+    transcripts that is not enough: the permission must come from a group (the
+    custodian role) or be given to the user by name.
+    """
+    if perm not in SENSITIVE or not user.is_superuser:
+        return user.has_perm(perm)
+    if not user.is_active:
+        return False
+    if not hasattr(user, "_explicit_sensitive_perms"):
+        granted = Permission.objects.filter(Q(group__user=user) | Q(user=user))
+        user._explicit_sensitive_perms = {
+            f"{app_label}.{codename}"
+            for app_label, codename in granted.values_list("content_type__app_label", "codename")
+        }
+    return perm in user._explicit_sensitive_perms

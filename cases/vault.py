@@ -58,7 +58,9 @@ class EncryptedTextField(models.TextField):
 
 
 def can_read_identities(user):
-    return user.is_active and user.has_perm("cases.view_identity")
+    from cases.roles import VIEW_IDENTITY, has_role_perm
+
+    return has_role_perm(user, VIEW_IDENTITY)
 
 
 def identity_read(*, person, by, reason=""):

@@ -4,13 +4,17 @@ import re
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cases import roles
 from cases.admin import LogAdmin
-from cases.models import Identity
+from cases.models import Identity, IdentityAccess
 from cases.tests import factories
+from cases.vault import identity_read
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +57,15 @@ def test_the_cases_models_are_registered():
     }
 
 
+@pytest.fixture
+def admin_client(client, admin_user):
+    """A superuser who is also a custodian: the superuser flag alone opens no identity."""
+    roles.ensure_roles()
+    admin_user.groups.add(Group.objects.get(name=roles.CUSTODIAN))
+    client.force_login(admin_user)
+    return client
+
+
 def test_identity_list_shows_no_identity_field(admin_client):
     """Identities are in the admin for custodians only (test_vault.py); lists show codes."""
     identity = factories.IdentityFactory(real_name="Pak Yong-ho", contacts="010-1234")
@@ -60,6 +73,17 @@ def test_identity_list_shows_no_identity_field(admin_client):
     assert identity.person.code in content
     assert "Pak Yong-ho" not in content and "010-1234" not in content
     assert Identity in admin.site._registry
+
+
+def test_a_superuser_outside_the_custodian_role_cannot_open_identities(client, admin_user):
+    identity = factories.IdentityFactory(real_name="Pak Yong-ho")
+    client.force_login(admin_user)
+    assert client.get("/admin/cases/identity/").status_code == 403
+    assert client.get(url(Identity, "change", identity.pk)).status_code == 403
+    assert "/admin/cases/identity/" not in client.get("/admin/").content.decode()
+    with pytest.raises(PermissionDenied):
+        identity_read(person=identity.person, by=admin_user)
+    assert not IdentityAccess.objects.exists()
 
 
 def test_every_registered_model_has_a_factory():
