@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Testimonies and cases")
+
+    def ready(self):
+        from nkdb.checks import check_database_durability
+
+        checks.register(check_database_durability, checks.Tags.database)

@@ -11,6 +11,9 @@ from rest_framework.reverse import reverse
 
 from cases import markers
 
+# A database error raised outside a view still answers 503 (nkdb/middleware.py).
+handler500 = "nkdb.middleware.server_error"
+
 admin.site.site_header = "NKDB"
 admin.site.site_title = "NKDB"
 

@@ -1,0 +1,65 @@
+"""A database outage answers 503 with a plain page, never a traceback or a 500.
+
+When PostgreSQL is down or restarting, any query raises OperationalError or
+InterfaceError. `DatabaseUnavailableMiddleware` turns those (from a view or
+from rendering its template) into a 503 with `Retry-After`; `server_error`, the
+project's `handler500`, does the same for one raised in another middleware
+(saving a session, say), where `process_exception` does not reach.
+
+Nothing here touches the database: the page is rendered without context
+processors. The broken connection is not reused: Django marks it unusable
+and, with CONN_HEALTH_CHECKS on, the next request opens a fresh one, so the
+site recovers by itself once the database is back.
+"""
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+logger = logging.getLogger("nkdb.database")
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable(request):
+    """The 503 response: JSON under /api/, a translated HTML page elsewhere."""
+    if request is not None and request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": _("The database is briefly unavailable. Please try again shortly.")},
+            status=503,
+        )
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_ERRORS):
+            # The class only: a driver's message can quote a query's parameters.
+            logger.error("Database unavailable (%s): answering 503", type(exception).__name__)
+            return database_unavailable(request)
+        return None
+
+
+def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
+    """handler500: a database error raised outside a view still answers 503."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_ERRORS):
+        logger.error("Database unavailable (%s): answering 503", type(exception).__name__)
+        return database_unavailable(request)
+    return defaults.server_error(request, template_name)
