@@ -28,12 +28,18 @@ def bounds(value, precision):
         return value, value
     if precision == DatePrecision.MONTH:
         first = value.replace(day=1)
-        next_month = (first + datetime.timedelta(days=32)).replace(day=1)
+        if first.month == 12:
+            return first, first.replace(day=31)
+        next_month = first.replace(month=first.month + 1)
         return first, next_month - datetime.timedelta(days=1)
     if precision == DatePrecision.YEAR:
         return datetime.date(value.year, 1, 1), datetime.date(value.year, 12, 31)
-    # Approximate: "around 2005" may mean any day from 2004 to 2006.
-    return datetime.date(value.year - 1, 1, 1), datetime.date(value.year + 1, 12, 31)
+    # Approximate: "around 2005" may mean any day from 2004 to 2006 (within the
+    # calendar Python can represent, so a mistyped year 1 or 9999 is no crash).
+    return (
+        datetime.date(max(value.year - 1, datetime.MINYEAR), 1, 1),
+        datetime.date(min(value.year + 1, datetime.MAXYEAR), 12, 31),
+    )
 
 
 def normalise(value, precision):
