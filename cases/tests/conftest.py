@@ -2,7 +2,7 @@
 
 import pytest
 
-from cases.tests.personas import user_in
+from cases.tests.personas import login_with_second_factor, user_in
 
 
 @pytest.fixture
@@ -11,7 +11,7 @@ def as_role(client):
 
     def login(role):
         user = user_in(role)
-        client.force_login(user)
+        login_with_second_factor(client, user)
         client.user = user
         return client
 

@@ -14,6 +14,7 @@ from cases import roles
 from cases.admin import LogAdmin
 from cases.models import Identity, IdentityAccess
 from cases.tests import factories
+from cases.tests.personas import login_with_second_factor
 from cases.vault import identity_read
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def admin_client(client, admin_user):
     """A superuser who is also a custodian: the superuser flag alone opens no identity."""
     roles.ensure_roles()
     admin_user.groups.add(Group.objects.get(name=roles.CUSTODIAN))
-    client.force_login(admin_user)
+    login_with_second_factor(client, admin_user)
     return client
 
 
@@ -77,7 +78,7 @@ def test_identity_list_shows_no_identity_field(admin_client):
 
 def test_a_superuser_outside_the_custodian_role_cannot_open_identities(client, admin_user):
     identity = factories.IdentityFactory(real_name="Pak Yong-ho")
-    client.force_login(admin_user)
+    login_with_second_factor(client, admin_user)
     assert client.get("/admin/cases/identity/").status_code == 403
     assert client.get(url(Identity, "change", identity.pk)).status_code == 403
     assert "/admin/cases/identity/" not in client.get("/admin/").content.decode()

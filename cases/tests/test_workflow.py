@@ -115,8 +115,9 @@ def test_the_review_queue_is_for_reviewers_and_takes_one_query_per_kind(
     assert as_role(roles.RESEARCHER).get(reverse("admin:cases_review_queue")).status_code == 403
     client = as_role(roles.REVIEWER)
     client.get(reverse("admin:cases_review_queue"))  # warm the session and permission caches
-    # session, user, user's own and group permissions, then one per kind of record (5)
-    with django_assert_num_queries(9):
+    # session, user, its verified OTP device, user's own and group permissions, then
+    # one per kind of record (5)
+    with django_assert_num_queries(10):
         response = client.get(reverse("admin:cases_review_queue"))
     assert len(response.context["queue"]) == 7
 

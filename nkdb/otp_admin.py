@@ -1,0 +1,240 @@
+"""The admin site behind two factors: a password, then a TOTP code or a recovery code.
+
+`AdminSite` is django-otp's `OTPAdminSite` (no admin page opens unless the
+session was verified by a device) with its own login in two steps:
+
+1. username and password (Django's admin form; django-axes counts failures and
+   locks out);
+2. a six-digit code from the authenticator app, or one of the recovery codes.
+
+A failed code counts as a failed login for django-axes, so guessing codes locks
+out like guessing passwords. A member of staff without a device is sent, after
+the password step, to the enrolment page: a TOTP secret shown as a QR code drawn
+on the server (SVG, no request to anyone) and as text, confirmed with a first
+code, followed by ten single-use recovery codes shown once.
+
+"Log out everywhere" ends every session of the user and deletes their API token.
+"""
+
+import base64
+
+import qrcode
+import qrcode.image.svg
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.signals import user_login_failed
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.admin import OTPAdminSite
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from nkdb.security import log_out_everywhere
+
+RECOVERY_CODES = 10
+ENROLMENT_DEVICE = "authenticator"
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def clean_code(self):
+        return "".join(self.cleaned_data["code"].split())
+
+
+def qr_svg(text):
+    """The QR code of `text` as inline SVG markup, drawn here, sent to no one."""
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308 - our own SVG, no input markup
+
+
+def method_decorator_never_cache_sensitive(view):
+    """Never cached, CSRF-checked, and no password or code in an error report."""
+    for decorator in (sensitive_post_parameters(), csrf_protect, never_cache):
+        view = method_decorator(decorator)(view)
+    return view
+
+
+def _credentials(user):
+    return {settings.AXES_USERNAME_FORM_FIELD: user.get_username()}
+
+
+class AdminSite(OTPAdminSite):
+    """The project's `admin.site`: staff pages need a password and a second factor."""
+
+    def __init__(self, name="admin"):
+        super().__init__(name)
+
+    def get_urls(self):
+        return [
+            path("two-factor/enrol/", self.enrol_view, name="otp_enrol"),
+            path(
+                "logout-everywhere/",
+                self.admin_view(self.logout_everywhere_view),
+                name="logout_everywhere",
+            ),
+            *super().get_urls(),
+        ]
+
+    # --- helpers ----------------------------------------------------------------
+
+    def _next_url(self, request):
+        url = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
+        allowed = url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return url if url and allowed else reverse("admin:index", current_app=self.name)
+
+    def _with_next(self, name, next_url):
+        return (
+            reverse(name, current_app=self.name) + "?" + urlencode({REDIRECT_FIELD_NAME: next_url})
+        )
+
+    def _render(self, request, template, context):
+        request.current_app = self.name
+        return TemplateResponse(
+            request,
+            template,
+            {**self.each_context(request), **context},
+            status=context.get("status"),
+        )
+
+    # --- login --------------------------------------------------------------------
+
+    @method_decorator_never_cache_sensitive
+    def login(self, request, extra_context=None):
+        next_url = self._next_url(request)
+        user = request.user
+        if request.method == "GET" and self.has_permission(request):
+            return HttpResponseRedirect(next_url)
+        if not (user.is_authenticated and user.is_active and user.is_staff):
+            return self._password_step(request, next_url)
+        if not user_has_device(user):
+            return HttpResponseRedirect(self._with_next("admin:otp_enrol", next_url))
+        return self._code_step(request, next_url)
+
+    def _password_step(self, request, next_url):
+        form = AdminAuthenticationForm(request, data=request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            auth_login(request, form.get_user())
+            return HttpResponseRedirect(self._with_next("admin:login", next_url))
+        context = {
+            "title": _("Log in"),
+            "subtitle": _("Step 1 of 2: your password"),
+            "form": form,
+            "next": next_url,
+            "site_header": self.site_header,
+        }
+        return self._render(request, "admin/two_factor/login.html", context)
+
+    def _code_step(self, request, next_url):
+        user = request.user
+        if AxesProxyHandler.is_locked(request, _credentials(user)):
+            auth_logout(request)
+            return get_lockout_response(request, credentials=_credentials(user))
+        form = CodeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            device = match_token(user, form.cleaned_data["code"])
+            if device is not None:
+                otp_login(request, device)
+                request.session.cycle_key()
+                if isinstance(device, StaticDevice):
+                    left = StaticToken.objects.filter(device=device).count()
+                    messages.warning(
+                        request,
+                        _("You used a recovery code; %(left)d are left.") % {"left": left},
+                    )
+                return HttpResponseRedirect(next_url)
+            user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)
+            if getattr(request, "axes_locked_out", False):
+                auth_logout(request)
+                return get_lockout_response(request, credentials=_credentials(user))
+            form.add_error("code", _("This code is not valid. Check your device's clock."))
+        context = {
+            "title": _("Log in"),
+            "subtitle": _("Step 2 of 2: the code from your authenticator app"),
+            "form": form,
+            "next": next_url,
+            "username": user.get_username(),
+        }
+        return self._render(request, "admin/two_factor/login.html", context)
+
+    # --- enrolment ----------------------------------------------------------------
+
+    @method_decorator_never_cache_sensitive
+    def enrol_view(self, request):
+        """A member of staff who passed the password step and has no device yet."""
+        user = request.user
+        next_url = self._next_url(request)
+        if not (user.is_authenticated and user.is_active and user.is_staff):
+            return HttpResponseRedirect(self._with_next("admin:login", next_url))
+        if user_has_device(user):
+            # Devices are replaced by an administrator (who deletes the old one), never here.
+            return HttpResponseRedirect(self._with_next("admin:login", next_url))
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name=ENROLMENT_DEVICE, confirmed=False)
+        form = CodeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            if device.verify_token(form.cleaned_data["code"]):
+                codes = self._confirm(user, device)
+                otp_login(request, device)
+                request.session.cycle_key()
+                context = {"title": _("Your recovery codes"), "codes": codes, "next": next_url}
+                return self._render(request, "admin/two_factor/recovery_codes.html", context)
+            user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)
+            form.add_error("code", _("This code is not valid. Check your device's clock."))
+        context = {
+            "title": _("Set up two-factor authentication"),
+            "form": form,
+            "next": next_url,
+            "qr": qr_svg(device.config_url),
+            "secret": base64.b32encode(device.bin_key).decode(),
+        }
+        return self._render(request, "admin/two_factor/enrol.html", context)
+
+    @staticmethod
+    @transaction.atomic
+    def _confirm(user, device):
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        recovery = StaticDevice.objects.create(user=user, name=_("recovery codes"), confirmed=True)
+        codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+        StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
+        return codes
+
+    # --- logout everywhere ---------------------------------------------------------
+
+    def logout_everywhere_view(self, request):
+        if request.method == "POST":
+            log_out_everywhere(request.user)
+            auth_logout(request)
+            return redirect("admin:login")
+        context = {"title": _("Log out everywhere")}
+        return self._render(request, "admin/two_factor/logout_everywhere.html", context)

@@ -1,0 +1,99 @@
+"""Response headers and session controls that the whole site shares.
+
+- `csp_directives()` builds the Content-Security-Policy from the settings: the
+  site itself only, plus the configured map tile host for images.
+- `CSPMiddleware` sends it. The public pages allow no inline script or style.
+  The admin, the browsable API and the API documentation are third-party
+  templates with inline `<style>` blocks and `style` attributes (Django's
+  change list, django-import-export, django-simple-history, DRF, Swagger UI),
+  so under those paths, and only there, inline *styles* are allowed. Inline
+  scripts are allowed nowhere.
+- `PermissionsPolicyMiddleware` switches off browser features no page uses.
+- `log_out_everywhere()` ends every session of a user and deletes their API token.
+"""
+
+import re
+from urllib.parse import urlsplit
+
+from csp.constants import NONE, SELF
+from csp.middleware import CSPMiddleware as BaseCSPMiddleware
+from django.utils import timezone
+
+# Paths (after an optional language prefix) whose third-party templates use inline styles.
+INLINE_STYLE_PATHS = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]+)?/)?admin/|^/api/")
+
+
+def tile_source(tile_url):
+    """The CSP source for a Leaflet tile URL template, or None.
+
+    "https://{s}.tile.example.org/{z}/{x}/{y}.png" -> "https://*.tile.example.org".
+    """
+    if not tile_url:
+        return None
+    parts = urlsplit(tile_url)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        return None
+    host = re.sub(r"\{[a-z]+\}", "*", parts.netloc)
+    if host.count("*") > 1 or ("*" in host and not host.startswith("*.")):
+        return None
+    return f"{parts.scheme}://{host}"
+
+
+def csp_directives(tile_url=""):
+    images = [SELF]
+    tiles = tile_source(tile_url)
+    if tiles:
+        images.append(tiles)
+    return {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": images,
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+
+
+class CSPMiddleware(BaseCSPMiddleware):
+    """django-csp's middleware, with inline styles allowed under the admin and the API only."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and INLINE_STYLE_PATHS.match(request.path_info):
+            parts.update = {**(parts.update or {}), "style-src": ["'unsafe-inline'"]}
+        return parts
+
+
+class PermissionsPolicyMiddleware:
+    POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.POLICY)
+        return response
+
+
+def log_out_everywhere(user):
+    """End every session of `user` on every device and delete their API token.
+
+    Returns the number of sessions ended. Sessions are stored in the database
+    (the default engine), so they are found by decoding the unexpired ones.
+    """
+    from django.contrib.sessions.models import Session
+    from rest_framework.authtoken.models import Token
+
+    user_id = str(user.pk)
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == user_id:
+            ended.append(session.session_key)
+    Session.objects.filter(session_key__in=ended).delete()
+    Token.objects.filter(user=user).delete()
+    return len(ended)
