@@ -1,0 +1,309 @@
+"""The leak suite's machinery: plant private records, list every URL, look for markers.
+
+It grows by itself:
+- every text field of every model is discovered with `_meta.get_fields()`, so a
+  field added tomorrow carries a marker in the planted records;
+- every URL comes from `get_resolver().url_patterns`, walked recursively, so a
+  page or endpoint added tomorrow is requested;
+- every filter comes from the views' FilterSets (and the case filters for pages).
+
+A marker is `Qz<5 digits>Lk`, one per (row, field). Searches send a strict
+substring of a marker (`z00042Lk`), so a page that echoes the query back cannot
+be mistaken for a leak, and a leaked value is always caught by `MARKER`.
+"""
+
+import datetime
+import itertools
+import re
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.exceptions import NoReverseMatch
+
+from cases import filters as case_filters
+from cases.models import ConsentScope, Person, Source, Testimony
+from cases.tests import factories
+
+MARKER = re.compile(r"Qz\d{5}Lk")
+_counter = itertools.count(1)
+
+# Paths that need a staff login: never public, asserted to refuse anonymous visitors.
+LOGIN_ONLY = re.compile(r"^/(?:[a-z]{2}/)?admin/")
+
+
+def new_marker():
+    return f"Qz{next(_counter):05d}Lk"
+
+
+def query_for(marker):
+    """What a visitor types: a strict part of the marker, which `MARKER` never matches."""
+    return marker[1:]
+
+
+# --- What the public may see -------------------------------------------------------
+
+
+def public_fields():
+    """{model: field names} that some public serializer shows, found by introspection.
+
+    A text field of a *public* row that no public serializer names is private too
+    (a transcript, internal notes, an interviewer's name), so it gets a marker.
+    """
+    from rest_framework import serializers
+
+    from cases import serializers as case_serializers
+
+    shown = {}
+    for serializer in vars(case_serializers).values():
+        if not (
+            isinstance(serializer, type) and issubclass(serializer, serializers.ModelSerializer)
+        ):
+            continue
+        model = getattr(getattr(serializer, "Meta", None), "model", None)
+        if model is None:
+            continue
+        names = shown.setdefault(model, set())
+        for name, field in serializer().fields.items():
+            names.add(name)
+            names.add((field.source or name).split(".")[0])
+    # Shown through SerializerMethodFields (cases/serializers.py SupportSerializer):
+    # the title, publisher and address of documents that are public themselves.
+    shown.setdefault(Source, set()).update({"title", "publisher", "url"})
+    return shown
+
+
+def is_text(field):
+    return (
+        isinstance(field, (models.CharField, models.TextField))
+        and field.editable
+        and not field.choices
+        and not field.unique
+        and not field.primary_key
+        and field.name not in ("code", "password")
+        and (field.max_length is None or field.max_length >= 9)
+    )
+
+
+def text_fields(model):
+    return [
+        field
+        for field in model._meta.get_fields()
+        if getattr(field, "concrete", False) and is_text(field)
+    ]
+
+
+def json_fields(model):
+    return [
+        field
+        for field in model._meta.get_fields()
+        if getattr(field, "concrete", False) and isinstance(field, models.JSONField)
+    ]
+
+
+def is_public_row(model, obj, shown):
+    if model not in shown:
+        return False
+    manager = model._default_manager
+    if hasattr(manager, "public"):
+        return manager.public().filter(pk=obj.pk).exists()
+    if model is Source:
+        return obj.is_public_document
+    return True  # reference lists (places, types, organizations, facilities)
+
+
+def mark_everything():
+    """Give every private text field of every row a marker. Returns {marker: where}."""
+    shown = public_fields()
+    planted = {}
+    historical = []
+    case_models = list(apps.get_app_config("cases").get_models())
+    for model in [*case_models, get_user_model()]:
+        if model.__name__.startswith("Historical"):
+            historical.append(model)
+            continue
+        for obj in model._default_manager.all():
+            public = is_public_row(model, obj, shown)
+            allowed = shown.get(model, set()) if public else set()
+            fresh = model._default_manager.get(pk=obj.pk)
+            changed = False
+            for field in text_fields(model):
+                if field.name in allowed:
+                    continue
+                marker = new_marker()
+                planted[marker] = f"{model.__name__}.{field.name} #{obj.pk}"
+                setattr(fresh, field.name, marker)
+                changed = True
+            for field in json_fields(model):
+                marker = new_marker()
+                planted[marker] = f"{model.__name__}.{field.name} #{obj.pk}"
+                setattr(fresh, field.name, {"note": marker})
+                changed = True
+            if changed:
+                fresh.save()
+    # History rows hold old versions of everything: all private. Last, and without
+    # save(), so that marking them writes no new history.
+    for model in historical:
+        for obj in model._default_manager.all():
+            values = {}
+            for field in text_fields(model):
+                marker = new_marker()
+                planted[marker] = f"{model.__name__}.{field.name} #{obj.pk}"
+                values[field.name] = marker
+            if values:
+                model._default_manager.filter(pk=obj.pk).update(**values)
+    return planted
+
+
+def plant():
+    """Public records to browse, and every kind of record that must never be public."""
+    factories.plant_private_records()
+    event = factories.published_case()
+    testimony = event.information.get().testimony
+    crossing = factories.BorderCrossingFactory(
+        publishable=True, person=testimony.interviewee, testimony=testimony
+    )
+    factories.CrossingLegFactory(crossing=crossing)
+    # A published testimony whose consent covers internal use only, and a
+    # published person with an identity: both private in what counts.
+    factories.TestimonyFactory(
+        **factories.PUBLISHED,
+        consent_scope=ConsentScope.INTERNAL,
+        consent_given_on=datetime.date(2016, 1, 1),
+    )
+    factories.IdentityFactory(person=Person.objects.public().first())
+    factories.SourceFactory(is_public_document=False)
+    factories.FacilityFactory()
+    factories.UserFactory(is_staff=True)
+    # Every other model of `cases` (the logs: status changes, withdrawals, merges,
+    # identity reads), through its factory: a model added with a factory is planted too.
+    for factory in vars(factories).values():
+        if (
+            isinstance(factory, type)
+            and issubclass(factory, factories.DjangoModelFactory)
+            and not factory._meta.abstract
+            and not factory._meta.model._default_manager.exists()
+        ):
+            factory()
+    planted = mark_everything()
+    assert Testimony.objects.public().exists()
+    return planted
+
+
+# --- Every URL ---------------------------------------------------------------------
+
+
+def walk(patterns, prefix="", namespace=None):
+    """(route text, full name, pattern) for every URL pattern, recursively."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or namespace
+            if pattern.namespace and namespace:
+                ns = f"{namespace}:{pattern.namespace}"
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield prefix + str(pattern.pattern), name, pattern
+
+
+def view_class(pattern):
+    callback = pattern.callback
+    return getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+
+
+def model_of(name, pattern):
+    cls = view_class(pattern)
+    serializer = getattr(cls, "serializer_class", None)
+    if serializer is not None:
+        return serializer.Meta.model
+    token = name.split(":")[-1].split("-")[0]
+    for model in apps.get_app_config("cases").get_models():
+        if model._meta.model_name.endswith(token) and hasattr(model.objects, "public"):
+            return model
+    return None
+
+
+def parameters(pattern):
+    return list(pattern.pattern.regex.groupindex)
+
+
+def sample_values(name, pattern, argument):
+    if argument == "format":
+        return ["json", "csv", "api"]
+    if argument == "code":
+        model = model_of(name, pattern)
+        if model is None:
+            return ["X-0001"]
+        return list(model._default_manager.values_list("code", flat=True))
+    if argument == "name":  # the map boundaries
+        from stats.map_views import BOUNDARY_FILES
+
+        return [*BOUNDARY_FILES, "no-such-layer"]
+    return ["1", "x"]
+
+
+def filter_names(pattern):
+    """The filters a view's FilterSet (or filterset_fields) accepts."""
+    cls = view_class(pattern)
+    names = set()
+    filterset = getattr(cls, "filterset_class", None)
+    if filterset is not None:
+        names |= set(filterset.base_filters)
+    names |= set(getattr(cls, "filterset_fields", None) or [])
+    return names
+
+
+def all_case_filters():
+    names = set()
+    for filterset in case_filters.FILTERS.values():
+        names |= set(filterset.base_filters)
+    return names
+
+
+def urls_to_request(planted_markers):
+    """Every URL the project serves, with sample arguments and query strings.
+
+    Returns (public_urls, login_only_urls)."""
+    markers = list(planted_markers)
+    queries = [query_for(m) for m in markers[:: max(1, len(markers) // 6)]]
+    public, login_only = [], []
+    for route, name, pattern in walk(get_resolver().url_patterns):
+        args = parameters(pattern)
+        if not name:
+            continue
+        combos = itertools.product(*(sample_values(name, pattern, a) for a in args))
+        for combo in combos:
+            try:
+                url = reverse(name, kwargs=dict(zip(args, combo, strict=True)))
+            except NoReverseMatch:
+                continue
+            if LOGIN_ONLY.match(url):
+                login_only.append(url)
+                continue
+            public.append(url)
+            if args:
+                continue
+            # A page or endpoint without arguments: its filters, searches and exports.
+            own = filter_names(pattern) or (
+                all_case_filters() if route.startswith("cases") else set()
+            )
+            public += [f"{url}?format=csv", f"{url}?format=json"]
+            public += [f"{url}?q={q}" for q in queries]
+            for kind in ("events", "violations", "testimonies", "crossings"):
+                if name == "cases:search":
+                    public += [f"{url}?kind={kind}&q={q}" for q in queries[:2]]
+                    public.append(f"{url}?kind={kind}&format=csv")
+            for filter_name in sorted(own):
+                public.append(f"{url}?{filter_name}={queries[0]}")
+    # Korean pages, an unknown page and the statistics' and maps' own parameters.
+    public += ["/ko/", "/ko/cases/", "/ko/stats/", f"/no-such-page-{queries[0]}/"]
+    public += ["/api/cases/markers/?bbox=120,35,135,45&zoom=3", "/api/stats/maps/provinces/"]
+    return sorted(set(public)), sorted(set(login_only))
+
+
+def leaks_in(response):
+    """The markers found in a response, its body and its headers."""
+    text = response.content.decode("utf-8", "replace") if not response.streaming else ""
+    text += "\n".join(f"{k}: {v}" for k, v in response.headers.items())
+    return set(MARKER.findall(text))

@@ -1,0 +1,163 @@
+"""No planted private record shows anywhere: every URL, as a visitor and as an API client.
+
+See tests/leaks/__init__.py for how the records, the URLs and the markers are found.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from tests import leaks
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def planted():
+    return leaks.plant()
+
+
+def request_all(client, urls, **headers):
+    """{url: (status, markers found)} for each URL. The throttle's memory is emptied
+    before each request so that a 429 cannot hide a page."""
+    found = {}
+    for url in urls:
+        cache.clear()
+        response = client.get(url, **headers)
+        found[url] = (response.status_code, leaks.leaks_in(response))
+    return found
+
+
+def assert_no_leak(found, planted):
+    leaked = {
+        url: {marker: planted.get(marker, "?") for marker in markers}
+        for url, (_, markers) in found.items()
+        if markers
+    }
+    assert not leaked, leaked
+    errors = {url: status for url, (status, _) in found.items() if status >= 500}
+    assert not errors, errors
+
+
+def test_every_text_field_of_every_private_record_carries_a_marker(planted):
+    described = set(planted.values())
+    for where in [
+        "Identity.real_name", "Identity.relatives_in_north", "Testimony.transcript",
+        "Testimony.interviewer", "Person.notes", "Information.notes", "Event.title_en",
+        "Violation.description_ko", "BorderCrossing.crossing_point", "CrossingLeg.notes",
+        "Source.title", "StatusChange.comment", "HistoricalTestimony.transcript",
+    ]:  # fmt: skip
+        assert any(value.startswith(where + " ") for value in described), where
+
+
+def test_the_url_list_covers_every_kind_of_page(planted):
+    public, login_only = leaks.urls_to_request(planted)
+    for expected in [
+        "/", "/cases/", "/cases/counts/", "/stats/", "/stats/maps/", "/cases/map/",
+        "/api/", "/api/schema/", "/api/docs/", "/api/cases/events/", "/api/cases/aggregates/",
+        "/api/cases/markers/", "/api/stats/maps/provinces/", "/api/stats/datasets/",
+    ]:  # fmt: skip
+        assert expected in public, expected
+    assert any(url.startswith("/api/cases/testimonies/?") for url in public)
+    assert any(url.startswith("/cases/testimonies/") for url in public)
+    assert "/admin/" in login_only
+    assert len(public) > 300
+
+
+def test_no_marker_on_any_page_or_endpoint_for_an_anonymous_visitor(client, planted):
+    public, _ = leaks.urls_to_request(planted)
+    assert_no_leak(request_all(client, public), planted)
+
+
+def test_no_marker_for_an_api_client_asking_for_json_and_csv(planted):
+    public, _ = leaks.urls_to_request(planted)
+    api = [url for url in public if url.startswith("/api/")]
+    client = Client()
+    assert_no_leak(request_all(client, api, HTTP_ACCEPT="application/json"), planted)
+    assert_no_leak(request_all(client, api[::3], HTTP_ACCEPT="text/csv"), planted)
+
+
+def test_private_records_are_not_found_by_their_codes(client, planted):
+    from cases.models import BorderCrossing, Event, Testimony, Violation
+
+    for model, page, endpoint in [
+        (Event, "/cases/events/", "/api/cases/events/"),
+        (Violation, "/cases/violations/", "/api/cases/violations/"),
+        (Testimony, "/cases/testimonies/", "/api/cases/testimonies/"),
+        (BorderCrossing, "/cases/crossings/", "/api/cases/crossings/"),
+    ]:
+        private = model.objects.exclude(pk__in=model.objects.public())
+        assert private.count() >= 5
+        for code in private.values_list("code", flat=True):
+            cache.clear()
+            assert client.get(f"{page}{code}/").status_code == 404
+            assert client.get(f"{endpoint}{code}/").status_code == 404
+
+
+def test_the_admin_needs_a_login(client, planted):
+    _, login_only = leaks.urls_to_request(planted)
+    assert len(login_only) > 20
+    for url in login_only:
+        response = client.get(url)
+        if url.endswith("/login/"):
+            assert response.status_code == 200
+            continue
+        assert response.status_code in (302, 404, 405), url
+        if response.status_code == 302:
+            location = response["Location"]
+            assert "/admin/login/" in location or url.endswith("/logout/"), url
+        assert not leaks.leaks_in(response), url
+
+
+def test_error_pages_show_no_marker(client, planted, settings):
+    settings.DEBUG = False
+    for url in ["/no-such-page/", "/cases/events/no-such-code/", "/api/cases/events/nope/"]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert not leaks.leaks_in(response)
+
+
+# --- The suite catches a mistake -------------------------------------------------
+
+
+def api_urls(planted):
+    public, _ = leaks.urls_to_request(planted)
+    return [url for url in public if url.startswith("/api/cases/")]
+
+
+def test_the_suite_reports_a_transcript_added_to_the_public_serializer(
+    client, planted, monkeypatch
+):
+    from cases.serializers import TestimonySerializer
+
+    fields = [*TestimonySerializer.Meta.fields, "transcript"]
+    monkeypatch.setattr(TestimonySerializer.Meta, "fields", fields)
+    found = request_all(client, api_urls(planted))
+    leaked = {planted[m] for _, markers in found.values() for m in markers}
+    assert any(where.startswith("Testimony.transcript") for where in leaked), leaked
+    with pytest.raises(AssertionError, match="Testimony.transcript"):
+        assert_no_leak(found, planted)
+
+
+def test_the_suite_reports_a_victims_real_name_added_by_a_method_field(
+    client, planted, monkeypatch
+):
+    from rest_framework import serializers
+
+    from cases.serializers import VictimSerializer
+
+    def get_real_name(self, person):
+        identity = getattr(person, "identity", None)
+        return identity.real_name if identity else None
+
+    monkeypatch.setattr(VictimSerializer, "get_real_name", get_real_name, raising=False)
+    monkeypatch.setattr(
+        VictimSerializer, "_declared_fields",
+        {**VictimSerializer._declared_fields, "real_name": serializers.SerializerMethodField()},
+    )  # fmt: skip
+    monkeypatch.setattr(
+        VictimSerializer.Meta, "fields", [*VictimSerializer.Meta.fields, "real_name"]
+    )
+    found = request_all(client, [url for url in api_urls(planted) if "violations" in url][:40])
+    with pytest.raises(AssertionError, match="Identity.real_name"):
+        assert_no_leak(found, planted)
