@@ -135,7 +135,7 @@ def test_the_suite_reports_a_transcript_added_to_the_public_serializer(
     found = request_all(client, api_urls(planted))
     leaked = {planted[m] for _, markers in found.values() for m in markers}
     assert any(where.startswith("Testimony.transcript") for where in leaked), leaked
-    with pytest.raises(AssertionError, match="Testimony.transcript"):
+    with pytest.raises(AssertionError, match=r"Testimony\.transcript"):
         assert_no_leak(found, planted)
 
 
@@ -159,5 +159,5 @@ def test_the_suite_reports_a_victims_real_name_added_by_a_method_field(
         VictimSerializer.Meta, "fields", [*VictimSerializer.Meta.fields, "real_name"]
     )
     found = request_all(client, [url for url in api_urls(planted) if "violations" in url][:40])
-    with pytest.raises(AssertionError, match="Identity.real_name"):
+    with pytest.raises(AssertionError, match=r"Identity\.real_name"):
         assert_no_leak(found, planted)
