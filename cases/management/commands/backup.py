@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from nkdb.backups import BackupError, backup
+
+
+class Command(BaseCommand):
+    help = (
+        "Write an encrypted backup of the PostgreSQL database: pg_dump's custom format, "
+        "encrypted with BACKUP_KEY (AES-256-GCM, see nkdb/backups.py). PostgreSQL only."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Where to write the backup, e.g. nkdb-2026-01-31.bak")
+        parser.add_argument("--database", default="default")
+
+    def handle(self, *args, file, database, **options):
+        try:
+            size = backup(file, alias=database)
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(self.style.SUCCESS(f"Backup written to {file} ({size} bytes)."))
