@@ -109,8 +109,13 @@ class CaseFilter(django_filters.FilterSet):
     """What every case list shares: words, a period, a sort order."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Words"))
-    year_from = django_filters.NumberFilter(method="filter_period", label=_("From year"))
-    year_to = django_filters.NumberFilter(method="filter_period", label=_("To year"))
+    # Bounded: a year outside 1..9999 is a form error (400 in the API), not a crash.
+    year_from = django_filters.NumberFilter(
+        method="filter_period", label=_("From year"), min_value=1, max_value=9999
+    )
+    year_to = django_filters.NumberFilter(
+        method="filter_period", label=_("To year"), min_value=1, max_value=9999
+    )
     sort = django_filters.ChoiceFilter(
         choices=list(SORTS.items()), method="filter_sort", label=_("Sort by"), empty_label=None
     )
