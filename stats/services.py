@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 
 from stats.importers import READERS, Row, StatsImportError
 from stats.models import Dataset, Observation
@@ -44,16 +44,34 @@ def statistics_import(*, format, path, dry_run=False, origin=None):
     if not parsed.rows:
         raise StatsImportError(path, "no figures found")
     report = ImportReport(path=path, format=format, dry_run=dry_run)
-    with transaction.atomic():
-        datasets = {spec.slug: _save_dataset(spec, report, path) for spec in parsed.datasets}
-        by_dataset = {}
-        for row in parsed.rows:
-            by_dataset.setdefault(row.dataset, []).append(row)
-        for slug, rows in by_dataset.items():
-            _save_observations(datasets[slug], rows, report, path)
-        if dry_run:
-            transaction.set_rollback(True)
+    try:
+        with transaction.atomic():
+            _one_import_at_a_time()
+            datasets = {spec.slug: _save_dataset(spec, report, path) for spec in parsed.datasets}
+            by_dataset = {}
+            for row in parsed.rows:
+                by_dataset.setdefault(row.dataset, []).append(row)
+            for slug, rows in by_dataset.items():
+                _save_observations(datasets[slug], rows, report, path)
+            if dry_run:
+                transaction.set_rollback(True)
+    except IntegrityError as exc:
+        # Only if another writer slipped past the lock: the transaction rolled back.
+        raise StatsImportError(path, "another import wrote the same figures; run it again") from exc
     return report
+
+
+# Any constant: the key of the advisory lock that imports take in turn.
+IMPORT_LOCK = 0x4E4B4442
+
+
+def _one_import_at_a_time():
+    """Concurrent imports queue on a transaction-scoped lock (PostgreSQL), so a
+    second import of the same file sees the first one's rows and updates them
+    instead of colliding on the unique constraints."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
 def _save_dataset(spec, report, path):
