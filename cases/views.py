@@ -122,7 +122,7 @@ def case_search(request):
     count, capped = search.capped_count(records)
     pages = max(1, math.ceil(count / PAGE_SIZE))
     page = request.GET.get("page", "1")
-    page = min(max(int(page), 1), pages) if page.isdigit() else 1
+    page = min(max(int(page), 1), pages) if page.isascii() and page.isdigit() else 1
     offset = (page - 1) * PAGE_SIZE
     query = request.GET.get("q", "")
     results = [

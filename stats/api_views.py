@@ -93,7 +93,7 @@ class SeriesView(CSVDownloadMixin, APIView):
 
     def int_param(self, name):
         value = self.request.query_params.get(name, "")
-        return int(value) if value.isdigit() else None
+        return int(value) if value.isascii() and value.isdigit() else None
 
     def origin_param(self):
         return (self.request.query_params.get("origin") or "PRK").upper()

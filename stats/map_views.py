@@ -17,7 +17,7 @@ from stats import maps
 
 
 def _year(value):
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isascii() and value.isdigit() else None
 
 
 def _province_dataset(layer, slug):

@@ -22,7 +22,7 @@ def _choose(datasets, slug, default):
 
 def _year(request):
     value = request.GET.get("year", "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def overview(request):
