@@ -40,6 +40,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
+# Old keys still accepted for existing sessions while a new SECRET_KEY takes over
+# (SECURITY.md, "Keys"); comma-separated.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
 # The identity vault (cases/vault.py) encrypts real names, contacts and
 # relatives with Fernet keys from IDENTITY_KEYS: comma-separated, newest first.
