@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Production sets DEBUG, SECRET_KEY and ALLOWED_HOSTS itself.
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: install run test lint format migrations-check messages clean
+.PHONY: install run test lint format migrations-check messages clean outage
 
 install: $(VENV)/.installed node_modules/.package-lock.json
 	@mkdir -p staticfiles
@@ -45,6 +45,11 @@ MESSAGE_IGNORES := --ignore='node_modules/*' --ignore='.venv/*' --ignore='static
 messages:
 	$(DEV_ENV) $(BIN)/python manage.py makemessages -l ko $(MESSAGE_IGNORES)
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages -l ko $(MESSAGE_IGNORES)
+
+# Stop PostgreSQL under load and start it again (bench/outage.py; about a minute,
+# needs Debian's postgresql server package). CI runs it after the PostgreSQL suite.
+outage: install
+	$(BIN)/python bench/outage.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
