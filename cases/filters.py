@@ -9,7 +9,9 @@ so that no unpublished record can make a published one appear or disappear.
 import datetime
 
 import django_filters
+from django.db import connections
 from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from cases import search
@@ -217,17 +219,25 @@ class ViolationFilter(CaseFilter):
     def filter_age(self, queryset, name, value):
         return self.violations(queryset, age_q(value))
 
-    def information_target(self):
-        return Q(violation=OuterRef("pk")) | Q(event=OuterRef("event"))
+    def supported_by(self, information):
+        """Records with some of `information` behind them, directly or through
+        their event: uncorrelated `IN` subqueries (hashed once), not a per-row OR."""
+        return Q(pk__in=information.filter(violation__isnull=False).values("violation")) | Q(
+            event__in=information.filter(event__isnull=False).values("event")
+        )
 
     def filter_knowledge(self, queryset, name, value):
-        information = public_information().filter(self.information_target(), knowledge=value)
-        return queryset.filter(Exists(information))
+        return queryset.filter(self.supported_by(public_information().filter(knowledge=value)))
 
     def filter_sources(self, queryset, name, value):
-        if "corroboration" not in queryset.query.annotations:
-            queryset = with_corroboration(queryset)
-        return queryset.filter(corroboration__gte=int(value))
+        # The records' corroboration from grouped support rows (see `_support`).
+        support, params = _support(queryset)
+        corroborated = RawSQL(  # noqa: S611 (SQL compiled by Django, values as params)
+            f"SELECT support.r FROM ({support}) support GROUP BY support.r "  # noqa: S608 (SQL compiled by Django)
+            "HAVING COUNT(DISTINCT support.w) + COUNT(DISTINCT support.s) >= %s",
+            (*params, int(value)),
+        )
+        return queryset.filter(pk__in=corroborated)
 
 
 class EventFilter(ViolationFilter):
@@ -239,8 +249,10 @@ class EventFilter(ViolationFilter):
         # An event matches through its public violations only.
         return queryset.filter(pk__in=Violation.objects.public().filter(condition).values("event"))
 
-    def information_target(self):
-        return Q(event=OuterRef("pk")) | Q(violation__event=OuterRef("pk"))
+    def supported_by(self, information):
+        return Q(pk__in=information.filter(event__isnull=False).values("event")) | Q(
+            pk__in=information.filter(violation__isnull=False).values("violation__event")
+        )
 
 
 class TestimonyFilter(CaseFilter):
@@ -403,29 +415,61 @@ def _distinct_filtered(key, condition):
     return Count(key, distinct=True, filter=condition)
 
 
-def facet_knowledge(records, target):
-    counts = records.order_by().aggregate(
-        **{
-            value: Count(
-                "pk",
-                distinct=True,
-                filter=Q(Exists(public_information().filter(target, knowledge=value))),
-            )
-            for value in Knowledge.values
-        }
+def _support(records):
+    """(sql, params): one row (r, k, w, s) per piece of public information behind
+    each of `records` (record id, how the source knows, the witness, the document),
+    reached directly or through the record's event (violations) or its violations
+    (events): the set-based form of `corroboration`'s two join paths."""
+    information = public_information().order_by()
+    ids = records.order_by().values("pk")
+    if records.model is Event:
+        paths = [("event", {"event__in": ids}), ("violation__event", {"violation__event__in": ids})]
+    else:
+        paths = [
+            ("violation", {"violation__in": ids}),
+            ("event__violations", {"event__violations__in": ids}),
+        ]
+    direct, through = (
+        information.filter(**condition).values(
+            r=F(key), k=F("knowledge"), w=F("testimony__interviewee"), s=F("source")
+        )
+        for key, condition in paths
     )
-    return [(v, label, counts[v]) for v, label in Knowledge.choices if counts[v]]
+    union = direct.union(through, all=True)
+    return union.query.get_compiler(using=records.db).as_sql()
+
+
+def _fetch(records, sql, params):
+    with connections[records.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def facet_knowledge(records):
+    # One pass over the supporting information, grouped: no per-record subqueries.
+    support, params = _support(records)
+    rows = _fetch(
+        records,
+        f"SELECT support.k, COUNT(DISTINCT support.r) FROM ({support}) support GROUP BY support.k",  # noqa: S608 (SQL compiled by Django, values as params)
+        params,
+    )
+    counts = dict(rows)
+    return [(v, label, counts[v]) for v, label in Knowledge.choices if counts.get(v)]
 
 
 def facet_sources(records):
-    annotated = with_corroboration(records.order_by())
-    counts = annotated.aggregate(
-        **{
-            f"n{value}": Count("pk", filter=Q(corroboration__gte=int(value)))
-            for value in SOURCE_COUNTS
-        }
+    # Corroboration per record from the grouped support rows; records without any
+    # public support have none and count in no option.
+    support, params = _support(records)
+    thresholds = [int(value) for value in SOURCE_COUNTS]
+    columns = ", ".join("SUM(CASE WHEN n >= %s THEN 1 ELSE 0 END)" for _ in thresholds)
+    sql = (
+        f"SELECT {columns} FROM (SELECT support.r, COUNT(DISTINCT support.w) "  # noqa: S608 (SQL compiled by Django, values as params)
+        f"+ COUNT(DISTINCT support.s) AS n FROM ({support}) support GROUP BY support.r) per_record"
     )
-    return [(v, label, counts[f"n{v}"]) for v, label in SOURCE_COUNTS.items() if counts[f"n{v}"]]
+    totals = _fetch(records, sql, [*thresholds, *params])[0]
+    counts = dict(zip(SOURCE_COUNTS, totals, strict=True))
+    return [(v, label, counts[v]) for v, label in SOURCE_COUNTS.items() if counts[v]]
 
 
 def facet_choice(records, field, choices):
@@ -444,7 +488,7 @@ def facet_transit(records):
     return _named(rows, "country__code")
 
 
-def _violation_facets(target):
+def _violation_facets():
     return {
         "type": facet_type,
         "province": lambda r: facet_places(r, "province"),
@@ -453,14 +497,14 @@ def _violation_facets(target):
         "organization": facet_organization,
         "sex": facet_sex,
         "age": facet_age,
-        "knowledge": lambda r: facet_knowledge(r, target),
+        "knowledge": facet_knowledge,
         "sources": facet_sources,
     }
 
 
 FACETS = {
-    Violation: _violation_facets(Q(violation=OuterRef("pk")) | Q(event=OuterRef("event"))),
-    Event: _violation_facets(Q(event=OuterRef("pk")) | Q(violation__event=OuterRef("pk"))),
+    Violation: _violation_facets(),
+    Event: _violation_facets(),
     Testimony: {"knowledge": lambda r: facet_choice(r, "knowledge", Knowledge.choices)},
     BorderCrossing: {
         "outcome": lambda r: facet_choice(r, "outcome", BorderCrossing.Outcome.choices),

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.scale import Sizes, seed_scale
+from cases.scale import Sizes, seed_scale, vacuum
 
 
 class Command(BaseCommand):
@@ -25,6 +25,7 @@ class Command(BaseCommand):
             counts = seed_scale(violations=violations, seed=seed, report=self.progress)
         except ValueError as error:
             raise CommandError(str(error)) from error
+        vacuum(report=self.progress)
         summary = ", ".join(f"{count:,} {name}" for name, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Done: {summary}."))
 
