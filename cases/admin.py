@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from cases import roles, services
+from cases.access import edits_any_status, is_sensitive, sees_restricted
 from cases.models import (
     BorderCrossing,
     ConcurrentEditError,
@@ -49,16 +50,6 @@ WORKFLOW_ACTIONS = {
     "publish": services.record_publish,
     "return": services.record_return,
 }
-
-
-def sees_restricted(user):
-    """Custodians: confidential records, and transcripts of restricted testimonies."""
-    return roles.has_role_perm(user, roles.VIEW_RESTRICTED)
-
-
-def edits_any_status(user):
-    """Reviewers and custodians edit records in review or published; researchers do not."""
-    return user.has_perm(roles.REVIEW) or sees_restricted(user)
 
 
 def report_refusal(admin_obj, request, error):
@@ -427,13 +418,6 @@ class BorderCrossingInline(admin.StackedInline):
         ("departure_place", "crossing_place", "crossing_point"),
         ("crossing_date", "crossing_date_precision", "broker"),
         ("outcome", "arrival_date", "arrival_date_precision", "settlement_place"),
-    )
-
-
-def is_sensitive(testimony):
-    """Restricted or confidential, itself or through its interviewee."""
-    return testimony.confidentiality != Confidentiality.STANDARD or (
-        testimony.interviewee.confidentiality != Confidentiality.STANDARD
     )
 
 

@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "nkdb.security.CSPMiddleware",
     "nkdb.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "nkdb.middleware.RejectNulBytesMiddleware",
     # A database outage answers 503, not 500 (nkdb/middleware.py).
     "nkdb.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -219,7 +220,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
+    # "staff": per user, on the token-only staff API (cases/staff_api.py) only.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_ANON_RATE", "120/minute"),
+        "staff": os.environ.get("API_STAFF_RATE", "600/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "NKDB open data API",
@@ -236,6 +241,8 @@ SPECTACULAR_SETTINGS = {
         "DatePrecisionEnum": "cases.dates.DatePrecision",
         "FacilityKindEnum": "cases.models.Facility.Kind",
         "OrganizationKindEnum": "cases.models.Organization.Kind",
+        "VictimSexEnum": "cases.models.Sex",  # the public schema's name
+        "WorkflowStatusEnum": "cases.models.WorkflowStatus",
     },
 }
 

@@ -39,6 +39,8 @@ urlpatterns = [
     path("api/stats/", include("stats.api_urls")),
     path("api/cases/", include("cases.api_urls")),
     path("api/cases/markers/", markers.MarkerView.as_view(), name="cases-markers"),
+    # Staff tools, by token, scoped by role (cases/staff_api.py).
+    path("api/staff/", include("cases.staff_api")),
 ]
 
 urlpatterns += i18n_patterns(

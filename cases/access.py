@@ -1,0 +1,58 @@
+"""Who sees which record and which field: the rules the admin and the staff API share.
+
+Object- and field-level rules on top of the role permissions (`cases/roles.py`).
+The admin (`cases/admin.py`) and the staff API (`cases/staff_api.py`) both read
+them from here, so that a rule changed once changes everywhere.
+"""
+
+from cases import roles
+from cases.models import BorderCrossing, Confidentiality, Testimony
+
+
+def sees_restricted(user):
+    """Custodians: confidential records, and transcripts of restricted testimonies."""
+    return roles.has_role_perm(user, roles.VIEW_RESTRICTED)
+
+
+def edits_any_status(user):
+    """Reviewers and custodians edit records in review or published; researchers do not."""
+    return user.has_perm(roles.REVIEW) or sees_restricted(user)
+
+
+def is_sensitive(testimony):
+    """Restricted or confidential, itself or through its interviewee."""
+    return testimony.confidentiality != Confidentiality.STANDARD or (
+        testimony.interviewee.confidentiality != Confidentiality.STANDARD
+    )
+
+
+def shows_transcript(user, testimony):
+    """The admin's rule: a sensitive testimony's transcript is for custodians only."""
+    return sees_restricted(user) or not is_sensitive(testimony)
+
+
+# --- The staff API: stricter than the admin --------------------------------------
+#
+# A token is a bearer secret used without a second factor, from scripts on staff
+# machines. Through it, restricted and confidential records (and a testimony or a
+# crossing whose person is restricted or confidential) are for custodians only;
+# everyone else reads them in the admin, behind the second factor.
+
+# The person a record is the account of: their confidentiality covers the record.
+OWNER = {Testimony: "interviewee", BorderCrossing: "person"}
+
+
+def staff_api_records(queryset, user):
+    """The records of `queryset` that `user` may read through the staff API."""
+    if sees_restricted(user):
+        return queryset
+    queryset = queryset.filter(confidentiality=Confidentiality.STANDARD)
+    owner = OWNER.get(queryset.model)
+    if owner:
+        queryset = queryset.filter(**{f"{owner}__confidentiality": Confidentiality.STANDARD})
+    return queryset
+
+
+def staff_api_sees(user, record):
+    """Whether a linked record (a victim, an event) may be named to `user` by its code."""
+    return sees_restricted(user) or record.confidentiality == Confidentiality.STANDARD
