@@ -9,6 +9,7 @@ so that no unpublished record can make a published one appear or disappear.
 import datetime
 
 import django_filters
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
@@ -436,7 +437,10 @@ def _support(records):
         for key, condition in paths
     )
     union = direct.union(through, all=True)
-    return union.query.get_compiler(using=records.db).as_sql()
+    try:
+        return union.query.get_compiler(using=records.db).as_sql()
+    except EmptyResultSet:  # a filter already ruled every record out
+        return "SELECT NULL AS r, NULL AS k, NULL AS w, NULL AS s WHERE 1 = 0", ()
 
 
 def _fetch(records, sql, params):

@@ -63,3 +63,25 @@ def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
         logger.error("Database unavailable (%s): answering 503", type(exception).__name__)
         return database_unavailable(request)
     return defaults.server_error(request, template_name)
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in the address or query string is refused with 400.
+
+    No legitimate request carries one, and PostgreSQL cannot store or compare
+    text containing it: left alone it would turn a malformed search into a 500.
+    (Form fields already refuse it through Django's own validator.)
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            return HttpResponse(
+                _("Bad request: the address contains a NUL byte."),
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

@@ -75,3 +75,14 @@ def test_a_malformed_import_file_gets_a_clear_message(client):
         assert response.status_code < 500, name
         assert response.status_code in (200, 400), name
     assert Person.objects.count() == before
+
+
+def test_a_nul_byte_in_the_query_string_is_refused_with_400(client, db):
+    for url in (
+        "/cases/?q=a%00b",
+        "/api/cases/events/?q=%00",
+        "/api/stats/observations/?dataset=%00",
+    ):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert b"NUL" in response.content
