@@ -127,6 +127,12 @@ def read_dicts(path, required):
     missing = [name for name in required if name not in header]
     if missing:
         raise StatsImportError(path, f"header lacks the column(s) {', '.join(missing)}", line=1)
+    for line, cells in data_rows(rows, header, path):
+        yield line, dict(zip(header, cells, strict=True))
+
+
+def data_rows(rows, header, path):
+    """(line, cells) of the non-blank rows, each checked to have the header's width."""
     for line, cells in rows:
         if not any(cell.strip() for cell in cells):
             continue
@@ -134,7 +140,7 @@ def read_dicts(path, required):
             raise StatsImportError(
                 path, f"expected {len(header)} fields, found {len(cells)}", line=line
             )
-        yield line, dict(zip(header, cells, strict=True))
+        yield line, cells
 
 
 _THOUSANDS = re.compile(r"^\d{1,3}(?:[ ,\u00a0]\d{3})+$")

@@ -14,6 +14,7 @@ from stats.importers.base import (
     Parsed,
     Row,
     StatsImportError,
+    data_rows,
     numbered_rows,
     parse_count,
     parse_year,
@@ -90,13 +91,7 @@ def read_unhcr_export(path, *, origin=None, **options):
         caveat=UNHCR_SMALL_CAVEAT,
     )
     parsed = Parsed(datasets=[spec])
-    for line, cells in rows:
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(header):
-            raise StatsImportError(
-                path, f"expected {len(header)} fields, found {len(cells)}", line=line
-            )
+    for line, cells in data_rows(rows, header, path):
         year = parse_year(cells[0], path=path, line=line, column="1 (Year)")
         codes = {}
         for position in (3, 5):
@@ -246,13 +241,7 @@ def read_wb_matrix_2013(path, *, origin=None, **options):
         caveat=CENTRAL_ASIA_CAVEAT,
     )
     parsed = Parsed(datasets=[spec])
-    for line, cells in rows:
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(header):
-            raise StatsImportError(
-                path, f"expected {len(header)} fields, found {len(cells)}", line=line
-            )
+    for line, cells in data_rows(rows, header, path):
         code = _code_or_error(cells[0], path=path, line=line, column=1)
         if code is None or (origin and code != origin):
             continue
@@ -307,13 +296,7 @@ def read_undesa_2019(path, *, origin=None, **options):
         caveat=CENTRAL_ASIA_CAVEAT,
     )
     parsed = Parsed(datasets=[spec])
-    for line, cells in rows:
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(header):
-            raise StatsImportError(
-                path, f"expected {len(header)} fields, found {len(cells)}", line=line
-            )
+    for line, cells in data_rows(rows, header, path):
         year = parse_year(cells[0], path=path, line=line, column="1 (Year)")
         dest = _code_or_error(cells[1], path=path, line=line, column="2 (Dest)")
         if dest is None:
