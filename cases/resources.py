@@ -21,8 +21,10 @@ rollback_on_validation_errors).
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from cases.access import sees_restricted
 from cases.models import (
     BorderCrossing,
+    Confidentiality,
     Event,
     Facility,
     Person,
@@ -89,7 +91,23 @@ class RecordResource(resources.ModelResource):
                 "change is reviewed."
             ) % {"code": instance.code}
             errors.setdefault("code", []).append(message)
+        if instance.pk and self._hidden_from_importer(instance):
+            message = _("%(code)s is restricted; only a custodian may change it.") % {
+                "code": instance.code
+            }
+            errors.setdefault("code", []).append(message)
         super().validate_instance(instance, errors, validate_unique)
+
+    def _hidden_from_importer(self, instance):
+        """A restricted or confidential record the importing user may not see (the
+        stored confidentiality counts, not the one the row asks for)."""
+        user = getattr(self, "import_user", None)
+        if user is None or sees_restricted(user):
+            return False
+        stored = (
+            type(instance).objects.filter(pk=instance.pk).values_list("confidentiality", flat=True)
+        )
+        return stored.first() != Confidentiality.STANDARD
 
     def get_or_init_instance(self, instance_loader, row):
         if not (row.get("code") or "").strip():

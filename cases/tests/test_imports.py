@@ -91,6 +91,21 @@ def test_import_cannot_publish_or_change_a_published_record():
     assert Person.objects.get(pseudonym="Fresh").status == WorkflowStatus.DRAFT
 
 
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [(roles.RESEARCHER, False), (roles.REVIEWER, False), (roles.CUSTODIAN, True)],
+)
+def test_only_a_custodian_can_change_a_restricted_record_by_import(role, allowed):
+    hidden = factories.PersonFactory(confidentiality="confidential", pseudonym="Hidden")
+    data = tablib.Dataset(headers=["code", "pseudonym", "confidentiality"])
+    data.append([hidden.code, "Renamed", "standard"])
+    result = run(data, user=user_in(role))
+    hidden.refresh_from_db()
+    assert result.has_validation_errors() is not allowed
+    assert (hidden.pseudonym == "Renamed") is allowed
+    assert (hidden.confidentiality == "standard") is allowed
+
+
 def test_imports_are_recorded_in_the_history_with_the_user():
     researcher = user_in(roles.RESEARCHER)
     run(dataset(["", "Imported", "male", 1970, ""]), user=researcher)
