@@ -82,8 +82,11 @@ def fill(record):
     record.search_tokens = " ".join(tokens(text))
 
 
-def rebuild(model, batch_size=1000):
-    """Recompute the search columns of every row of a model; returns the count."""
+def rebuild(model, batch_size=1000, progress=None):
+    """Recompute the search columns of every row of a model; returns the count.
+
+    `progress(done)`, if given, is called after each batch (a job or a progress bar).
+    """
     related = {f.split("__")[0] for f in DOCUMENT_FIELDS[model._meta.model_name] if "__" in f}
     queryset = model._default_manager.select_related(*related).order_by("pk")
     batch, count = [], 0
@@ -93,9 +96,14 @@ def rebuild(model, batch_size=1000):
         if len(batch) >= batch_size:
             model._default_manager.bulk_update(batch, SEARCH_FIELDS)
             count, batch = count + len(batch), []
+            if progress is not None:
+                progress(count)
     if batch:
         model._default_manager.bulk_update(batch, SEARCH_FIELDS)
-    return count + len(batch)
+    count += len(batch)
+    if progress is not None:
+        progress(count)
+    return count
 
 
 # --- Querying ----------------------------------------------------------------

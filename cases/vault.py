@@ -86,11 +86,12 @@ ENCRYPTED_COLUMNS = ("real_name", "other_names", "contacts", "relatives_in_north
 
 
 @transaction.atomic
-def rotate_identity_keys(keys=None):
+def rotate_identity_keys(keys=None, progress=None):
     """Re-encrypt every stored identity with the newest key; return the count.
 
     Works on the stored tokens directly (MultiFernet.rotate), so no plain text
-    passes through model instances, signals or history.
+    passes through model instances, signals or history. `progress(done, total)`,
+    if given, is called after each identity (a progress bar).
     """
     from cases.models import Identity
 
@@ -115,6 +116,8 @@ def rotate_identity_keys(keys=None):
                 [*new_tokens, pk],
             )
             rotated += 1
+            if progress is not None:
+                progress(rotated, len(rows))
     return rotated
 
 
