@@ -63,25 +63,34 @@ def _associated(file_id, number, last):
     return file_id + struct.pack(">QB", number, 1 if last else 0)
 
 
-def encrypt_stream(source, target, key):
-    """Encrypt the readable binary `source` into the writable binary `target`."""
+def encrypt_stream(source, target, key, progress=None):
+    """Encrypt the readable binary `source` into the writable binary `target`.
+
+    `progress(done)`, if given, is called with the bytes read so far.
+    """
     aes = AESGCM(key)
     file_id = os.urandom(FILE_ID)
     target.write(MAGIC + file_id)
-    number, chunk = 0, source.read(CHUNK)
+    number, chunk, done = 0, source.read(CHUNK), 0
     while True:
         following = source.read(CHUNK) if chunk else b""
         last = not following
         nonce = os.urandom(NONCE)
         sealed = nonce + aes.encrypt(nonce, chunk, _associated(file_id, number, last))
         target.write(struct.pack(">I", len(sealed)) + sealed)
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
         if last:
             return number + 1
         number, chunk = number + 1, following
 
 
-def decrypt_stream(source, target, key):
-    """Decrypt into `target` (None to only verify); BackupError on any damage."""
+def decrypt_stream(source, target, key, progress=None):
+    """Decrypt into `target` (None to only verify); BackupError on any damage.
+
+    `progress(done)`, if given, is called with the bytes of `source` read so far.
+    """
     aes = AESGCM(key)
     head = source.read(len(MAGIC) + FILE_ID)
     if head[: len(MAGIC)] != MAGIC:
@@ -110,6 +119,8 @@ def decrypt_stream(source, target, key):
             )
         if target is not None:
             target.write(chunk)
+        if progress is not None:
+            progress(source.tell())
         if last:
             if source.read(1):
                 raise BackupError("The backup has data after its last part.")
@@ -160,8 +171,9 @@ def postgres_connection(alias="default"):
     return params["NAME"], env
 
 
-def backup(path, *, alias="default", key=None):
+def backup(path, *, alias="default", key=None, progress=None):
     """Dump the database to `path`, encrypted; returns the number of bytes written.
+    `progress(done)`: the bytes of the dump encrypted so far (its size is not known ahead).
 
     The file appears under its name only when complete (written beside it, then
     renamed), so a failed backup never leaves a file that looks good.
@@ -176,7 +188,7 @@ def backup(path, *, alias="default", key=None):
     )
     try:
         with partial.open("wb") as target:
-            encrypt_stream(process.stdout, target, key)
+            encrypt_stream(process.stdout, target, key, progress)
             target.flush()
             os.fsync(target.fileno())
         error = process.stderr.read().decode(errors="replace")
@@ -191,22 +203,26 @@ def backup(path, *, alias="default", key=None):
     return path.stat().st_size
 
 
-def verify(path, *, key=None):
-    """Check that every part of the backup decrypts; returns the number of parts."""
+def verify(path, *, key=None, progress=None):
+    """Check that every part of the backup decrypts; returns the number of parts.
+    `progress(done, total)`: bytes of the file checked so far."""
     with Path(path).open("rb") as source:
-        return decrypt_stream(source, None, backup_key(key))
+        size = os.fstat(source.fileno()).st_size
+        report = progress and (lambda done: progress(done, size))
+        return decrypt_stream(source, None, backup_key(key), report)
 
 
-def restore(path, *, alias="default", key=None):
+def restore(path, *, alias="default", key=None, progress=None):
     """Replace the database's contents with the backup's, in one transaction.
 
     The whole file is verified first, so a damaged or foreign file changes
     nothing; pg_restore then runs with --single-transaction: it applies all or
-    nothing.
+    nothing. `progress(done, total)`: bytes read over both passes (twice the file).
     """
     key = backup_key(key)
     name, env = postgres_connection(alias)
-    verify(path, key=key)
+    # Two passes over the file: the check, then the restore.
+    verify(path, key=key, progress=progress and (lambda done, size: progress(done, 2 * size)))
     connections[alias].close()
     command = [
         pg_tool("pg_restore"),
@@ -223,7 +239,9 @@ def restore(path, *, alias="default", key=None):
     )
     try:
         with Path(path).open("rb") as source:
-            decrypt_stream(source, process.stdin, key)
+            size = os.fstat(source.fileno()).st_size
+            second = progress and (lambda done: progress(size + done, 2 * size))
+            decrypt_stream(source, process.stdin, key, second)
         process.stdin.close()
     except BaseException:
         process.kill()
