@@ -1,6 +1,7 @@
 import dataclasses
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
@@ -42,6 +43,7 @@ from cases.models import (
 )
 from cases.resources import RESOURCES
 from cases.vault import ENCRYPTED_COLUMNS, identity_log
+from jobs.services import job_import_queue_if_large
 
 PUBLICATION_FIELDS = ("status", "confidentiality", "is_synthetic")
 PERIOD_FIELDS = (("start_date", "start_precision"), ("end_date", "end_precision"))
@@ -168,6 +170,24 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def get_import_data_kwargs(self, **kwargs):
         # All or nothing: an invalid row rolls back the whole file, not just itself.
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def import_action(self, request, **kwargs):
+        # A large file is checked, then imported, by a worker (jobs/), not in the request.
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid():
+                job = job_import_queue_if_large(model_admin=self, request=request, form=form)
+                if job is not None:
+                    self.message_user(
+                        request,
+                        _(
+                            "The file has more than %(rows)d rows: it is being checked in the "
+                            "background. Import it from this page when the check is done."
+                        )
+                        % {"rows": settings.BACKGROUND_IMPORT_ROWS},
+                    )
+                    return HttpResponseRedirect(job.get_absolute_url())
+        return super().import_action(request, **kwargs)
 
     # --- workflow -----------------------------------------------------------
 

@@ -93,8 +93,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "cases",
     "stats",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -245,6 +248,13 @@ SPECTACULAR_SETTINGS = {
         "WorkflowStatusEnum": "cases.models.WorkflowStatus",
     },
 }
+
+# Long work (large imports, rebuilding search columns or statistics) runs as
+# background tasks (jobs/). The queue is a table in the site's own database, so
+# no other service is needed; start one or more workers with `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A spreadsheet with more rows than this is checked and imported by a worker.
+BACKGROUND_IMPORT_ROWS = int(os.environ.get("BACKGROUND_IMPORT_ROWS", "2000"))
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Importing needs the add permission (and the admin also asks for change);
