@@ -8,6 +8,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from stats import series
+from stats.caching import CachedResponseMixin
 from stats.filters import DatasetFilter, ObservationFilter
 from stats.models import Dataset, Observation
 from stats.renderers import CSVRenderer
@@ -24,6 +25,7 @@ class CSVDownloadMixin:
         if (
             getattr(request, "accepted_renderer", None)
             and request.accepted_renderer.format == "csv"
+            and "Content-Disposition" not in response  # a cached response keeps its own
         ):
             response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
         return response
@@ -45,7 +47,15 @@ class StatsApiRoot(APIView):
         )
 
 
-class DatasetViewSet(CSVDownloadMixin, viewsets.ReadOnlyModelViewSet):
+class CachedReadOnlyViewSet(CachedResponseMixin, CSVDownloadMixin, viewsets.ReadOnlyModelViewSet):
+    def list(self, request, *args, **kwargs):
+        return self.cached(lambda: super(CachedReadOnlyViewSet, self).list(request))
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.cached(lambda: super(CachedReadOnlyViewSet, self).retrieve(request, **kwargs))
+
+
+class DatasetViewSet(CachedReadOnlyViewSet):
     """Published tables, one per edition, with their source address and caveats."""
 
     queryset = Dataset.objects.with_observation_counts()
@@ -56,7 +66,7 @@ class DatasetViewSet(CSVDownloadMixin, viewsets.ReadOnlyModelViewSet):
     csv_filename = "datasets"
 
 
-class ObservationViewSet(CSVDownloadMixin, viewsets.ReadOnlyModelViewSet):
+class ObservationViewSet(CachedReadOnlyViewSet):
     """Published figures, one per row, each naming its dataset, edition and source.
 
     A null value with status "not_reported" was not published; "small" means the
@@ -83,7 +93,7 @@ YEAR_PARAM = OpenApiParameter("year", int, description="Year; defaults to the la
 ORIGIN_PARAM = OpenApiParameter("origin", str, description="Country of origin, ISO alpha-3")
 
 
-class SeriesView(CSVDownloadMixin, APIView):
+class SeriesView(CachedResponseMixin, CSVDownloadMixin, APIView):
     renderer_classes = RENDERERS
     default_key = ""
 
@@ -98,11 +108,19 @@ class SeriesView(CSVDownloadMixin, APIView):
     def origin_param(self):
         return (self.request.query_params.get("origin") or "PRK").upper()
 
+    def get(self, request):
+        return self.cached(lambda: self.respond(self.build(request)))
+
+    def build(self, request):
+        """The series.Series to answer with."""
+        raise NotImplementedError
+
     def respond(self, result):
         self.csv_filename = f"{self.csv_filename}-{result.dataset.slug}"
         return Response(SeriesSerializer(result).data)
 
 
+@extend_schema(parameters=[DATASET_PARAM], responses=SeriesSerializer)
 class ArrivalsSeriesView(SeriesView):
     """Defector arrivals in South Korea per period, male, female and total, with the
     female share (computed). Spans such as 1999-2001 are single rows."""
@@ -110,11 +128,11 @@ class ArrivalsSeriesView(SeriesView):
     default_key = "arrivals"
     csv_filename = "arrivals-by-sex"
 
-    @extend_schema(parameters=[DATASET_PARAM], responses=SeriesSerializer)
-    def get(self, request):
-        return self.respond(series.arrivals_by_sex(self.get_dataset()))
+    def build(self, request):
+        return series.arrivals_by_sex(self.get_dataset())
 
 
+@extend_schema(parameters=[DATASET_PARAM, ORIGIN_PARAM], responses=SeriesSerializer)
 class UnhcrByYearSeriesView(SeriesView):
     """Refugees and asylum-seekers per year, each summed over countries of asylum
     (two measures, never added together); missing years are absent."""
@@ -122,56 +140,53 @@ class UnhcrByYearSeriesView(SeriesView):
     default_key = "unhcr"
     csv_filename = "unhcr-by-year"
 
-    @extend_schema(parameters=[DATASET_PARAM, ORIGIN_PARAM], responses=SeriesSerializer)
-    def get(self, request):
-        return self.respond(series.unhcr_by_year(self.get_dataset(), origin=self.origin_param()))
+    def build(self, request):
+        return series.unhcr_by_year(self.get_dataset(), origin=self.origin_param())
 
 
+@extend_schema(parameters=[DATASET_PARAM, YEAR_PARAM, ORIGIN_PARAM], responses=SeriesSerializer)
 class UnhcrByCountrySeriesView(SeriesView):
     """Refugees and asylum-seekers by country of asylum for one year."""
 
     default_key = "unhcr"
     csv_filename = "unhcr-by-country"
 
-    @extend_schema(parameters=[DATASET_PARAM, YEAR_PARAM, ORIGIN_PARAM], responses=SeriesSerializer)
-    def get(self, request):
-        result = series.unhcr_by_country(
+    def build(self, request):
+        return series.unhcr_by_country(
             self.get_dataset(), year=self.int_param("year"), origin=self.origin_param()
         )
-        return self.respond(result)
 
 
+@extend_schema(parameters=[DATASET_PARAM, YEAR_PARAM, ORIGIN_PARAM], responses=SeriesSerializer)
 class EmigrantStockSeriesView(SeriesView):
     """Migrant stock by destination for one edition and one year."""
 
     default_key = "emigrant_stock"
     csv_filename = "emigrant-stock"
 
-    @extend_schema(parameters=[DATASET_PARAM, YEAR_PARAM, ORIGIN_PARAM], responses=SeriesSerializer)
-    def get(self, request):
-        result = series.emigrant_stock(
+    def build(self, request):
+        return series.emigrant_stock(
             self.get_dataset(), year=self.int_param("year"), origin=self.origin_param()
         )
-        return self.respond(result)
 
 
+@extend_schema(
+    parameters=[
+        DATASET_PARAM,
+        OpenApiParameter("dimension", str, enum=list(series.PROFILE_DIMENSIONS)),
+    ],
+    responses=SeriesSerializer,
+)
 class ProfileSeriesView(SeriesView):
     """The profile of arrivals by one dimension (cumulative, for one cut-off)."""
 
     default_key = "profile"
     csv_filename = "profile"
 
-    @extend_schema(
-        parameters=[
-            DATASET_PARAM,
-            OpenApiParameter("dimension", str, enum=list(series.PROFILE_DIMENSIONS)),
-        ],
-        responses=SeriesSerializer,
-    )
-    def get(self, request):
+    def build(self, request):
         dimension = request.query_params.get("dimension", "age_band")
         if dimension not in series.PROFILE_DIMENSIONS:
             dimension = "age_band"
         dataset = self.get_dataset()
         self.csv_filename = f"profile-{dimension}"
-        return self.respond(series.arrival_profile(dataset, dimension=dimension))
+        return series.arrival_profile(dataset, dimension=dimension)

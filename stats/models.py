@@ -286,3 +286,22 @@ def default_period_label(start, end):
     if start == end:
         return str(end)
     return f"{start}-{end}"
+
+
+class Revision(models.Model):
+    """One row whose token changes, in the same transaction, whenever figures change.
+
+    Cached API responses (stats/caching.py) are keyed by it, so an import or an
+    edit in the admin reaches every server process at once. A random token rather
+    than a counter: a rolled-back transaction or a restored backup can never meet
+    responses cached for other figures under the same number.
+    """
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("revision of the figures")
+        verbose_name_plural = _("revisions of the figures")
+
+    def __str__(self):
+        return self.token

@@ -127,31 +127,32 @@ def make_observations(n):
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_observation_list_takes_two_queries_whatever_the_size(
+def test_observation_list_takes_three_queries_whatever_the_size(
     client, db, django_assert_num_queries, n
 ):
     make_observations(n)
-    # 1. COUNT for the paginator; 2. the page of observations JOIN their dataset.
-    with django_assert_num_queries(2):
+    # 1. the revision of the figures (stats/caching.py); 2. COUNT for the paginator;
+    # 3. the page of observations JOIN their dataset.
+    with django_assert_num_queries(3):
         response = client.get(reverse("stats-api:observation-list"))
     assert response.json()["count"] == n
 
 
 @pytest.mark.parametrize("n", [2, 20])
-def test_observation_csv_takes_one_query(client, db, django_assert_num_queries, n):
+def test_observation_csv_takes_two_queries(client, db, django_assert_num_queries, n):
     make_observations(n)
-    # 1. all matching observations JOIN their dataset (CSV is not paginated).
-    with django_assert_num_queries(1):
+    # 1. the revision; 2. all matching observations JOIN their dataset (not paginated).
+    with django_assert_num_queries(2):
         response = client.get(reverse("stats-api:observation-list"), {"format": "csv"})
     assert len(csv_rows(response)) == n
 
 
 @pytest.mark.parametrize("n", [1, 10])
-def test_dataset_list_takes_two_queries(client, db, django_assert_num_queries, n):
+def test_dataset_list_takes_three_queries(client, db, django_assert_num_queries, n):
     for _ in range(n):
         make_observations(2)
-    # 1. COUNT for the paginator; 2. the datasets with their observation counts.
-    with django_assert_num_queries(2):
+    # 1. the revision; 2. COUNT for the paginator; 3. the datasets with their counts.
+    with django_assert_num_queries(3):
         response = client.get(reverse("stats-api:dataset-list"))
     assert [d["observation_count"] for d in response.json()["results"]] == [2] * n
 
@@ -166,9 +167,9 @@ def test_dataset_list_takes_two_queries(client, db, django_assert_num_queries, n
         ("series-profile", {"dimension": "education"}),
     ],
 )
-def test_each_series_takes_two_queries(client, shipped, django_assert_num_queries, name, params):
-    # 1. the dataset by its identifier; 2. its observations for the series.
-    with django_assert_num_queries(2):
+def test_each_series_takes_three_queries(client, shipped, django_assert_num_queries, name, params):
+    # 1. the revision; 2. the dataset by its identifier; 3. its observations.
+    with django_assert_num_queries(3):
         response = client.get(reverse(f"stats-api:{name}"), params)
     assert response.status_code == 200
     assert response.json()["rows"]
