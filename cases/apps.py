@@ -8,6 +8,8 @@ class CasesConfig(AppConfig):
     verbose_name = _("Testimonies and cases")
 
     def ready(self):
+        from cases import publication
         from nkdb.checks import check_database_durability
 
         checks.register(check_database_durability, checks.Tags.database)
+        publication.connect_signals()

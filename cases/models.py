@@ -4,8 +4,13 @@ An Event holds acts (Violations); each act links a victim, a ViolationType and
 perpetrators (through Involvement); Information records which Testimony or
 Source supports which event or act. Identity is kept apart from Person.
 
-What the public may see is decided in one place per model: the `.public()`
-QuerySet methods below. Every public page, API, export and map goes through them.
+What the public may see is decided in one place per model: the
+`.by_publication_rules()` QuerySet methods below. Evaluating those rules means
+anti-joins over testimonies and their supporting information, too slow to repeat
+on every request at a million violations, so their outcome is stored on each
+record as `is_public` and kept current by cases.publication whenever a record
+they depend on is written. Every public page, API, export and map reads it
+through `.public()`; `manage.py check_publication` compares the two.
 """
 
 import secrets
@@ -356,8 +361,13 @@ class PublishableQuerySet(models.QuerySet):
             status=WorkflowStatus.PUBLISHED, confidentiality=Confidentiality.STANDARD
         )
 
-    def public(self):
+    def by_publication_rules(self):
+        """The definition of what may be published; see cases.publication."""
         return self.reviewed_for_publication()
+
+    def public(self):
+        """What may be published, as last computed from the rules on write."""
+        return self.filter(is_public=True)
 
     def synthetic(self):
         return self.filter(is_synthetic=True)
@@ -402,6 +412,15 @@ class Publishable(models.Model):
         choices=Confidentiality.choices,
         default=Confidentiality.STANDARD,
     )
+    is_public = models.BooleanField(
+        _("public"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Computed from the publication rules whenever this record or one it rests on "
+            "is saved; never set by hand."
+        ),
+    )
     is_synthetic = models.BooleanField(
         _("synthetic demo data"),
         default=False,
@@ -443,6 +462,13 @@ class Publishable(models.Model):
             self.version += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            else:
+                # is_public is written by cases.publication only: this copy's may be stale.
+                kwargs["update_fields"] = {
+                    field.attname
+                    for field in self._meta.concrete_fields
+                    if not field.primary_key and field.attname != "is_public"
+                } - self.get_deferred_fields()
             super().save(*args, **kwargs)
 
     @property
@@ -581,7 +607,7 @@ def withheld_support_for(**target):
 
 
 class PersonQuerySet(PublishableQuerySet):
-    def public(self):
+    def by_publication_rules(self):
         return self.reviewed_for_publication().exclude(withheld_testimony_by(OuterRef("pk")))
 
 
@@ -649,7 +675,7 @@ class Person(Publishable):
         ),
     )
     notes = models.TextField(_("internal notes"), blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["is_public"])
 
     objects = PersonQuerySet.as_manager()
 
@@ -753,7 +779,7 @@ class TestimonyQuerySet(PeriodQuerySet):
             consent_scope__in=PUBLISHABLE_CONSENT, consent_withdrawn_on__isnull=True
         )
 
-    def public(self):
+    def by_publication_rules(self):
         return (
             self.reviewed_for_publication()
             .consented_for_publication()
@@ -808,7 +834,7 @@ class Testimony(Publishable, UncertainPeriod, Searchable):
         help_text=_("For example: signed form, recorded oral consent."),
     )
     consent_withdrawn_on = models.DateField(_("consent withdrawn on"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["search_text", "search_tokens"])
+    history = HistoricalRecords(excluded_fields=["search_text", "search_tokens", "is_public"])
 
     objects = TestimonyQuerySet.as_manager()
 
@@ -859,7 +885,7 @@ class Testimony(Publishable, UncertainPeriod, Searchable):
 
 
 class EventQuerySet(PeriodQuerySet):
-    def public(self):
+    def by_publication_rules(self):
         return self.reviewed_for_publication().exclude(withheld_support_for(event=OuterRef("pk")))
 
 
@@ -876,7 +902,7 @@ class Event(Publishable, UncertainPeriod, Searchable):
     facility = models.ForeignKey(
         Facility, verbose_name=_("facility"), null=True, blank=True, on_delete=models.PROTECT
     )
-    history = HistoricalRecords(excluded_fields=["search_text", "search_tokens"])
+    history = HistoricalRecords(excluded_fields=["search_text", "search_tokens", "is_public"])
 
     objects = EventQuerySet.as_manager()
 
@@ -907,10 +933,10 @@ class Event(Publishable, UncertainPeriod, Searchable):
 
 
 class ViolationQuerySet(PeriodQuerySet):
-    def public(self):
+    def by_publication_rules(self):
         return (
             self.reviewed_for_publication()
-            .filter(event__in=Event.objects.public())
+            .filter(event__in=Event.objects.by_publication_rules())
             .exclude(withheld_support_for(violation=OuterRef("pk")))
             .exclude(withheld_testimony_by(OuterRef("victim")))
             .exclude(victim__in=Person.objects.exclude(confidentiality=Confidentiality.STANDARD))
@@ -954,7 +980,7 @@ class Violation(Publishable, UncertainPeriod, Searchable):
     )
     description_en = models.TextField(_("English description"), blank=True)
     description_ko = models.TextField(_("Korean description"), blank=True)
-    history = HistoricalRecords(excluded_fields=["search_text", "search_tokens"])
+    history = HistoricalRecords(excluded_fields=["search_text", "search_tokens", "is_public"])
 
     objects = ViolationQuerySet.as_manager()
 
@@ -1099,7 +1125,7 @@ class Information(models.Model):
 
 
 class BorderCrossingQuerySet(PublishableQuerySet):
-    def public(self):
+    def by_publication_rules(self):
         return (
             self.reviewed_for_publication()
             .filter(person__confidentiality=Confidentiality.STANDARD)
@@ -1188,7 +1214,7 @@ class BorderCrossing(Publishable, Searchable):
     )
     description_en = models.TextField(_("English description"), blank=True)
     description_ko = models.TextField(_("Korean description"), blank=True)
-    history = HistoricalRecords(excluded_fields=["search_text", "search_tokens"])
+    history = HistoricalRecords(excluded_fields=["search_text", "search_tokens", "is_public"])
 
     objects = BorderCrossingQuerySet.as_manager()
 

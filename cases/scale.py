@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cases import search
+from cases import publication, search
 from cases.dates import DatePrecision
 from cases.models import (
     BorderCrossing,
@@ -420,6 +420,10 @@ def seed_scale(*, violations, seed=1, report=lambda *args, **kwargs: None):
         with connection.cursor() as cursor:
             for table in tables:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    # COPY and bulk_create send no signals: compute the stored publication flags.
+    started = time.monotonic()
+    changed = publication.refresh_everything()
+    report("records made public", changed, time.monotonic() - started, done=True)
     return counts
 
 

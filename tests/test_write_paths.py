@@ -48,6 +48,15 @@ ALLOWED = {
         "rebuild_search writes only the search columns, which every versioned model "
         "excludes from its history (test_search_columns_are_not_versioned)"
     ),
+    ("cases/publication.py", ".update(is_public=True)"): (
+        "is_public is derived from the publication rules and excluded from every history "
+        "(test_publication_flag_is_not_versioned); the write that changed the rules' "
+        "inputs keeps its own history row"
+    ),
+    ("cases/publication.py", ".update(is_public=False)"): (
+        "is_public is derived from the publication rules and excluded from every history "
+        "(test_publication_flag_is_not_versioned)"
+    ),
     ("stats/views.py", "context.update("): "a template context (a dict), not a QuerySet",
     ("stats/map_views.py", "context.update("): "a template context (a dict), not a QuerySet",
     ("cases/vault.py", 'f"UPDATE {table} SET {assignments} WHERE id = %s"'): (
@@ -144,6 +153,12 @@ def test_search_columns_are_not_versioned():
     for model in (Event, Violation, Testimony, BorderCrossing):
         history_fields = {f.name for f in model.history.model._meta.fields}
         assert not set(search.SEARCH_FIELDS) & history_fields, model
+
+
+def test_publication_flag_is_not_versioned():
+    for model in (Person, Event, Violation, Testimony, BorderCrossing):
+        assert "is_public" in {f.name for f in model._meta.fields}, model
+        assert "is_public" not in {f.name for f in model.history.model._meta.fields}, model
 
 
 def test_stats_are_not_versioned_by_decision():

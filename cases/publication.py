@@ -1,0 +1,211 @@
+"""Keeping each record's stored `is_public` equal to its publication rules.
+
+The rules (`by_publication_rules()` on each QuerySet in cases.models) decide what
+the public may see. They look across records: a violation is withheld if its
+victim gave a testimony without publication consent, an event if it rests on
+such a testimony, and so on. Evaluating them on every request costs seconds at a
+million violations, so the outcome is stored on each record and recomputed here,
+inside the writing transaction, whenever a record the rules read is saved or
+deleted (the signal receivers at the end of this module).
+
+`refresh()` recomputes a set of records and everything whose rules read them.
+It writes only the flags that change, with set-based UPDATEs, so it is cheap for
+one record and still fine for a whole table (`refresh_everything()`).
+
+Writes that bypass signals (bulk_create, QuerySet.update, COPY) must call
+`refresh()` themselves; `manage.py check_publication` compares the stored flags
+with the rules and, with `--fix`, repairs them. A record that misses a refresh
+after one of its links was removed stays withheld: the rules only ever withhold
+more when links are added, and every added link is refreshed.
+"""
+
+import contextlib
+import contextvars
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+
+from cases.models import BorderCrossing, Event, Information, Person, Testimony, Violation
+
+PUBLISHABLE_MODELS = (Person, Testimony, Event, Violation, BorderCrossing)
+
+
+@dataclass
+class Pending:
+    """Primary keys written so far, by kind."""
+
+    persons: set = field(default_factory=set)
+    testimonies: set = field(default_factory=set)
+    events: set = field(default_factory=set)
+    violations: set = field(default_factory=set)
+    crossings: set = field(default_factory=set)
+
+    def add(self, **ids):
+        for kind, pks in ids.items():
+            getattr(self, kind).update(pk for pk in pks if pk is not None)
+
+    def __bool__(self):
+        return any(vars(self).values())
+
+
+_pending = contextvars.ContextVar("publication_pending", default=None)
+
+
+@contextlib.contextmanager
+def batch():
+    """Collect the refreshes of many writes and run them once, at the end.
+
+    For imports and other loops of saves; open it inside the writing transaction
+    so that the flags change in the same commit as the records. Nested batches
+    join the outer one. If the block raises, nothing is refreshed.
+    """
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set(Pending())
+    try:
+        yield
+        pending = _pending.get()
+    finally:
+        _pending.reset(token)
+    if pending:
+        refresh(**vars(pending))
+
+
+def touch(**ids):
+    """Refresh these records now, or at the end of the current batch."""
+    pending = _pending.get()
+    if pending is not None:
+        pending.add(**ids)
+    else:
+        refresh(**ids)
+
+
+def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=()):
+    """Recompute `is_public` of these records and of every record resting on them.
+
+    Each argument is an iterable of primary keys or a QuerySet of primary keys.
+    Returns the number of flags changed.
+    """
+    persons, testimonies, events, violations, crossings = (
+        _as_filter_value(ids) for ids in (persons, testimonies, events, violations, crossings)
+    )
+    nothing = Q(pk__in=[])
+    # Information ties testimonies to the events and acts they support.
+    supported = Information.objects.filter(testimony__in=testimonies)
+    interviewees = Testimony.objects.filter(pk__in=testimonies).values("interviewee")
+
+    affected_persons = (
+        Q(pk__in=persons) | Q(pk__in=interviewees) if persons or testimonies else nothing
+    )
+    scopes = {
+        Person: affected_persons,
+        Testimony: (
+            Q(pk__in=testimonies) | Q(interviewee__in=persons) | Q(interviewee__in=interviewees)
+        )
+        if persons or testimonies
+        else nothing,
+        Event: (Q(pk__in=events) | Q(pk__in=supported.values("event")))
+        if events or testimonies
+        else nothing,
+        Violation: (
+            Q(pk__in=violations)
+            | Q(event__in=events)
+            | Q(event__in=supported.values("event"))
+            | Q(pk__in=supported.values("violation"))
+            | Q(victim__in=persons)
+            | Q(victim__in=interviewees)
+        )
+        if violations or events or persons or testimonies
+        else nothing,
+        BorderCrossing: (
+            Q(pk__in=crossings)
+            | Q(person__in=persons)
+            | Q(person__in=interviewees)
+            | Q(testimony__in=testimonies)
+        )
+        if crossings or persons or testimonies
+        else nothing,
+    }
+    changed = 0
+    with transaction.atomic():
+        for model, scope in scopes.items():
+            if scope is not nothing:
+                changed += _recompute(model._base_manager.filter(scope))
+    return changed
+
+
+def refresh_everything():
+    """Recompute every flag: after a bulk load, a restore, or to repair."""
+    with transaction.atomic():
+        return sum(_recompute(model._base_manager.all()) for model in PUBLISHABLE_MODELS)
+
+
+def _recompute(records):
+    model = records.model
+    allowed = model.objects.by_publication_rules().values("pk")
+    published = records.filter(is_public=False, pk__in=allowed).update(is_public=True)
+    withdrawn = records.filter(is_public=True).exclude(pk__in=allowed).update(is_public=False)
+    return published + withdrawn
+
+
+def mismatches(model):
+    """Records whose stored flag differs from the rules: (flagged wrongly, missing)."""
+    allowed = model.objects.by_publication_rules().values("pk")
+    records = model._base_manager
+    return (
+        records.filter(is_public=True).exclude(pk__in=allowed),
+        records.filter(is_public=False, pk__in=allowed),
+    )
+
+
+def _as_filter_value(ids):
+    if hasattr(ids, "query"):  # a QuerySet: keep it a subquery
+        return ids
+    return sorted({pk for pk in ids if pk is not None})
+
+
+# Signal receivers: which records a write can change the publication of.
+
+
+def _person_written(instance, **kwargs):
+    touch(persons=[instance.pk])
+
+
+def _testimony_written(instance, **kwargs):
+    touch(testimonies=[instance.pk], persons=[instance.interviewee_id])
+
+
+def _event_written(instance, **kwargs):
+    touch(events=[instance.pk])
+
+
+def _violation_written(instance, **kwargs):
+    touch(violations=[instance.pk])
+
+
+def _crossing_written(instance, **kwargs):
+    touch(crossings=[instance.pk])
+
+
+def _information_written(instance, **kwargs):
+    touch(events=[instance.event_id], violations=[instance.violation_id])
+
+
+RECEIVERS = {
+    Person: _person_written,
+    Testimony: _testimony_written,
+    Event: _event_written,
+    Violation: _violation_written,
+    BorderCrossing: _crossing_written,
+    Information: _information_written,
+}
+
+
+def connect_signals():
+    for model, receiver in RECEIVERS.items():
+        uid = f"publication-{model._meta.label_lower}"
+        post_save.connect(receiver, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(receiver, sender=model, dispatch_uid=uid + "-delete")

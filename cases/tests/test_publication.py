@@ -1,0 +1,231 @@
+"""The stored `is_public` flags follow the publication rules on every write path.
+
+`.by_publication_rules()` is the definition (its own tests are in test_public.py,
+which now go through the stored flags); here: each kind of write refreshes the
+records resting on it, batches defer the refresh, and check_publication finds
+and repairs flags that a write bypassing signals left behind.
+"""
+
+import datetime
+import random
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from cases import publication, services
+from cases.models import (
+    Confidentiality,
+    Event,
+    Information,
+    Person,
+    Testimony,
+    Violation,
+    WorkflowStatus,
+)
+from cases.tests.factories import (
+    BorderCrossingFactory,
+    EventFactory,
+    InformationFactory,
+    PersonFactory,
+    TestimonyFactory,
+    UserFactory,
+    ViolationFactory,
+    plant_private_records,
+    publishable_testimony,
+    published_case,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_flags_follow_the_rules():
+    for model in publication.PUBLISHABLE_MODELS:
+        flagged_wrongly, missing = publication.mismatches(model)
+        assert not flagged_wrongly.exists(), (model, list(flagged_wrongly.values("code")))
+        assert not missing.exists(), (model, list(missing.values("code")))
+
+
+def public(record):
+    return type(record).objects.public().filter(pk=record.pk).exists()
+
+
+def test_a_published_case_and_private_records_get_the_flags_the_rules_give():
+    event = published_case()
+    plant_private_records()
+    assert public(event)
+    assert Violation.objects.public().filter(event=event).count() == 1
+    assert_flags_follow_the_rules()
+
+
+def test_linking_a_testimony_without_consent_withholds_the_event_and_its_acts():
+    event = published_case()
+    violation = event.violations.get()
+    InformationFactory(testimony=TestimonyFactory(), event=event)
+    assert not public(event)
+    assert not public(violation)
+    assert_flags_follow_the_rules()
+
+
+def test_removing_that_link_publishes_them_again():
+    event = published_case()
+    link = InformationFactory(testimony=TestimonyFactory(), event=event)
+    link.delete()
+    assert public(event)
+    assert public(event.violations.get())
+
+
+def test_withdrawing_consent_unflags_everything_resting_on_the_testimony():
+    testimony = publishable_testimony()
+    person = testimony.interviewee
+    event = EventFactory(publishable=True)
+    InformationFactory(testimony=testimony, event=event)
+    violation = ViolationFactory(publishable=True, event=event, victim=person)
+    crossing = BorderCrossingFactory(publishable=True, person=person)
+    for record in (testimony, person, event, violation, crossing):
+        assert public(record), record
+
+    officer = UserFactory(roles=["custodian"])
+    services.testimony_withdraw_consent(
+        testimony=testimony, withdrawn_on=datetime.date(2024, 1, 2), by=officer
+    )
+    for record in (testimony, person, event, violation, crossing):
+        assert not public(record), record
+    assert_flags_follow_the_rules()
+
+
+def test_restricting_a_person_withdraws_their_testimonies_acts_and_crossings():
+    testimony = publishable_testimony()
+    person = testimony.interviewee
+    violation = ViolationFactory(publishable=True, victim=person)
+    crossing = BorderCrossingFactory(publishable=True, person=person)
+    person.confidentiality = Confidentiality.RESTRICTED
+    person.save()
+    for record in (person, testimony, violation, crossing):
+        assert not public(record), record
+    assert_flags_follow_the_rules()
+
+
+def test_an_event_sent_back_to_draft_takes_its_acts_with_it():
+    violation = ViolationFactory(publishable=True)
+    event = violation.event
+    event.status = WorkflowStatus.DRAFT
+    event.save()
+    assert not public(event)
+    assert not public(violation)
+    event.status = WorkflowStatus.PUBLISHED
+    event.save()
+    assert public(violation)
+
+
+def test_deleting_an_event_leaves_no_flag_behind():
+    event = published_case()
+    event.delete()
+    assert not Event.objects.public().exists()
+    assert not Violation.objects.public().exists()
+
+
+def test_a_batch_refreshes_once_at_its_end_and_not_at_all_when_it_fails():
+    person = PersonFactory(publishable=True)
+    with transaction.atomic(), publication.batch():
+        person.confidentiality = Confidentiality.RESTRICTED
+        person.save()
+        assert public(person), "refreshed before the batch ended"
+    assert not public(person)
+
+    with pytest.raises(RuntimeError), transaction.atomic(), publication.batch():
+        PersonFactory(publishable=True, pseudonym="rolled back")
+        raise RuntimeError
+    assert not Person.objects.filter(pseudonym="rolled back").exists()
+
+
+def test_nested_batches_join_the_outer_one():
+    with transaction.atomic(), publication.batch():
+        with publication.batch():
+            person = PersonFactory(publishable=True)
+        assert not public(person)
+    assert public(person)
+
+
+def test_check_publication_finds_and_repairs_a_flag_a_bulk_write_left_stale():
+    event = published_case()
+    # A write that bypasses save() and its signals, as a careless bulk path would.
+    Event.objects.filter(pk=event.pk).update(confidentiality=Confidentiality.RESTRICTED)
+    assert public(event)
+
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_publication", stdout=out)
+    assert event.code in out.getvalue()
+
+    call_command("check_publication", "--fix", stdout=StringIO())
+    assert not public(event)
+    assert not public(event.violations.get())
+    call_command("check_publication", stdout=StringIO())  # consistent now: no error
+
+
+def test_refresh_everything_recomputes_flags_written_by_a_bulk_load():
+    published_case()
+    plant_private_records()
+    for model in publication.PUBLISHABLE_MODELS:
+        model.objects.update(is_public=False)
+    assert publication.refresh_everything() > 0
+    assert_flags_follow_the_rules()
+
+
+def test_random_sequences_of_edits_keep_the_flags_equal_to_the_rules():
+    """Many small edits in random order, each checked against the rules."""
+    rng = random.Random(8)
+    persons = [PersonFactory(publishable=True) for _ in range(3)]
+    testimonies = [
+        TestimonyFactory(publishable=True, interviewee=rng.choice(persons)) for _ in range(4)
+    ]
+    events = [EventFactory(publishable=True) for _ in range(3)]
+    violations = [
+        ViolationFactory(publishable=True, event=rng.choice(events), victim=rng.choice(persons))
+        for _ in range(6)
+    ]
+    crossings = [
+        BorderCrossingFactory(
+            publishable=True, person=rng.choice(persons), testimony=rng.choice(testimonies)
+        )
+        for _ in range(3)
+    ]
+    records = persons + testimonies + events + violations + crossings
+
+    def toggle_status():
+        record = type(choice := rng.choice(records)).objects.get(pk=choice.pk)
+        record.status = rng.choice([WorkflowStatus.PUBLISHED, WorkflowStatus.RETURNED])
+        record.save()
+
+    def toggle_confidentiality():
+        record = type(choice := rng.choice(records)).objects.get(pk=choice.pk)
+        record.confidentiality = rng.choice(list(Confidentiality))
+        record.save()
+
+    def toggle_consent():
+        testimony = Testimony.objects.get(pk=rng.choice(testimonies).pk)
+        withdrawn = testimony.consent_withdrawn_on
+        testimony.consent_withdrawn_on = None if withdrawn else datetime.date(2020, 1, 1)
+        testimony.save()
+
+    def link():
+        target = rng.choice([{"event": rng.choice(events)}, {"violation": rng.choice(violations)}])
+        Information.objects.create(testimony=rng.choice(testimonies), **target)
+
+    def unlink():
+        link = Information.objects.order_by("?").first()
+        if link:
+            link.delete()
+
+    def move_victim():
+        violation = Violation.objects.get(pk=rng.choice(violations).pk)
+        violation.victim = rng.choice(persons)
+        violation.save()
+
+    edits = [toggle_status, toggle_confidentiality, toggle_consent, link, unlink, move_victim]
+    for _step in range(60):
+        rng.choice(edits)()
+        assert_flags_follow_the_rules()
+    assert Violation.objects.public().exists() or Violation.objects.exists()
