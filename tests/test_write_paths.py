@@ -62,6 +62,14 @@ ALLOWED = {
     ("cases/vault.py", 'f"UPDATE {table} SET {assignments} WHERE id = %s"'): (
         "key rotation re-encrypts Identity, which is deliberately not versioned"
     ),
+    ("cases/resources.py", 'f"UPDATE {table} AS t SET {assignments} FROM unnest('): (
+        "spreadsheet imports update a batch in one statement, then write one history row "
+        "per record with bulk_history_create (test_imports_bulk)"
+    ),
+    ("cases/resources.py", "model._base_manager.using(using).bulk_update(records, names"): (
+        "the same import update on other databases than PostgreSQL, followed by the same "
+        "bulk_history_create"
+    ),
     # Synthetic benchmark data, written without history by design (see its docstring).
     ("cases/scale.py", "model._default_manager.bulk_create(batch, batch_size=500)"): (
         "synthetic benchmark fixture (seed_scale), never edited, never mixed with real records"
