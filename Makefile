@@ -24,6 +24,10 @@ run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py bootstrap
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo --if-empty
+	@# A worker beside the server runs background jobs (large imports, rebuilds; jobs/),
+	@# and stops when the server does.
+	$(DEV_ENV) $(BIN)/python manage.py db_worker --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install lint migrations-check

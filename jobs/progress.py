@@ -5,6 +5,7 @@ Long functions (an import, `cases.search.rebuild`, backups) call an optional
 command draws it as a bar.
 """
 
+import threading
 import time
 from contextlib import contextmanager
 
@@ -39,15 +40,23 @@ def add_progress_argument(parser):
     )
 
 
+def _shows_progress(command, options):
+    """With --progress, or when standard error is a terminal: silent in tests and cron."""
+    return options.get("progress") or command.stderr.isatty()
+
+
+def _tqdm(command, **kwargs):
+    # The raw stream: the command's wrapper would end every write with a newline.
+    return tqdm(file=command.stderr._out, **kwargs)
+
+
 @contextmanager
 def progress_bar(command, options, *, desc, unit="rows", unit_scale=False):
-    """Yields `progress(done, total)` that draws a bar on the command's standard
-    error when it is a terminal or with --progress; silent otherwise (tests, cron)."""
-    if not (options.get("progress") or command.stderr.isatty()):
+    """Yields `progress(done, total)`, drawn as a bar on the command's standard error."""
+    if not _shows_progress(command, options):
         yield lambda done, total=None: None
         return
-    # The raw stream: the command's wrapper would end every write with a newline.
-    bar = tqdm(desc=desc, unit=unit, unit_scale=unit_scale, file=command.stderr._out)
+    bar = _tqdm(command, desc=desc, unit=unit, unit_scale=unit_scale)
 
     def progress(done, total=None):
         if total is not None and bar.total != total:
@@ -57,4 +66,27 @@ def progress_bar(command, options, *, desc, unit="rows", unit_scale=False):
     try:
         yield progress
     finally:
+        bar.close()
+
+
+@contextmanager
+def elapsed_bar(command, options, *, desc):
+    """For work that cannot tell how far it is: the time it has taken so far."""
+    if not _shows_progress(command, options):
+        yield
+        return
+    bar = _tqdm(command, desc=desc, bar_format="{desc}: {elapsed}")
+    stop = threading.Event()
+
+    def tick():
+        while not stop.wait(0.5):
+            bar.refresh()
+
+    ticker = threading.Thread(target=tick, daemon=True)
+    ticker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        ticker.join()
         bar.close()

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from jobs.progress import add_progress_argument, progress_bar
 from nkdb.backups import BackupError, backup
 
 
@@ -12,10 +13,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="Where to write the backup, e.g. nkdb-2026-01-31.bak")
         parser.add_argument("--database", default="default")
+        add_progress_argument(parser)
 
     def handle(self, *args, file, database, **options):
         try:
-            size = backup(file, alias=database)
+            with progress_bar(self, options, desc="dump", unit="B", unit_scale=True) as progress:
+                size = backup(file, alias=database, progress=progress)
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(f"Backup written to {file} ({size} bytes)."))

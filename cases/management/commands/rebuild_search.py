@@ -2,12 +2,21 @@ from django.core.management.base import BaseCommand
 
 from cases import search
 from cases.models import BorderCrossing, Event, Testimony, Violation
+from jobs.progress import add_progress_argument, progress_bar
 
 
 class Command(BaseCommand):
     help = "Recompute the search columns of every event, violation, testimony and crossing."
 
+    def add_arguments(self, parser):
+        add_progress_argument(parser)
+
     def handle(self, *args, **options):
         for model in (Event, Violation, Testimony, BorderCrossing):
-            count = search.rebuild(model)
-            self.stdout.write(f"{model._meta.verbose_name_plural}: {count}")
+            name = model._meta.verbose_name_plural
+            with progress_bar(self, options, desc=str(name)) as progress:
+                total = model._default_manager.count()
+                count = search.rebuild(
+                    model, progress=lambda done, total=total: progress(done, total)
+                )
+            self.stdout.write(f"{name}: {count}")

@@ -1,6 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from jobs.progress import add_progress_argument, progress_bar
 from nkdb.backups import BackupError, restore, verify
+
+BYTES = {"unit": "B", "unit_scale": True}
 
 
 class Command(BaseCommand):
@@ -23,11 +26,13 @@ class Command(BaseCommand):
             dest="interactive",
             help="Do not ask for confirmation.",
         )
+        add_progress_argument(parser)
 
     def handle(self, *args, file, database, verify_only, interactive, **options):
         try:
             if verify_only:
-                parts = verify(file)
+                with progress_bar(self, options, desc="verify", **BYTES) as progress:
+                    parts = verify(file, progress=progress)
                 self.stdout.write(self.style.SUCCESS(f"{file}: {parts} parts, all intact."))
                 return
             if interactive:
@@ -37,7 +42,8 @@ class Command(BaseCommand):
                 )
                 if answer != "yes":
                     raise CommandError("Restore cancelled.")
-            restore(file, alias=database)
+            with progress_bar(self, options, desc="verify, restore", **BYTES) as progress:
+                restore(file, alias=database, progress=progress)
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(f"Restored {file} into {database!r}."))

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from cases.vault import rotate_identity_keys
+from jobs.progress import add_progress_argument, progress_bar
 
 
 class Command(BaseCommand):
@@ -10,6 +11,10 @@ class Command(BaseCommand):
         "then remove the old key."
     )
 
+    def add_arguments(self, parser):
+        add_progress_argument(parser)
+
     def handle(self, *args, **options):
-        count = rotate_identity_keys()
+        with progress_bar(self, options, desc="identities") as progress:
+            count = rotate_identity_keys(progress=progress)
         self.stdout.write(f"{count} identities re-encrypted with the newest key.")

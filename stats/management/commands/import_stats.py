@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from jobs.progress import add_progress_argument, elapsed_bar
 from stats.importers import READERS, StatsImportError
 from stats.services import statistics_import
 
@@ -22,15 +23,18 @@ class Command(BaseCommand):
             "--origin",
             help="Only figures with this ISO alpha-3 country of origin (e.g. PRK).",
         )
+        add_progress_argument(parser)
 
     def handle(self, *args, **options):
         try:
-            report = statistics_import(
-                format=options["format"],
-                path=options["file"],
-                dry_run=options["dry_run"],
-                origin=(options["origin"] or "").upper() or None,
-            )
+            # statistics_import does not report how far it is: the bar shows the time taken.
+            with elapsed_bar(self, options, desc=f"import_stats {options['format']}"):
+                report = statistics_import(
+                    format=options["format"],
+                    path=options["file"],
+                    dry_run=options["dry_run"],
+                    origin=(options["origin"] or "").upper() or None,
+                )
         except StatsImportError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(str(report))
