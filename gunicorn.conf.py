@@ -7,22 +7,24 @@ environment (below) or on the command line.
     SECRET_KEY=... ALLOWED_HOSTS=... IDENTITY_KEYS=... BACKUP_KEY=... \\
         .venv/bin/gunicorn nkdb.wsgi
 
-Measured with bench/load.py (docs/load.md): on 2 cores, 3 processes of 4 threads
-each (gthread) served the statistics API and the case pages at least as fast
-as 5 sync workers, and keep-alive connections cost no worker. Requests
-wait on PostgreSQL most of the time, so a few threads per process keep both
-cores busy without the memory of more processes.
+Measured with bench/load.py (docs/load.md): on 2 cores, sync workers and gthread
+served cached statistics about as fast (within the noise of a shared machine),
+but with slow searches in the mix three sync workers were all held by them and
+everything else waited; 3 processes of 4 threads (gthread) kept the rest moving
+(median latency of the mixed run 9.8 s against 21 s). Requests mostly wait on
+PostgreSQL, so a few threads per process use both cores without the memory of
+more processes, and keep-alive connections hold no worker.
 """
 
 import multiprocessing
 import os
 
-# GUNICORN_BIND, or PORT on all addresses' loopback by default: put a proxy
-# (TLS, X-Forwarded-Proto) in front of it.
+# GUNICORN_BIND, or loopback on PORT (8000): a TLS proxy that sets
+# X-Forwarded-Proto goes in front.
 bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 
 # WEB_CONCURRENCY is the usual name for the number of processes.
-workers = int(os.environ.get("WEB_CONCURRENCY") or min(multiprocessing.cpu_count() + 1, 3))
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() + 1)  # 3 on 2 cores
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
