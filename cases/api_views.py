@@ -5,7 +5,9 @@ information behind a record) are prefetched through `.public()` querysets too,
 so a list costs the same number of queries whatever its length.
 """
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -15,14 +17,13 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from cases import aggregates, serializers
+from cases import aggregates, search, serializers
 from cases.filters import (
     BorderCrossingFilter,
     EventFilter,
     TestimonyFilter,
     ViolationFilter,
     public_information,
-    with_corroboration,
 )
 from cases.models import (
     BorderCrossing,
@@ -70,10 +71,35 @@ class FlatCSVRenderer(CSVRenderer):
 RENDERERS = [JSONRenderer, BrowsableAPIRenderer, FlatCSVRenderer]
 
 
+class CappedPaginator(Paginator):
+    """Counts exactly up to search.COUNT_CAP matches, then stops counting."""
+
+    @cached_property
+    def count(self):
+        count, self.capped = search.capped_count(self.object_list)
+        return count
+
+
 class CasePagination(PageNumberPagination):
+    django_paginator_class = CappedPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        # "count" is exact unless this is true; then more than `count` records match.
+        response.data["count_capped"] = self.page.paginator.capped
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": f"True when more than {search.COUNT_CAP:,} records match: "
+            "`count` then stops at that number.",
+        }
+        return schema
 
 
 # --- Querysets shared with the HTML pages ----------------------------------
@@ -102,7 +128,7 @@ def events_queryset():
             Prefetch("involvements", organization_involvements(), to_attr="public_involvements"),
         )
     )
-    return with_corroboration(
+    return (
         Event.objects.public()
         .select_related("place__parent", "facility")
         .prefetch_related(
@@ -113,7 +139,7 @@ def events_queryset():
 
 
 def violations_queryset():
-    return with_corroboration(
+    return (
         Violation.objects.public()
         .select_related("event", "violation_type", "place__parent", "facility")
         .prefetch_related(

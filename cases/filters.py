@@ -12,7 +12,6 @@ import django_filters
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery
-from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from cases import search
@@ -46,9 +45,9 @@ SORTS = {
 
 def public_information():
     """Information the public may know of: from a public testimony or a source."""
-    return Information.objects.filter(
-        Q(testimony__in=Testimony.objects.public()) | Q(source__isnull=False)
-    )
+    # A join on the testimony (not `IN` all public testimonies), so that a few
+    # records' information is found through the indexes on event and violation.
+    return Information.objects.filter(Q(testimony__is_public=True) | Q(source__isnull=False))
 
 
 def _count_distinct(field):
@@ -57,20 +56,14 @@ def _count_distinct(field):
 
 
 def corroboration(target):
-    """Distinct independent sources behind a record: public testimonies counted by
+    """The definition of the stored `corroboration` (tests compare the two).
+
+    Distinct independent sources behind a record: public testimonies counted by
     witness (two interviews of one person are one source), plus documents."""
     information = public_information().filter(target)
     witnesses = information.values(n=_count_distinct("testimony__interviewee"))
     documents = information.values(n=_count_distinct("source"))
     return Subquery(witnesses) + Subquery(documents)
-
-
-def with_corroboration(queryset):
-    if queryset.model is Event:
-        target = Q(event=OuterRef("pk")) | Q(violation__event=OuterRef("pk"))
-    else:
-        target = Q(violation=OuterRef("pk")) | Q(event=OuterRef("event"))
-    return queryset.annotate(corroboration=corroboration(target))
 
 
 def place_q(prefix, code, levels):
@@ -231,14 +224,7 @@ class ViolationFilter(CaseFilter):
         return queryset.filter(self.supported_by(public_information().filter(knowledge=value)))
 
     def filter_sources(self, queryset, name, value):
-        # The records' corroboration from grouped support rows (see `_support`).
-        support, params = _support(queryset)
-        corroborated = RawSQL(  # noqa: S611 (SQL compiled by Django, values as params)
-            f"SELECT support.r FROM ({support}) support GROUP BY support.r "  # noqa: S608 (SQL compiled by Django)
-            "HAVING COUNT(DISTINCT support.w) + COUNT(DISTINCT support.s) >= %s",
-            (*params, int(value)),
-        )
-        return queryset.filter(pk__in=corroborated)
+        return queryset.filter(corroboration__gte=int(value))
 
 
 class EventFilter(ViolationFilter):
@@ -416,7 +402,7 @@ def _distinct_filtered(key, condition):
     return Count(key, distinct=True, filter=condition)
 
 
-def _support(records):
+def support_rows(records):
     """(sql, params): one row (r, k, w, s) per piece of public information behind
     each of `records` (record id, how the source knows, the witness, the document),
     reached directly or through the record's event (violations) or its violations
@@ -451,7 +437,7 @@ def _fetch(records, sql, params):
 
 def facet_knowledge(records):
     # One pass over the supporting information, grouped: no per-record subqueries.
-    support, params = _support(records)
+    support, params = support_rows(records)
     rows = _fetch(
         records,
         f"SELECT support.k, COUNT(DISTINCT support.r) FROM ({support}) support GROUP BY support.k",  # noqa: S608 (SQL compiled by Django, values as params)
@@ -462,17 +448,10 @@ def facet_knowledge(records):
 
 
 def facet_sources(records):
-    # Corroboration per record from the grouped support rows; records without any
-    # public support have none and count in no option.
-    support, params = _support(records)
-    thresholds = [int(value) for value in SOURCE_COUNTS]
-    columns = ", ".join("SUM(CASE WHEN n >= %s THEN 1 ELSE 0 END)" for _ in thresholds)
-    sql = (
-        f"SELECT {columns} FROM (SELECT support.r, COUNT(DISTINCT support.w) "  # noqa: S608 (SQL compiled by Django, values as params)
-        f"+ COUNT(DISTINCT support.s) AS n FROM ({support}) support GROUP BY support.r) per_record"
+    # The stored corroboration (cases.publication keeps it): one pass over the records.
+    counts = records.order_by().aggregate(
+        **{value: Count("pk", filter=Q(corroboration__gte=int(value))) for value in SOURCE_COUNTS}
     )
-    totals = _fetch(records, sql, [*thresholds, *params])[0]
-    counts = dict(zip(SOURCE_COUNTS, totals, strict=True))
     return [(v, label, counts[v]) for v, label in SOURCE_COUNTS.items() if counts[v]]
 
 
@@ -518,10 +497,15 @@ FACETS = {
 }
 
 
-def facet_counts(model, data, queryset):
+def facet_counts(model, data, queryset, estimated=False):
     """{facet name: [(value, label, count), ...]} for the records of `queryset`
-    (already public) matching `data` except each facet's own choice."""
+    (already public) matching `data` except each facet's own choice.
+
+    `estimated`: count in the sample (search.sample) and scale up, for searches
+    matching more records than can be counted on every request."""
     filterset_class = FILTERS[model]
+    if estimated:
+        queryset = search.sample(queryset)
     result = {}
     for name, count in FACETS[model].items():
         others = data.copy()
@@ -529,5 +513,8 @@ def facet_counts(model, data, queryset):
         others.pop("sort", None)
         filterset = filterset_class(others, queryset=queryset)
         records = filterset.qs if filterset.is_valid() else queryset.none()
-        result[name] = count(records)
+        options = count(records)
+        if estimated:
+            options = [(value, label, search.estimate(n)) for value, label, n in options]
+        result[name] = options
     return result

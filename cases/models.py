@@ -29,6 +29,9 @@ from cases import dates
 from cases.dates import DatePrecision
 from cases.vault import EncryptedTextField
 
+# Columns computed from other records or fields, never edited and never versioned.
+DERIVED_FIELDS = ["search_text", "search_tokens", "is_public"]
+
 # Crockford's base32 without I, L, O, U: no look-alike characters, no words.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -391,6 +394,7 @@ class Publishable(models.Model):
     """Fields every record that can be published carries."""
 
     code_prefix = ""
+    kept_elsewhere = ("is_public", "corroboration")
 
     code = models.CharField(
         _("code"),
@@ -463,11 +467,11 @@ class Publishable(models.Model):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
             else:
-                # is_public is written by cases.publication only: this copy's may be stale.
+                # Written by cases.publication only: this copy's values may be stale.
                 kwargs["update_fields"] = {
                     field.attname
                     for field in self._meta.concrete_fields
-                    if not field.primary_key and field.attname != "is_public"
+                    if not field.primary_key and field.attname not in self.kept_elsewhere
                 } - self.get_deferred_fields()
             super().save(*args, **kwargs)
 
@@ -554,6 +558,23 @@ class Searchable(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *search.SEARCH_FIELDS}
         super().save(*args, **kwargs)
+
+
+class Corroborated(models.Model):
+    """How many independent public sources support the record, kept by cases.publication."""
+
+    corroboration = models.PositiveSmallIntegerField(
+        _("independent sources"),
+        default=0,
+        editable=False,
+        help_text=_(
+            "Distinct public witnesses plus documents behind the record or its event; "
+            "recomputed whenever the information behind it changes."
+        ),
+    )
+
+    class Meta:
+        abstract = True
 
 
 class PeriodQuerySet(PublishableQuerySet):
@@ -834,7 +855,7 @@ class Testimony(Publishable, UncertainPeriod, Searchable):
         help_text=_("For example: signed form, recorded oral consent."),
     )
     consent_withdrawn_on = models.DateField(_("consent withdrawn on"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["search_text", "search_tokens", "is_public"])
+    history = HistoricalRecords(excluded_fields=DERIVED_FIELDS)
 
     objects = TestimonyQuerySet.as_manager()
 
@@ -889,7 +910,7 @@ class EventQuerySet(PeriodQuerySet):
         return self.reviewed_for_publication().exclude(withheld_support_for(event=OuterRef("pk")))
 
 
-class Event(Publishable, UncertainPeriod, Searchable):
+class Event(Publishable, UncertainPeriod, Searchable, Corroborated):
     code_prefix = "E"
 
     title_en = models.CharField(_("English title"), max_length=300, blank=True)
@@ -902,7 +923,7 @@ class Event(Publishable, UncertainPeriod, Searchable):
     facility = models.ForeignKey(
         Facility, verbose_name=_("facility"), null=True, blank=True, on_delete=models.PROTECT
     )
-    history = HistoricalRecords(excluded_fields=["search_text", "search_tokens", "is_public"])
+    history = HistoricalRecords(excluded_fields=[*DERIVED_FIELDS, "corroboration"])
 
     objects = EventQuerySet.as_manager()
 
@@ -950,7 +971,7 @@ class ViolationQuerySet(PeriodQuerySet):
         )
 
 
-class Violation(Publishable, UncertainPeriod, Searchable):
+class Violation(Publishable, UncertainPeriod, Searchable, Corroborated):
     """An act within an event (HURIDOCS): one victim, one type, its perpetrators."""
 
     code_prefix = "A"
@@ -980,7 +1001,7 @@ class Violation(Publishable, UncertainPeriod, Searchable):
     )
     description_en = models.TextField(_("English description"), blank=True)
     description_ko = models.TextField(_("Korean description"), blank=True)
-    history = HistoricalRecords(excluded_fields=["search_text", "search_tokens", "is_public"])
+    history = HistoricalRecords(excluded_fields=[*DERIVED_FIELDS, "corroboration"])
 
     objects = ViolationQuerySet.as_manager()
 
@@ -1214,7 +1235,7 @@ class BorderCrossing(Publishable, Searchable):
     )
     description_en = models.TextField(_("English description"), blank=True)
     description_ko = models.TextField(_("Korean description"), blank=True)
-    history = HistoricalRecords(excluded_fields=["search_text", "search_tokens", "is_public"])
+    history = HistoricalRecords(excluded_fields=DERIVED_FIELDS)
 
     objects = BorderCrossingQuerySet.as_manager()
 

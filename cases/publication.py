@@ -23,11 +23,21 @@ import contextlib
 import contextvars
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import Q
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_delete, post_save
 
-from cases.models import BorderCrossing, Event, Information, Person, Testimony, Violation
+from cases.models import (
+    BorderCrossing,
+    Confidentiality,
+    Event,
+    Information,
+    Person,
+    Testimony,
+    Violation,
+    WorkflowStatus,
+)
 
 PUBLISHABLE_MODELS = (Person, Testimony, Event, Violation, BorderCrossing)
 
@@ -87,14 +97,17 @@ def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=(
     """Recompute `is_public` of these records and of every record resting on them.
 
     Each argument is an iterable of primary keys or a QuerySet of primary keys.
-    Returns the number of flags changed.
+    Returns the number of records whose flag was recomputed.
     """
     persons, testimonies, events, violations, crossings = (
         _as_filter_value(ids) for ids in (persons, testimonies, events, violations, crossings)
     )
     nothing = Q(pk__in=[])
     # Information ties testimonies to the events and acts they support.
-    supported = Information.objects.filter(testimony__in=testimonies)
+    # (A person's confidentiality decides whether their testimonies count as public.)
+    supported = Information.objects.filter(
+        Q(testimony__in=testimonies) | Q(testimony__interviewee__in=persons)
+    )
     interviewees = Testimony.objects.filter(pk__in=testimonies).values("interviewee")
 
     affected_persons = (
@@ -129,36 +142,74 @@ def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=(
         if crossings or persons or testimonies
         else nothing,
     }
+    # An event counts the information behind its violations too.
+    scopes[Event] |= Q(pk__in=Violation._base_manager.filter(pk__in=violations).values("event"))
+    scopes[Event] |= Q(pk__in=supported.values("violation__event"))
     changed = 0
     with transaction.atomic():
+        # Testimonies before events and acts: their corroboration counts public ones.
         for model, scope in scopes.items():
             if scope is not nothing:
-                changed += _recompute(model._base_manager.filter(scope))
+                changed += recompute(model._base_manager.filter(scope))
+        for model in (Event, Violation):
+            if scopes[model] is not nothing:
+                recount(model._base_manager.filter(scopes[model]))
     return changed
 
 
 def refresh_everything():
-    """Recompute every flag: after a bulk load, a restore, or to repair."""
+    """Recompute every flag and count: after a bulk load, a restore, or to repair."""
     with transaction.atomic():
-        return sum(_recompute(model._base_manager.all()) for model in PUBLISHABLE_MODELS)
+        changed = sum(
+            recompute(model._base_manager.all(), everything=True) for model in PUBLISHABLE_MODELS
+        )
+        for model in (Event, Violation):
+            recount(model._base_manager.all())
+    return changed
 
 
-def _recompute(records):
-    model = records.model
-    allowed = model.objects.by_publication_rules().values("pk")
-    published = records.filter(is_public=False, pk__in=allowed).update(is_public=True)
-    withdrawn = records.filter(is_public=True).exclude(pk__in=allowed).update(is_public=False)
-    return published + withdrawn
+def recount(records):
+    """Store the corroboration of these events or violations, from the public
+    information behind them (filters.support_rows), with two set-based UPDATEs."""
+    from cases.filters import support_rows
+
+    table = connection.ops.quote_name(records.model._meta.db_table)
+    try:
+        ids, id_params = records.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # the scope is empty
+        return
+    support, params = support_rows(records)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET corroboration = counted.n FROM (SELECT support.r, "  # noqa: S608 (SQL compiled by Django, values as params)
+            "COUNT(DISTINCT support.w) + COUNT(DISTINCT support.s) AS n "
+            f"FROM ({support}) support GROUP BY support.r) counted "
+            f"WHERE {table}.id = counted.r AND {table}.corroboration <> counted.n",
+            params,
+        )
+        cursor.execute(
+            f"UPDATE {table} SET corroboration = 0 WHERE corroboration <> 0 AND id IN ({ids}) "  # noqa: S608 (SQL compiled by Django, values as params)
+            f"AND NOT EXISTS (SELECT 1 FROM ({support}) support WHERE support.r = {table}.id)",
+            (*id_params, *params),
+        )
 
 
-def mismatches(model):
+def recompute(records, *, everything=False):
+    """Set the flags of these records from the rules; returns how many changed."""
+    if not everything:  # a few records: one UPDATE, rewriting flags that stay the same
+        rules = records.model.objects.by_publication_rules().filter(pk=OuterRef("pk"))
+        return records.update(is_public=Exists(rules))
+    flagged_wrongly, missing = mismatches(records.model, records)
+    return missing.update(is_public=True) + flagged_wrongly.update(is_public=False)
+
+
+def mismatches(model, records=None):
     """Records whose stored flag differs from the rules: (flagged wrongly, missing)."""
-    allowed = model.objects.by_publication_rules().values("pk")
-    records = model._base_manager
-    return (
-        records.filter(is_public=True).exclude(pk__in=allowed),
-        records.filter(is_public=False, pk__in=allowed),
-    )
+    records = model._base_manager.all() if records is None else records
+    # EXISTS, not IN: PostgreSQL turns it into a hashed semi- or anti-join, where
+    # NOT IN over a large subquery is re-scanned for every row.
+    allowed = Exists(model.objects.by_publication_rules().filter(pk=OuterRef("pk")))
+    return records.filter(is_public=True).exclude(allowed), records.filter(allowed, is_public=False)
 
 
 def _as_filter_value(ids):
@@ -170,8 +221,18 @@ def _as_filter_value(ids):
 # Signal receivers: which records a write can change the publication of.
 
 
+def _nothing_to_refresh(instance, created=False, **kwargs):
+    # A new record under review or restricted is not public (the default) and has
+    # nothing resting on it yet. A new testimony can still withhold its witness.
+    return created and not (
+        instance.status == WorkflowStatus.PUBLISHED
+        and instance.confidentiality == Confidentiality.STANDARD
+    )
+
+
 def _person_written(instance, **kwargs):
-    touch(persons=[instance.pk])
+    if not _nothing_to_refresh(instance, **kwargs):
+        touch(persons=[instance.pk])
 
 
 def _testimony_written(instance, **kwargs):
@@ -179,15 +240,18 @@ def _testimony_written(instance, **kwargs):
 
 
 def _event_written(instance, **kwargs):
-    touch(events=[instance.pk])
+    if not _nothing_to_refresh(instance, **kwargs):
+        touch(events=[instance.pk])
 
 
 def _violation_written(instance, **kwargs):
-    touch(violations=[instance.pk])
+    if not _nothing_to_refresh(instance, **kwargs):
+        touch(violations=[instance.pk])
 
 
 def _crossing_written(instance, **kwargs):
-    touch(crossings=[instance.pk])
+    if not _nothing_to_refresh(instance, **kwargs):
+        touch(crossings=[instance.pk])
 
 
 def _information_written(instance, **kwargs):

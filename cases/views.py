@@ -119,7 +119,13 @@ def case_search(request):
     params["kind"] = kind
     filterset = FILTERS[model](request.GET, queryset=queryset())
     records = filterset.qs if filterset.is_valid() else queryset().none()
-    count, capped = search.capped_count(records)
+    count, counted = search.count_or_estimate(records)
+    estimated = counted == "estimated"
+    # Ranking orders every match; above the cap, the newest come first instead.
+    unranked = estimated and "search_rank" in records.query.annotations
+    unranked = unranked and request.GET.get("sort", "relevance") == "relevance"
+    if unranked:
+        records = records.order_by(*model._meta.ordering)
     pages = max(1, math.ceil(count / PAGE_SIZE))
     page = request.GET.get("page", "1")
     page = min(max(int(page), 1), pages) if page.isascii() and page.isdigit() else 1
@@ -129,7 +135,8 @@ def case_search(request):
         _result(request, kind, record, query) for record in records[offset : offset + PAGE_SIZE]
     ]
     facets = []
-    for name, options in facet_counts(model, request.GET, model.objects.public()).items():
+    all_facets = facet_counts(model, request.GET, model.objects.public(), estimated=estimated)
+    for name, options in all_facets.items():
         selected = request.GET.get(name)
         facets.append(
             {
@@ -166,7 +173,11 @@ def case_search(request):
         "short_query": search.is_short(query),
         "results": results,
         "count": count,
-        "capped": capped,
+        "capped": counted == "capped",
+        "estimated": estimated,
+        "unranked": unranked,
+        "sample_percent": 100 // search.SAMPLE_EVERY,
+        "count_cap": search.COUNT_CAP,
         "page": page,
         "pages": pages,
         "previous": _query(params, page=page - 1) if page > 1 else None,

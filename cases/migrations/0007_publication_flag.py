@@ -7,9 +7,10 @@ def compute_flags(apps, schema_editor):
     # The rules live on the current models' QuerySets, which historical models do
     # not carry; the flags are derived data, so computing them with the current
     # code is what a later `check_publication --fix` would do anyway.
-    from cases.publication import refresh_everything
+    from cases.publication import PUBLISHABLE_MODELS, recompute
 
-    refresh_everything()
+    for model in PUBLISHABLE_MODELS:
+        recompute(model._base_manager.all(), everything=True)
 
 
 class Migration(migrations.Migration):

@@ -181,3 +181,17 @@ def test_reference_lists_take_two_queries(client, django_assert_num_queries, nam
     # count, rows (with parent or place)
     with django_assert_num_queries(2):
         client.get(url(name))
+
+
+def test_list_counts_stop_at_the_cap_and_say_so(client, monkeypatch):
+    from cases import search
+
+    for _ in range(3):
+        published_case()
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    data = client.get(url("event-list")).json()
+    assert data["count"] == 2 and data["count_capped"] is True
+    assert len(data["results"]) == 2  # paging stops at the cap too
+    monkeypatch.setattr(search, "COUNT_CAP", 10)
+    data = client.get(url("event-list")).json()
+    assert data["count"] == 3 and data["count_capped"] is False

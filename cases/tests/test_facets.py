@@ -3,11 +3,11 @@ same answers as the per-record correlated subqueries they replaced, and count on
 public supporting information."""
 
 import pytest
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.http import QueryDict
 
 from cases import filters
-from cases.models import Event, Knowledge, Violation
+from cases.models import Event, Information, Knowledge, Violation
 from cases.tests.factories import (
     InformationFactory,
     SourceFactory,
@@ -108,3 +108,23 @@ def test_filters_match_the_correlated_form(supported, model, name):
         else:
             expected = {pk for pk, n in corroboration.items() if n >= int(value)}
         assert got == expected, (model, name, value)
+
+
+@pytest.mark.parametrize("model", [Event, Violation])
+def test_stored_corroboration_equals_the_definition(supported, model):
+    stored = dict(model.objects.values_list("pk", "corroboration"))
+    assert stored == old_corroboration(model.objects.all())
+    assert max(stored.values()) >= 3
+
+
+def test_corroboration_follows_a_witness_going_private(supported):
+    total = Violation.objects.aggregate(n=Sum("corroboration"))["n"]
+    # The published case's witness: one interview, supporting an event and its act.
+    testimony = Information.objects.filter(event__isnull=False, testimony__is_public=True)[0]
+    testimony = testimony.testimony
+    testimony.status = "returned"
+    testimony.save()
+    for model in (Event, Violation):
+        stored = dict(model.objects.values_list("pk", "corroboration"))
+        assert stored == old_corroboration(model.objects.all())
+    assert Violation.objects.aggregate(n=Sum("corroboration"))["n"] < total

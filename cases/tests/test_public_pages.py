@@ -151,14 +151,14 @@ def test_search_page_queries_are_constant(client, django_assert_num_queries, kin
     for _ in range(rows):
         testimony = published_case().information.get().testimony
         BorderCrossingFactory(publishable=True, person=testimony.interviewee, testimony=testimony)
-    # The capped count, the page of records, its prefetches (events: violations,
+    # The sample count and the capped count, the page of records, its prefetches (events: violations,
     # victims, organizations, information = 4; violations: victims, organizations,
     # information = 3; testimonies: the events they support = 1; crossings: legs,
     # testimonies = 2), then the facets: events and violations 13 (type: counts by
     # type and by category, type names; province and county: counts, places;
     # facility, organization, sex, age, knowledge, sources: one each); testimonies 1
     # (knowledge); crossings 4 (outcome, transit, province: counts, places).
-    expected = {"events": 19, "violations": 18, "testimonies": 4, "crossings": 8}[kind]
+    expected = {"events": 20, "violations": 19, "testimonies": 5, "crossings": 9}[kind]
     with django_assert_num_queries(expected):
         assert client.get(search_url(kind=kind)).status_code == 200
 
@@ -167,3 +167,44 @@ def test_the_search_form_keeps_the_chosen_facets(client):
     published_case()
     content = client.get(search_url(kind="violations", age="30-49")).content.decode()
     assert '<input type="hidden" name="age" value="30-49">' in content
+
+
+def test_above_the_cap_counts_are_estimated_from_the_sample_and_say_so(client, monkeypatch):
+    from cases import search
+
+    monkeypatch.setattr(search, "COUNT_CAP", 5)
+    monkeypatch.setattr(search, "SAMPLE_EVERY", 1)  # the sample is every record: exact figures
+    for _ in range(7):
+        published_case(title_ko="보위부 구금")
+    response = client.get(search_url(kind="events", q="보위부"))
+    assert response.context["estimated"] and response.context["count"] == 7
+    assert response.context["unranked"]  # too many to rank: newest first
+    content = response.content.decode()
+    assert "About 7 results" in content and "estimated from a fixed 100% sample" in content
+    type_facet = next(f for f in response.context["facets"] if f["name"] == "type")
+    assert [o["count"] for o in type_facet["options"]] == [1] * 7  # a new type per case
+    assert "≈1<" in content
+
+    monkeypatch.setattr(search, "COUNT_CAP", 50)
+    response = client.get(search_url(kind="events", q="보위부"))
+    assert not response.context["estimated"] and response.context["count"] == 7
+
+
+def test_the_sample_is_the_records_whose_id_is_a_multiple(monkeypatch):
+    from cases import search
+
+    for _ in range(6):
+        published_case()
+    monkeypatch.setattr(search, "SAMPLE_EVERY", 2)
+    sampled = set(search.sample(Event.objects.all()).values_list("pk", flat=True))
+    assert sampled == {pk for pk in Event.objects.values_list("pk", flat=True) if pk % 2 == 0}
+    assert search.estimate(3) == 6 and search.estimate(1234) == 2500
+
+
+def test_the_sample_index_matches_the_sampling_rate():
+    import importlib
+
+    from cases import search
+
+    indexes = importlib.import_module("cases.migrations.0009_public_flag_indexes")
+    assert f"MOD(id, {search.SAMPLE_EVERY}) = 0" in indexes.SAMPLE
