@@ -39,6 +39,8 @@ DOCUMENT_FIELDS = {
 }
 SEARCH_FIELDS = ["search_text", "search_tokens"]
 COUNT_CAP = 10_000
+# Ranking by relevance computes a score per match: done up to this many matches.
+RANK_CAP = 1_000
 
 # A token is a run of Hangul syllables or a run of other letters and digits.
 TOKEN = re.compile(r"[가-힣]+|[^\W_가-힣]+")

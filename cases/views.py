@@ -121,8 +121,9 @@ def case_search(request):
     records = filterset.qs if filterset.is_valid() else queryset().none()
     count, counted = search.count_or_estimate(records)
     estimated = counted == "estimated"
-    # Ranking orders every match; above the cap, the newest come first instead.
-    unranked = estimated and "search_rank" in records.query.annotations
+    # Ranking scores every match: above RANK_CAP matches the newest come first instead.
+    too_many = estimated or count > search.RANK_CAP
+    unranked = too_many and "search_rank" in records.query.annotations
     unranked = unranked and request.GET.get("sort", "relevance") == "relevance"
     if unranked:
         records = records.order_by(*model._meta.ordering)
@@ -178,6 +179,7 @@ def case_search(request):
         "unranked": unranked,
         "sample_percent": 100 // search.SAMPLE_EVERY,
         "count_cap": search.COUNT_CAP,
+        "rank_cap": search.RANK_CAP,
         "page": page,
         "pages": pages,
         "previous": _query(params, page=page - 1) if page > 1 else None,

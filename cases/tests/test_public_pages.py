@@ -151,13 +151,14 @@ def test_search_page_queries_are_constant(client, django_assert_num_queries, kin
     for _ in range(rows):
         testimony = published_case().information.get().testimony
         BorderCrossingFactory(publishable=True, person=testimony.interviewee, testimony=testimony)
-    # The sample count and the capped count, the page of records, its prefetches (events: violations,
-    # victims, organizations, information = 4; violations: victims, organizations,
-    # information = 3; testimonies: the events they support = 1; crossings: legs,
-    # testimonies = 2), then the facets: events and violations 13 (type: counts by
-    # type and by category, type names; province and county: counts, places;
-    # facility, organization, sex, age, knowledge, sources: one each); testimonies 1
-    # (knowledge); crossings 4 (outcome, transit, province: counts, places).
+    # The sample count and the capped count, the page of records, its prefetches
+    # (events: violations, victims, organizations, information = 4; violations:
+    # victims, organizations, information = 3; testimonies: the events they
+    # support = 1; crossings: legs, testimonies = 2), then the facets: events and
+    # violations 13 (type: counts by type and by category, type names; province and
+    # county: counts, places; facility, organization, sex, age, knowledge, sources:
+    # one each); testimonies 1 (knowledge); crossings 4 (outcome, transit, province:
+    # counts, places).
     expected = {"events": 20, "violations": 19, "testimonies": 5, "crossings": 9}[kind]
     with django_assert_num_queries(expected):
         assert client.get(search_url(kind=kind)).status_code == 200
@@ -208,3 +209,19 @@ def test_the_sample_index_matches_the_sampling_rate():
 
     indexes = importlib.import_module("cases.migrations.0009_public_flag_indexes")
     assert f"MOD(id, {search.SAMPLE_EVERY}) = 0" in indexes.SAMPLE
+
+
+def test_above_the_rank_cap_the_newest_come_first_and_the_page_says_so(client, monkeypatch):
+    from cases import search
+
+    monkeypatch.setattr(search, "RANK_CAP", 2)
+    for _ in range(3):
+        published_case(title_ko="보위부 구금")
+    response = client.get(search_url(kind="events", q="보위부"))
+    assert response.context["unranked"] and not response.context["estimated"]
+    assert "too many to rank by relevance" in response.content.decode()
+    codes = [r["record"].code for r in response.context["results"]]
+    newest_first = Event.objects.public().order_by("-earliest_date", "code")
+    assert codes == list(newest_first.values_list("code", flat=True))
+    monkeypatch.setattr(search, "RANK_CAP", 10)
+    assert not client.get(search_url(kind="events", q="보위부")).context["unranked"]
