@@ -116,17 +116,20 @@ def locate(facility, place, *, living):
 def living_condition():
     """An event involves a living person, or one whose status is not recorded.
 
-    This looks at every related record, published or not: it only ever makes a
-    point coarser, never shows anything.
+    The definition of Event.involves_living, which cases.publication stores. It
+    looks at every related record, published or not: it only ever makes a point
+    coarser, never shows anything. Three EXISTS, each served by an index (the
+    violations of the event, the information on it, the information on its acts).
     """
     alive = Q(is_alive=True) | Q(is_alive__isnull=True)
     persons = Person.objects.filter(alive)
     victims = Violation.objects.filter(event=OuterRef("pk"), victim__in=persons)
-    witnesses = Information.objects.filter(
-        Q(event=OuterRef("pk")) | Q(violation__event=OuterRef("pk")),
-        testimony__interviewee__in=persons,
+    witnesses = Information.objects.filter(testimony__interviewee__in=persons)
+    return (
+        Exists(victims)
+        | Exists(witnesses.filter(event=OuterRef("pk")))
+        | Exists(witnesses.filter(violation__event=OuterRef("pk")))
     )
-    return Exists(victims) | Exists(witnesses)
 
 
 # --- Filters -------------------------------------------------------------------
@@ -242,8 +245,7 @@ def event_points(events):
     """{(place_id, facility_id, living): (Located or None, count)} in three queries."""
     groups = list(
         events.order_by()
-        .annotate(living=living_condition())
-        .values_list("place_id", "facility_id", "living")
+        .values_list("place_id", "facility_id", "involves_living")
         .annotate(n=Count("pk"))
     )
     places = {p.pk: p for p in _load_places({g[0] for g in groups if g[0]})}
@@ -290,7 +292,6 @@ def _event_features(events, points, bbox):
         condition |= Q(place_id=place_id, facility_id=facility_id)
     rows = (
         events.filter(condition)
-        .annotate(living=living_condition())
         .only(
             "code",
             "title_en",
@@ -302,12 +303,15 @@ def _event_features(events, points, bbox):
             "start_precision",
             "end_date",
             "end_precision",
+            "involves_living",
         )
         .order_by("code")[: POINT_LIMIT + 1]
     )
     features = []
     for event in rows:
-        point, _n = points.get((event.place_id, event.facility_id, event.living), (None, 0))
+        point, _n = points.get(
+            (event.place_id, event.facility_id, event.involves_living), (None, 0)
+        )
         if point is None or not _inside(bbox, point):
             continue
         features.append(

@@ -394,7 +394,7 @@ class Publishable(models.Model):
     """Fields every record that can be published carries."""
 
     code_prefix = ""
-    kept_elsewhere = ("is_public", "corroboration")
+    kept_elsewhere = ("is_public", "corroboration", "involves_living")
 
     code = models.CharField(
         _("code"),
@@ -923,7 +923,18 @@ class Event(Publishable, UncertainPeriod, Searchable, Corroborated):
     facility = models.ForeignKey(
         Facility, verbose_name=_("facility"), null=True, blank=True, on_delete=models.PROTECT
     )
-    history = HistoricalRecords(excluded_fields=[*DERIVED_FIELDS, "corroboration"])
+    involves_living = models.BooleanField(
+        _("involves a living person"),
+        default=True,  # until computed: the map coarsens rather than reveals
+        editable=False,
+        help_text=_(
+            "A victim or witness is living or not known to have died: the map never "
+            "shows the event more precisely than its county. Kept by cases.publication."
+        ),
+    )
+    history = HistoricalRecords(
+        excluded_fields=[*DERIVED_FIELDS, "corroboration", "involves_living"]
+    )
 
     objects = EventQuerySet.as_manager()
 

@@ -142,9 +142,13 @@ def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=(
         if crossings or persons or testimonies
         else nothing,
     }
-    # An event counts the information behind its violations too.
-    scopes[Event] |= Q(pk__in=Violation._base_manager.filter(pk__in=violations).values("event"))
-    scopes[Event] |= Q(pk__in=supported.values("violation__event"))
+    if violations or testimonies or persons:
+        # An event counts the information behind its violations too, and whether
+        # it involves a living person reads its victims.
+        acts = Violation._base_manager.filter(Q(pk__in=violations) | Q(victim__in=persons))
+        scopes[Event] |= Q(pk__in=acts.values("event")) | Q(
+            pk__in=supported.values("violation__event")
+        )
     changed = 0
     with transaction.atomic():
         # Testimonies before events and acts: their corroboration counts public ones.
@@ -154,6 +158,8 @@ def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=(
         for model in (Event, Violation):
             if scopes[model] is not nothing:
                 recount(model._base_manager.filter(scopes[model]))
+        if scopes[Event] is not nothing:
+            relocate(Event._base_manager.filter(scopes[Event]))
     return changed
 
 
@@ -165,7 +171,19 @@ def refresh_everything():
         )
         for model in (Event, Violation):
             recount(model._base_manager.all())
+        relocate(Event._base_manager.all(), everything=True)
     return changed
+
+
+def relocate(events, *, everything=False):
+    """Store whether these events involve a living person (cases.markers)."""
+    from cases.markers import living_condition
+
+    if not everything:
+        events.update(involves_living=living_condition())
+        return
+    events.filter(involves_living=False).filter(living_condition()).update(involves_living=True)
+    events.filter(involves_living=True).exclude(living_condition()).update(involves_living=False)
 
 
 def recount(records):
@@ -245,8 +263,8 @@ def _event_written(instance, **kwargs):
 
 
 def _violation_written(instance, **kwargs):
-    if not _nothing_to_refresh(instance, **kwargs):
-        touch(violations=[instance.pk])
+    # Even a new draft act: its victim may make its event involve a living person.
+    touch(violations=[instance.pk])
 
 
 def _crossing_written(instance, **kwargs):

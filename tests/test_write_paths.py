@@ -53,9 +53,25 @@ ALLOWED = {
         "(test_publication_flag_is_not_versioned); the write that changed the rules' "
         "inputs keeps its own history row"
     ),
-    ("cases/publication.py", ".update(is_public=False)"): (
-        "is_public is derived from the publication rules and excluded from every history "
-        "(test_publication_flag_is_not_versioned)"
+    ("cases/publication.py", "events.update(involves_living=living_condition())"): (
+        "involves_living is derived (cases.markers.living_condition) and excluded from "
+        "the event's history"
+    ),
+    ("cases/publication.py", ".update(involves_living=True)"): (
+        "involves_living is derived and excluded from the event's history"
+    ),
+    ("cases/publication.py", ".update(involves_living=False)"): (
+        "involves_living is derived and excluded from the event's history"
+    ),
+    ("cases/publication.py", ".update(is_public=Exists(rules))"): (
+        "is_public is derived from the publication rules and excluded from every history"
+    ),
+    ("cases/publication.py", 'f"UPDATE {table} SET corroboration = counted.n'): (
+        "corroboration is derived from the public information and excluded from the "
+        "histories of events and violations (test_publication_flag_is_not_versioned)"
+    ),
+    ("cases/publication.py", 'f"UPDATE {table} SET corroboration = 0'): (
+        "corroboration is derived and excluded from every history"
     ),
     ("stats/views.py", "context.update("): "a template context (a dict), not a QuerySet",
     ("stats/map_views.py", "context.update("): "a template context (a dict), not a QuerySet",
@@ -165,8 +181,10 @@ def test_search_columns_are_not_versioned():
 
 def test_publication_flag_is_not_versioned():
     for model in (Person, Event, Violation, Testimony, BorderCrossing):
-        assert "is_public" in {f.name for f in model._meta.fields}, model
-        assert "is_public" not in {f.name for f in model.history.model._meta.fields}, model
+        derived = {"is_public", "corroboration", "involves_living"}
+        derived &= {f.name for f in model._meta.fields}
+        assert "is_public" in derived, model
+        assert not derived & {f.name for f in model.history.model._meta.fields}, model
 
 
 def test_stats_are_not_versioned_by_decision():

@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from cases import publication, services
+from cases.markers import living_condition
 from cases.models import (
     Confidentiality,
     Event,
@@ -45,6 +46,11 @@ def assert_flags_follow_the_rules():
         flagged_wrongly, missing = publication.mismatches(model)
         assert not flagged_wrongly.exists(), (model, list(flagged_wrongly.values("code")))
         assert not missing.exists(), (model, list(missing.values("code")))
+    # Published events' stored "involves a living person" (new drafts keep the
+    # safe default until their first refresh).
+    events = Event.objects.filter(status=WorkflowStatus.PUBLISHED)
+    living = events.annotate(defined=living_condition()).values_list("involves_living", "defined")
+    assert all(stored == defined for stored, defined in living)
 
 
 def public(record):
@@ -229,3 +235,17 @@ def test_random_sequences_of_edits_keep_the_flags_equal_to_the_rules():
         rng.choice(edits)()
         assert_flags_follow_the_rules()
     assert Violation.objects.public().exists() or Violation.objects.exists()
+
+
+def test_a_witness_found_alive_coarsens_the_events_they_are_part_of():
+    event = published_case()
+    victim = event.violations.get().victim  # also the witness behind the event
+    victim.is_alive = False
+    victim.save()
+    event.refresh_from_db()
+    assert not event.involves_living
+    victim.is_alive = True
+    victim.save()
+    event.refresh_from_db()
+    assert event.involves_living
+    assert_flags_follow_the_rules()
