@@ -390,6 +390,16 @@ class ConcurrentEditError(ValidationError):
         )
 
 
+def public_indexes(model_name, *fields):
+    """An index per field over the public records only."""
+    return [
+        models.Index(
+            fields=[field], condition=Q(is_public=True), name=f"{model_name}_public_{field}"
+        )
+        for field in fields
+    ]
+
+
 class Publishable(models.Model):
     """Fields every record that can be published carries."""
 
@@ -440,6 +450,10 @@ class Publishable(models.Model):
 
     objects = PublishableQuerySet.as_manager()
 
+    # The fields of this record that the publication rules read (cases.publication):
+    # a save that changes none of them cannot change any stored flag.
+    publication_fields = ("status", "confidentiality")
+
     class Meta:
         abstract = True
 
@@ -454,7 +468,17 @@ class Publishable(models.Model):
             self.code = new_code(self.code_prefix)
         if self._state.adding:
             super().save(*args, **kwargs)
-            return
+        else:
+            self._save_unless_stale(*args, **kwargs)
+        # The signal receivers have compared; the next save compares with this one
+        # (unless some field the rules read was left out of update_fields).
+        saved = kwargs.get("update_fields")
+        partly = saved is not None and not set(self.publication_fields) <= {
+            self._meta.get_field(name).name for name in saved
+        }
+        self._publication_values = None if partly else self.publication_values()
+
+    def _save_unless_stale(self, *args, **kwargs):
         with transaction.atomic(using=kwargs.get("using")):
             bumped = (
                 type(self)
@@ -474,6 +498,26 @@ class Publishable(models.Model):
                     if not field.primary_key and field.attname not in self.kept_elsewhere
                 } - self.get_deferred_fields()
             super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        record = super().from_db(db, field_names, values)
+        record._publication_values = record.publication_values()
+        return record
+
+    def publication_values(self):
+        """The values of `publication_fields` in this copy, or None if one is not loaded."""
+        names = [self._meta.get_field(name).attname for name in self.publication_fields]
+        if any(name not in self.__dict__ for name in names):  # deferred
+            return None
+        return tuple(self.__dict__[name] for name in names)
+
+    def publication_changed(self):
+        """Whether saving this copy can change what the publication rules decide:
+        a new record, or a field they read differs from the stored one. (The
+        version check in save() guarantees that the stored values are the loaded ones.)"""
+        loaded = getattr(self, "_publication_values", None)
+        return self._state.adding or loaded is None or loaded != self.publication_values()
 
     @property
     def label(self):
@@ -636,6 +680,7 @@ class Person(Publishable):
     """A victim, witness, interviewee or individual perpetrator, by pseudonym only."""
 
     code_prefix = "P"
+    publication_fields = ("status", "confidentiality", "is_alive")
 
     class Education(models.TextChoices):
         NONE = "none", _("no schooling")
@@ -812,6 +857,13 @@ class Testimony(Publishable, UncertainPeriod, Searchable):
     """An interview. Its period is the span of time the account covers."""
 
     code_prefix = "T"
+    publication_fields = (
+        "status",
+        "confidentiality",
+        "consent_scope",
+        "consent_withdrawn_on",
+        "interviewee",
+    )
 
     interviewee = models.ForeignKey(
         Person, verbose_name=_("interviewee"), on_delete=models.PROTECT, related_name="testimonies"
@@ -945,6 +997,8 @@ class Event(Publishable, UncertainPeriod, Searchable, Corroborated):
         indexes = [
             models.Index(fields=["status", "confidentiality"]),
             models.Index(fields=["earliest_date", "latest_date"]),
+            # The province and county filters (cases.filters.place_q).
+            *public_indexes("event", "place", "facility"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -986,6 +1040,7 @@ class Violation(Publishable, UncertainPeriod, Searchable, Corroborated):
     """An act within an event (HURIDOCS): one victim, one type, its perpetrators."""
 
     code_prefix = "A"
+    publication_fields = ("status", "confidentiality", "event", "victim")
 
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="violations"
@@ -1024,6 +1079,8 @@ class Violation(Publishable, UncertainPeriod, Searchable, Corroborated):
             models.Index(fields=["status", "confidentiality"]),
             models.Index(fields=["violation_type", "earliest_date"]),
             models.Index(fields=["earliest_date", "latest_date"]),
+            # The province and county filters (cases.filters.place_q).
+            *public_indexes("violation", "place", "facility"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -1168,6 +1225,7 @@ class BorderCrossingQuerySet(PublishableQuerySet):
 
 class BorderCrossing(Publishable, Searchable):
     code_prefix = "B"
+    publication_fields = ("status", "confidentiality", "person", "testimony")
 
     class Outcome(models.TextChoices):
         REACHED_SOUTH_KOREA = "reached_south_korea", _("reached South Korea")

@@ -239,13 +239,18 @@ def _as_filter_value(ids):
 # Signal receivers: which records a write can change the publication of.
 
 
-def _nothing_to_refresh(instance, created=False, **kwargs):
-    # A new record under review or restricted is not public (the default) and has
-    # nothing resting on it yet. A new testimony can still withhold its witness.
-    return created and not (
-        instance.status == WorkflowStatus.PUBLISHED
-        and instance.confidentiality == Confidentiality.STANDARD
-    )
+def _nothing_to_refresh(instance, created=False, signal=None, **kwargs):
+    if signal is post_delete:
+        return False
+    if created:
+        # A new record under review or restricted is not public (the default) and
+        # has nothing resting on it yet.
+        return not (
+            instance.status == WorkflowStatus.PUBLISHED
+            and instance.confidentiality == Confidentiality.STANDARD
+        )
+    # A save that changed no field the rules read changes no flag.
+    return not instance.publication_changed()
 
 
 def _person_written(instance, **kwargs):
@@ -253,8 +258,10 @@ def _person_written(instance, **kwargs):
         touch(persons=[instance.pk])
 
 
-def _testimony_written(instance, **kwargs):
-    touch(testimonies=[instance.pk], persons=[instance.interviewee_id])
+def _testimony_written(instance, created=False, **kwargs):
+    # Even a new draft: a testimony without consent withholds its witness.
+    if created or not _nothing_to_refresh(instance, **kwargs):
+        touch(testimonies=[instance.pk], persons=[instance.interviewee_id])
 
 
 def _event_written(instance, **kwargs):
@@ -262,9 +269,10 @@ def _event_written(instance, **kwargs):
         touch(events=[instance.pk])
 
 
-def _violation_written(instance, **kwargs):
+def _violation_written(instance, created=False, **kwargs):
     # Even a new draft act: its victim may make its event involve a living person.
-    touch(violations=[instance.pk])
+    if created or not _nothing_to_refresh(instance, **kwargs):
+        touch(violations=[instance.pk])
 
 
 def _crossing_written(instance, **kwargs):

@@ -230,8 +230,36 @@ def test_random_sequences_of_edits_keep_the_flags_equal_to_the_rules():
         violation.victim = rng.choice(persons)
         violation.save()
 
-    edits = [toggle_status, toggle_confidentiality, toggle_consent, link, unlink, move_victim]
-    for _step in range(60):
+    def move_act():
+        violation = Violation.objects.get(pk=rng.choice(violations).pk)
+        violation.event = rng.choice(events)
+        violation.save()
+
+    def toggle_alive():
+        person = Person.objects.get(pk=rng.choice(persons).pk)
+        person.is_alive = rng.choice([True, False, None])
+        person.save()
+
+    def edit_text_then_status():
+        # One copy saved twice: the second save compares with the first, not the load.
+        record = type(choice := rng.choice(records)).objects.get(pk=choice.pk)
+        record.description_en = record.pseudonym = f"edited {_step}"
+        record.save()
+        record.status = rng.choice([WorkflowStatus.PUBLISHED, WorkflowStatus.RETURNED])
+        record.save()
+
+    edits = [
+        toggle_status,
+        toggle_confidentiality,
+        toggle_consent,
+        link,
+        unlink,
+        move_victim,
+        move_act,
+        toggle_alive,
+        edit_text_then_status,
+    ]
+    for _step in range(90):
         rng.choice(edits)()
         assert_flags_follow_the_rules()
     assert Violation.objects.public().exists() or Violation.objects.exists()
@@ -248,4 +276,37 @@ def test_a_witness_found_alive_coarsens_the_events_they_are_part_of():
     victim.save()
     event.refresh_from_db()
     assert event.involves_living
+    assert_flags_follow_the_rules()
+
+
+@pytest.mark.parametrize(
+    ("make", "edit"),
+    [
+        (lambda: PersonFactory(publishable=True), {"pseudonym": "renamed"}),
+        (lambda: TestimonyFactory(publishable=True), {"title_en": "retitled"}),
+        (published_case, {"description_en": "rewritten"}),
+        (lambda: published_case().violations.get(), {"description_en": "rewritten"}),
+        (lambda: BorderCrossingFactory(publishable=True), {"crossing_point": "Hyesan"}),
+    ],
+)
+def test_a_save_that_changes_no_field_the_rules_read_refreshes_nothing(monkeypatch, make, edit):
+    record = type(made := make()).objects.get(pk=made.pk)
+    refreshed = []
+    monkeypatch.setattr(publication, "refresh", lambda **ids: refreshed.append(ids))
+    for name, value in edit.items():
+        setattr(record, name, value)
+    record.save()
+    assert refreshed == []
+    record.status = WorkflowStatus.RETURNED
+    record.save()
+    assert len(refreshed) == 1
+
+
+def test_a_save_leaving_a_rule_field_out_of_update_fields_is_compared_again_later():
+    person = Person.objects.get(pk=PersonFactory(publishable=True).pk)
+    person.confidentiality = Confidentiality.RESTRICTED
+    person.save(update_fields=["pseudonym"])  # the new confidentiality is not stored
+    assert public(person)
+    person.save()
+    assert not public(person)
     assert_flags_follow_the_rules()
