@@ -41,6 +41,7 @@ from cases.models import (
     ViolationType,
     WorkflowStatus,
 )
+from cases.pagination import CappedPaginator
 from cases.resources import RESOURCES
 from cases.vault import ENCRYPTED_COLUMNS, identity_log
 from jobs.services import job_import_queue_if_large
@@ -103,6 +104,9 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
     readonly_fields = ("code", "status", "created_at", "updated_at")
     list_per_page = 50
     show_full_result_count = False
+    # Counting a million records takes a second: stop at search.COUNT_CAP and say so
+    # (templates/admin/cases/pagination.html).
+    paginator = CappedPaginator
     change_form_template = "admin/cases/record_change_form.html"
     formats = (CSV, XLSX)
     actions = ("submit_for_review", "publish")

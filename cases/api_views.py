@@ -5,9 +5,7 @@ information behind a record) are prefetched through `.public()` querysets too,
 so a list costs the same number of queries whatever its length.
 """
 
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -39,6 +37,7 @@ from cases.models import (
     Violation,
     ViolationType,
 )
+from cases.pagination import CappedPaginator
 from stats.api_views import CSVDownloadMixin
 from stats.renderers import CSVRenderer
 
@@ -69,15 +68,6 @@ class FlatCSVRenderer(CSVRenderer):
 
 
 RENDERERS = [JSONRenderer, BrowsableAPIRenderer, FlatCSVRenderer]
-
-
-class CappedPaginator(Paginator):
-    """Counts exactly up to search.COUNT_CAP matches, then stops counting."""
-
-    @cached_property
-    def count(self):
-        count, self.capped = search.capped_count(self.object_list)
-        return count
 
 
 class CasePagination(PageNumberPagination):

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from cases import roles
 from cases.admin import LogAdmin
-from cases.models import Identity, IdentityAccess
+from cases.models import Identity, IdentityAccess, Violation
 from cases.tests import factories
 from cases.tests.personas import login_with_second_factor
 from cases.vault import identity_read
@@ -194,3 +194,15 @@ def test_records_citing_synthetic_ones_say_so(admin_client):
     factories.InformationFactory(testimony=testimony)
     content = admin_client.get(url(type(testimony.information.get()), "changelist")).content
     assert f"{testimony.code} [synthetic]" in content.decode()
+
+
+def test_a_long_changelist_stops_counting_and_says_so(admin_client, monkeypatch):
+    monkeypatch.setattr("cases.search.COUNT_CAP", 3)
+    factories.ViolationFactory.create_batch(5)
+    response = admin_client.get(url(Violation, "changelist"))
+    assert response.context["cl"].result_count == 3
+    assert len(response.context["cl"].result_list) == 5  # every record is still listed
+    assert "More than 3 violations" in response.content.decode()
+    response = admin_client.get(url(Violation, "changelist") + "?q=nothing-matches")
+    assert response.context["cl"].result_count == 0
+    assert "More than" not in response.content.decode()
