@@ -248,7 +248,19 @@ def test_random_sequences_of_edits_keep_the_flags_equal_to_the_rules():
         record.status = rng.choice([WorkflowStatus.PUBLISHED, WorkflowStatus.RETURNED])
         record.save()
 
+    def add_records():
+        # New records outside a batch take the short path (publication.touch_new).
+        victim = rng.choice([*persons, PersonFactory(publishable=rng.random() < 0.5)])
+        violations.append(
+            ViolationFactory(
+                publishable=rng.random() < 0.7, event=rng.choice(events), victim=victim
+            )
+        )
+        BorderCrossingFactory(publishable=True, person=victim, testimony=rng.choice(testimonies))
+        events.append(EventFactory(publishable=rng.random() < 0.7))
+
     edits = [
+        add_records,
         toggle_status,
         toggle_confidentiality,
         toggle_consent,
@@ -309,4 +321,19 @@ def test_a_save_leaving_a_rule_field_out_of_update_fields_is_compared_again_late
     assert public(person)
     person.save()
     assert not public(person)
+    assert_flags_follow_the_rules()
+
+
+def test_an_act_moved_to_another_event_leaves_the_first_one_recomputed():
+    first, second = published_case(), EventFactory(publishable=True)
+    act = first.violations.get()
+    Information.objects.filter(testimony__interviewee=act.victim).delete()  # only the act links
+    first.refresh_from_db()
+    assert first.involves_living
+    act = Violation.objects.get(pk=act.pk)
+    act.event = second
+    act.save()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.involves_living, second.involves_living) == (False, True)
     assert_flags_follow_the_rules()
