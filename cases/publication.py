@@ -210,7 +210,13 @@ def relocate(events, *, everything=False):
 
 def recount(records):
     """Store the corroboration of these events or violations, from the public
-    information behind them (filters.support_rows), with two set-based UPDATEs."""
+    information behind them (filters.support_rows), with one set-based UPDATE.
+
+    Each record of the scope is joined (LEFT JOIN) to its count, so a record
+    without public information gets 0, and only counts that differ are written.
+    (Not an anti-join against the support rows: with statistics taken while
+    every count was 0, PostgreSQL expects no row to pass `corroboration <> 0`
+    and re-scans the whole support set for each, quadratic at scale.)"""
     from cases.filters import support_rows
 
     table = connection.ops.quote_name(records.model._meta.db_table)
@@ -221,15 +227,12 @@ def recount(records):
     support, params = support_rows(records)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET corroboration = counted.n FROM (SELECT support.r, "  # noqa: S608 (SQL compiled by Django, values as params)
+            f"UPDATE {table} SET corroboration = counted.n FROM (SELECT scope.pk, "  # noqa: S608 (SQL compiled by Django, values as params)
+            "COALESCE(support.n, 0) AS n "
+            f"FROM ({ids}) scope LEFT JOIN (SELECT support.r, "
             "COUNT(DISTINCT support.w) + COUNT(DISTINCT support.s) AS n "
-            f"FROM ({support}) support GROUP BY support.r) counted "
-            f"WHERE {table}.id = counted.r AND {table}.corroboration <> counted.n",
-            params,
-        )
-        cursor.execute(
-            f"UPDATE {table} SET corroboration = 0 WHERE corroboration <> 0 AND id IN ({ids}) "  # noqa: S608 (SQL compiled by Django, values as params)
-            f"AND NOT EXISTS (SELECT 1 FROM ({support}) support WHERE support.r = {table}.id)",
+            f"FROM ({support}) support GROUP BY support.r) support ON support.r = scope.pk"
+            f") counted WHERE {table}.id = counted.pk AND {table}.corroboration <> counted.n",
             (*id_params, *params),
         )
 
