@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.signals import post_delete, post_save
 
 from cases.models import (
@@ -119,7 +119,7 @@ def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=(
     """Recompute `is_public` of these records and of every record resting on them.
 
     Each argument is an iterable of primary keys or a QuerySet of primary keys.
-    Returns the number of records whose flag was recomputed.
+    Returns the number of records whose public flag changed.
     """
     persons, testimonies, events, violations, crossings = (
         _as_filter_value(ids) for ids in (persons, testimonies, events, violations, crossings)
@@ -197,12 +197,47 @@ def refresh_everything():
     return changed
 
 
+def refresh_written(records, *, created):
+    """Refresh what writes in bulk change (bulk_create and bulk_update send no
+    signals): what the signal receivers would ask for, record by record, now or at
+    the end of the current batch (cases.resources).
+
+    As for single saves, a changed record whose `publication_fields` kept their
+    values changes nothing, and a new record under review or restricted has
+    nothing resting on it: it is withheld (the default), and only a new act can
+    change anything, its own count of sources (its event's information) and its
+    event's living flag. Those are computed here, for all the new acts at once:
+    two statements instead of a refresh of every act and event around them.
+    """
+    new_acts = []
+    for record in records:
+        if not created:
+            if record.publication_changed():
+                RECEIVERS[type(record)](instance=record)
+                _moved_away(record)
+        elif isinstance(record, Testimony) or (
+            record.status == WorkflowStatus.PUBLISHED
+            and record.confidentiality == Confidentiality.STANDARD
+        ):
+            RECEIVERS[type(record)](instance=record)
+        elif isinstance(record, Violation):
+            new_acts.append(record)
+    if new_acts:
+        with transaction.atomic():
+            recount(Violation._base_manager.filter(pk__in=[act.pk for act in new_acts]))
+            # A new act can only add a living victim to its event.
+            events = {act.event_id for act in new_acts}
+            relocate(Event._base_manager.filter(pk__in=events, involves_living=False))
+
+
 def relocate(events, *, everything=False):
-    """Store whether these events involve a living person (cases.markers)."""
+    """Store whether these events involve a living person (cases.markers), writing
+    only the flags that change."""
     from cases.markers import living_condition
 
-    if not everything:
-        events.update(involves_living=living_condition())
+    if not everything:  # one statement; the condition is evaluated again only on a change
+        living = ExpressionWrapper(living_condition(), output_field=BooleanField())
+        events.exclude(involves_living=living).update(involves_living=living)
         return
     events.filter(involves_living=False).filter(living_condition()).update(involves_living=True)
     events.filter(involves_living=True).exclude(living_condition()).update(involves_living=False)
@@ -239,9 +274,14 @@ def recount(records):
 
 def recompute(records, *, everything=False):
     """Set the flags of these records from the rules; returns how many changed."""
-    if not everything:  # a few records: one UPDATE, rewriting flags that stay the same
-        rules = records.model.objects.by_publication_rules().filter(pk=OuterRef("pk"))
-        return records.update(is_public=Exists(rules))
+    if not everything:  # one UPDATE, of the flags that change
+        rules = Exists(records.model.objects.by_publication_rules().filter(pk=OuterRef("pk")))
+        # Every rule starts with reviewed_for_publication(): a record that is not
+        # published or is restricted can only lose its flag, and the rules are
+        # evaluated only for those that can pass them (not for imported drafts).
+        reviewed = Q(status=WorkflowStatus.PUBLISHED, confidentiality=Confidentiality.STANDARD)
+        candidates = records.filter(Q(is_public=True) | reviewed)
+        return candidates.exclude(is_public=rules).update(is_public=rules)
     flagged_wrongly, missing = mismatches(records.model, records)
     return missing.update(is_public=True) + flagged_wrongly.update(is_public=False)
 
