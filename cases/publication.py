@@ -27,7 +27,14 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_save
 
 from cases.models import (
@@ -223,11 +230,20 @@ def refresh_written(records, *, created):
         elif isinstance(record, Violation):
             new_acts.append(record)
     if new_acts:
+        acts = Violation._base_manager.filter(_among([act.pk for act in new_acts]))
         with transaction.atomic():
-            recount(Violation._base_manager.filter(pk__in=[act.pk for act in new_acts]))
+            recount(acts)
             # A new act can only add a living victim to its event.
-            events = {act.event_id for act in new_acts}
-            relocate(Event._base_manager.filter(pk__in=events, involves_living=False))
+            relocate(Event._base_manager.filter(pk__in=acts.values("event"), involves_living=False))
+
+
+def _among(pks):
+    """A filter on these primary keys. On PostgreSQL one array parameter
+    (`IN (SELECT unnest(%s))`) rather than `IN` with a literal per key: for 10,000
+    keys, a statement of 70 kB less to quote in Python, and to parse and plan."""
+    if connection.vendor != "postgresql":
+        return Q(pk__in=pks)
+    return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (list(pks),)))
 
 
 def relocate(events, *, everything=False):
