@@ -32,13 +32,16 @@ columns, version, update time) is computed here first (`prepare`). A dry run
 writes nothing at all. Unchanged rows are skipped without writing.
 """
 
+import contextlib
 import copy
+import datetime
 import operator
+import re
 from collections import Counter
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db import connections, transaction
+from django.db import connections, models, transaction
 from django.db.models import (
     CharField,
     CheckConstraint,
@@ -142,6 +145,38 @@ class CodeLookupWidget(widgets.ForeignKeyWidget):
                 % {"kind": self.model._meta.verbose_name, "code": code}
             )
         return self.found[code]
+
+
+class DigitsWidget(widgets.IntegerWidget):
+    """IntegerWidget, reading plain digits directly: its locale-aware reading
+    (formats.sanitize_separators, 10 µs a cell) only for anything else, and what
+    is no number refused as the cell's error (not an error of the whole row)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if type(value) is str and value.isascii() and value.isdigit():
+            return int(value)
+        try:
+            return super().clean(value, row, **kwargs)
+        except ArithmeticError:  # decimal.InvalidOperation
+            message = models.IntegerField.default_error_messages["invalid"]
+            raise ValueError(message % {"value": value}) from None
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+class IsoDateWidget(widgets.DateWidget):
+    """DateWidget, reading YYYY-MM-DD directly when that is its first format, as
+    strptime() would (7 µs a cell); anything else through its formats in turn."""
+
+    def clean(self, value, row=None, **kwargs):
+        if type(value) is str and self.formats[0] == "%Y-%m-%d" and ISO_DATE.fullmatch(value):
+            with contextlib.suppress(ValueError):  # no such day: the formats say so
+                return datetime.date.fromisoformat(value)
+        return super().clean(value, row, **kwargs)
+
+
+FASTER_WIDGETS = {widgets.IntegerWidget: DigitsWidget, widgets.DateWidget: IsoDateWidget}
 
 
 def by_code(model, name, **kwargs):
@@ -260,6 +295,67 @@ def prepare(record, now=None):
         record.updated_at = now
 
 
+# Field classes whose get_db_prep_save() returns a clean value of this Python type
+# unchanged on PostgreSQL (3 to 6 µs a value, most of an import's writing time).
+PLAIN = {
+    models.CharField: str,
+    models.TextField: str,
+    models.IntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.SmallIntegerField: int,
+    models.BigIntegerField: int,
+    models.PositiveBigIntegerField: int,
+    models.BooleanField: bool,
+    models.DateField: datetime.date,
+    models.ForeignKey: int,
+}
+
+
+def db_values(field, records, connection, adding=False):
+    """One column of these records as the database stores it: get_db_prep_save(),
+    after pre_save() for the automatic times, except for a value of the plain type
+    its field stores (`PLAIN`), which goes as it is (the fields were cleaned)."""
+    plain = PLAIN.get(type(field))
+    automatic = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    values = []
+    for record in records:
+        value = field.pre_save(record, adding) if automatic else getattr(record, field.attname)
+        if value is not None and type(value) is not plain:
+            value = field.get_db_prep_save(value, connection)
+        values.append(value)
+    return values
+
+
+def insert_rows(model, records, using):
+    """bulk_create(records). On PostgreSQL, keys drawn from the table's sequence and
+    the rows sent with COPY (`db_values`): a third of the time bulk_create takes to
+    prepare and send them as arrays, and less for the database to read."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        model._base_manager.using(using).bulk_create(records, batch_size=BATCH)
+        return
+    pk = model._meta.pk
+    fields = [f for f in model._meta.concrete_fields if f is not pk and not f.generated]
+    quote = connection.ops.quote_name
+    table = model._meta.db_table
+    names = ", ".join(quote(f.column) for f in [pk, *fields])
+    keys = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
+    for batch in chunked(records, BATCH):
+        with connection.cursor() as cursor:
+            cursor.execute(keys, [quote(table), pk.column, len(batch)])
+            ids = [row[0] for row in cursor.fetchall()]
+            columns = [ids, *(db_values(f, batch, connection, adding=True) for f in fields)]
+            # Names from the model's metadata.
+            with cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                for row in zip(*columns, strict=True):
+                    copy.write_row(row)
+        for record, key in zip(batch, ids, strict=True):
+            record.pk = key
+            record._state.adding = False
+            record._state.db = using
+
+
 def update_rows(model, records, names, using):
     """bulk_update(records, names), in one statement per batch on PostgreSQL, and
     only where the stored version is still the one read (optimistic locking as in
@@ -295,10 +391,7 @@ def update_rows(model, records, names, using):
     sql = f"UPDATE {table} AS t SET {assignments} FROM unnest({arrays}) AS v({names_of_v}) "  # noqa: S608
     sql += f"WHERE t.{pk} = v.{pk} AND t.{read} = v.{read} - 1 RETURNING t.{pk}"
     for batch in chunked(records, BATCH):
-        values = [
-            [f.get_db_prep_save(getattr(record, f.attname), connection) for record in batch]
-            for f in columns
-        ]
+        values = [db_values(f, batch, connection) for f in columns]
         with connection.cursor() as cursor:
             cursor.execute(sql, values)
             updated = {row[0] for row in cursor.fetchall()}
@@ -360,6 +453,11 @@ class RecordResource(resources.ModelResource):
         clean_model_instances = True
         use_bulk = True
         batch_size = BATCH
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        widget = super().widget_from_django_field(f, default)
+        return FASTER_WIDGETS.get(widget, widget)
 
     def import_data(
         self,
@@ -571,9 +669,7 @@ class RecordResource(resources.ModelResource):
             for record in records:
                 prepare(record)
             with transaction.atomic(using=using, savepoint=False):
-                self._meta.model._default_manager.using(using).bulk_create(
-                    records, batch_size=BATCH
-                )
+                insert_rows(self._meta.model, records, using)
                 write_history(self._meta.model, records, "+", self.import_user, self.reason, using)
             self.created += records
         except Exception as e:

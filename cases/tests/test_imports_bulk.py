@@ -524,3 +524,17 @@ def test_a_nul_character_is_refused_with_its_row_and_field():
     invalid = {row.number: set(row.field_specific_errors) for row in result.invalid_rows}
     assert invalid == {2: {"code"}, 3: {"pseudonym"}}
     assert not Person.objects.filter(code__startswith="P-NUL").exists()
+
+
+def test_a_cell_that_is_no_number_is_refused_with_its_row_and_field():
+    data = tablib.Dataset(
+        ["P-NUM0001", "Witness", "female", "1950"],
+        ["P-NUM0002", "Witness", "female", "nineteen fifty"],
+        headers=PERSON_HEADER,
+    )
+    result = run(PersonResource(), data)
+    assert not result.has_errors()
+    (invalid,) = result.invalid_rows
+    assert invalid.number == 2 and "nineteen fifty" in str(invalid.field_specific_errors)
+    assert set(invalid.field_specific_errors) == {"birth_year"}
+    assert not Person.objects.filter(code__startswith="P-NUM").exists()
