@@ -538,3 +538,9 @@ def test_a_cell_that_is_no_number_is_refused_with_its_row_and_field():
     assert invalid.number == 2 and "nineteen fifty" in str(invalid.field_specific_errors)
     assert set(invalid.field_specific_errors) == {"birth_year"}
     assert not Person.objects.filter(code__startswith="P-NUM").exists()
+
+
+def test_each_row_result_names_its_record():
+    result = ok(run(PersonResource(), persons(3)))
+    names = [row.object_repr for row in result.rows]
+    assert names == [str(Person.objects.get(code=f"P-BULK{n:04d}")) for n in range(3)]
