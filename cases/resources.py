@@ -24,12 +24,17 @@ them before the import commits), and so are the linked records and reference
 data, by code. Validation is Django's, minus the queries whose answer is already
 known: a linked code was just looked up, a record code is unique because it was
 matched or is new and appears once, and the check constraints are evaluated in
-Python (`holds`). Valid rows are written in batches with bulk_create and
-bulk_update, each with its history rows (simple_history's bulk helpers: one
-history row per created or changed record, with the user and the reason), and
-what the models' save() would compute (period bounds, normalised dates, search
-columns, version, update time) is computed here first (`prepare`). A dry run
-writes nothing at all. Unchanged rows are skipped without writing.
+Python (`holds`); clean_fields() skips, as a ModelForm would, the fields no file
+can set. Valid rows are written in batches of 1,000: new ones with COPY
+(`insert_rows`), changed ones with one UPDATE that also checks their versions
+(`update_rows`), each followed by its history rows, copied by the database from
+the rows just written (`write_history`: one per created or changed record, with
+the user and the reason). What the models' save() would compute (period bounds,
+normalised dates, search columns, version, update time) is computed here first
+(`prepare`). At the end, cases.publication is told once what the file wrote,
+and refreshes only what can change (`publication.refresh_written`): nothing for
+a new draft person or event, nor for a change to no field the rules read. A dry
+run writes nothing at all. Unchanged rows are skipped without writing.
 """
 
 import contextlib
