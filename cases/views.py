@@ -2,6 +2,11 @@
 
 Every record comes through the querysets of `cases.api_views`, which start from
 `.public()`; a code that is not public is a 404, like one that does not exist.
+
+The data of the search and case pages (counts, results, facets, records) is
+cached per process under the token of the case data, the query and the language
+(nkdb/caching.py); the HTML is rendered for each request, as it carries the
+visitor's CSRF token.
 """
 
 import math
@@ -22,6 +27,7 @@ from cases.api_views import (
 from cases.filters import FILTERS, SORTS, facet_counts
 from cases.models import BorderCrossing, Event, Testimony, Violation
 from cases.serializers import public_place
+from nkdb.caching import CASES, query_key, reads_revision, remember
 
 PAGE_SIZE = 20
 KINDS = {
@@ -110,7 +116,14 @@ def _result(request, kind, record, query):
     }
 
 
+@reads_revision(CASES)
 def case_search(request):
+    context = remember(request, CASES, ["search", query_key(request)], lambda: _search(request))
+    return render(request, "cases/search.html", context)
+
+
+def _search(request):
+    """The search page's context: it depends on the query and the language only."""
     kind = request.GET.get("kind", "events")
     if kind not in KINDS:
         kind = "events"
@@ -163,7 +176,6 @@ def case_search(request):
         "kinds": [
             (key, label, _query({"q": query}, kind=key)) for key, (_m, _q, label) in KINDS.items()
         ],
-        "filterset": filterset,
         # Facet choices travel with a new search from the form.
         "hidden": [
             (k, v)
@@ -190,7 +202,7 @@ def case_search(request):
         "csv_url": f"{api}?{export}&format=csv&page_size=1000",
         "json_url": f"{api}?{export}&format=json&page_size=1000",
     }
-    return render(request, "cases/search.html", context)
+    return context
 
 
 def _get(queryset, code):
@@ -200,7 +212,13 @@ def _get(queryset, code):
     return record
 
 
+@reads_revision(CASES)
 def event_detail(request, code):
+    context = remember(request, CASES, ["event", code], lambda: _event(request, code))
+    return render(request, "cases/event.html", context)
+
+
+def _event(request, code):
     event = _get(events_queryset(), code)
     sources = {v.code: v.public_information for v in violations_queryset().filter(event=event)}
     for violation in event.public_violations:
@@ -214,7 +232,7 @@ def event_detail(request, code):
         "description": _pick(request, event, "description"),
         "sources": event.public_information,
     }
-    return render(request, "cases/event.html", context)
+    return context
 
 
 def violation_detail(request, code):
@@ -222,10 +240,16 @@ def violation_detail(request, code):
     return redirect(reverse("cases:event", args=[violation.event.code]) + f"#{violation.code}")
 
 
+@reads_revision(CASES)
 def testimony_detail(request, code):
+    context = remember(request, CASES, ["testimony", code], lambda: _testimony(request, code))
+    return render(request, "cases/testimony.html", context)
+
+
+def _testimony(request, code):
     testimony = _get(testimonies_queryset(), code)
-    crossings = crossings_queryset().filter(testimony=testimony)
-    events = Event.objects.public().filter(information__testimony=testimony).distinct()
+    crossings = list(crossings_queryset().filter(testimony=testimony))
+    events = list(Event.objects.public().filter(information__testimony=testimony).distinct())
     context = {
         "testimony": testimony,
         "title": _pick(request, testimony, "title"),
@@ -233,10 +257,16 @@ def testimony_detail(request, code):
         "events": events,
         "crossings": crossings,
     }
-    return render(request, "cases/testimony.html", context)
+    return context
 
 
+@reads_revision(CASES)
 def crossing_detail(request, code):
+    context = remember(request, CASES, ["crossing", code], lambda: _crossing(request, code))
+    return render(request, "cases/crossing.html", context)
+
+
+def _crossing(request, code):
     crossing = _get(crossings_queryset(), code)
     context = {
         "crossing": crossing,
@@ -244,7 +274,7 @@ def crossing_detail(request, code):
         "settlement": public_place(crossing.settlement_place),
         "description": _pick(request, crossing, "description"),
     }
-    return render(request, "cases/crossing.html", context)
+    return context
 
 
 def counts(request):

@@ -27,7 +27,11 @@ each visitor's CSRF token. Each scope has a LocMemCache of its own name in
 settings.CACHES, so that one scope cannot push out the other's entries.
 """
 
+import functools
 import hashlib
+import io
+import json
+import pickle
 import uuid
 
 from django.core.cache import caches
@@ -35,6 +39,7 @@ from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 
 STATS, CASES = "stats", "cases"
@@ -136,3 +141,54 @@ class CachedResponseMixin:
             return None
         uri, media_type = request.build_absolute_uri(), request.accepted_media_type
         return _key(self.cache_scope, token, "api", uri, media_type)
+
+
+def reads_revision(scope):
+    """View decorator: read the scope's token first, for `remember()` in the view."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            request.revisions = {**getattr(request, "revisions", {}), scope: current_token(scope)}
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def remember(request, scope, parts, build):
+    """`build()`, kept under the token read by `reads_revision`, `parts` (strings
+    that, with the language, decide the value) and the language.
+
+    The value must not depend on the visitor beyond that: no user, session or
+    CSRF token in it. It is pickled (query sets are evaluated), up to MAX_BODY.
+    """
+    token = request.revisions[scope]  # a KeyError: the view lacks @reads_revision
+    if token is None:
+        return build()
+    key = _key(scope, token, "view", *parts)
+    stored = caches[scope].get(key)
+    if stored is not None:
+        return pickle.loads(stored)  # noqa: S301 (written by this process only)
+    value = build()
+    buffer = io.BytesIO()
+    _Pickler(buffer, pickle.HIGHEST_PROTOCOL).dump(value)
+    stored = buffer.getvalue()
+    if len(stored) <= MAX_BODY:
+        caches[scope].set(key, stored)
+    return value
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj):
+        # Lazy translations as plain text in the language of the key: rebuilding
+        # a lazy object costs about a millisecond each.
+        if isinstance(obj, Promise):
+            return str, (str(obj),)
+        return NotImplemented
+
+
+def query_key(request):
+    """The query string in a stable order: the same search is one cache entry."""
+    return json.dumps(sorted(request.GET.lists()))

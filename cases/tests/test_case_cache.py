@@ -9,7 +9,9 @@ import io
 import pytest
 import tablib
 from django.core.cache import caches
+from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.throttling import AnonRateThrottle
 
 from cases import roles, services
@@ -125,3 +127,92 @@ def test_cached_lists_are_still_throttled(client, monkeypatch):
     factories.published_case()
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/minute"})
     assert [client.get(EVENTS).status_code for _ in range(3)] == [200, 200, 429]
+
+
+# --- The HTML pages: their data is cached, their HTML is not ---------------------
+
+
+def search_page(client, **params):
+    response = client.get(reverse("cases:search"), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_withdrawn_consent_is_gone_from_the_pages_at_once(client):
+    event = factories.published_case()
+    testimony = event.information.get().testimony
+    pages = [
+        reverse("cases:event", args=[event.code]),
+        reverse("cases:testimony", args=[testimony.code]),
+    ]
+    for _ in range(2):  # the second time from the cache
+        assert [client.get(page).status_code for page in pages] == [200, 200]
+        assert event.code in search_page(client)
+        assert testimony.code in search_page(client, kind="testimonies")
+
+    services.testimony_withdraw_consent(
+        testimony=testimony, withdrawn_on=datetime.date(2020, 3, 1), by=user_in(roles.CUSTODIAN)
+    )
+    assert [client.get(page).status_code for page in pages] == [404, 404]
+    assert event.code not in search_page(client)
+    assert testimony.code not in search_page(client, kind="testimonies")
+
+
+def test_an_unpublished_violation_is_gone_from_its_event_page_at_once(client):
+    event = factories.published_case()
+    violation = event.violations.get()
+    page = reverse("cases:event", args=[event.code])
+    assert violation.code in client.get(page).content.decode()
+    assert violation.code in search_page(client, kind="violations")
+
+    violation.status = WorkflowStatus.RETURNED
+    violation.save()
+    assert violation.code not in client.get(page).content.decode()
+    assert violation.code not in search_page(client, kind="violations")
+
+
+def test_each_language_has_its_own_entry(client):
+    event = factories.published_case(title_en="Detention in Hoeryong", title_ko="회령 구금")
+    page = reverse("cases:event", args=[event.code])
+    with translation.override("ko"):
+        korean = reverse("cases:event", args=[event.code])
+    assert "Detention in Hoeryong" in client.get(page).content.decode()
+    assert "회령 구금" in client.get(korean).content.decode()
+    assert "Detention in Hoeryong" in client.get(page).content.decode()
+
+
+def csrf_token(content):
+    return content.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+
+
+@pytest.mark.parametrize("name", ["search", "event"])
+def test_each_visitor_gets_a_csrf_token_of_their_own(name):
+    event = factories.published_case()
+    page = reverse(f"cases:{name}", args=[event.code] if name == "event" else [])
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_token = csrf_token(first.get(page).content.decode())
+    second_token = csrf_token(second.get(page).content.decode())  # from the cache
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+
+    def change_language(client, token):
+        data = {"language": "ko", "next": page, "csrfmiddlewaretoken": token}
+        return client.post(reverse("set_language"), data).status_code
+
+    assert change_language(second, first_token) == 403  # not valid with another's cookie
+    assert change_language(second, second_token) == 302
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_a_cached_case_page_takes_one_query(client, django_assert_num_queries, rows):
+    event = factories.published_case()
+    for _ in range(rows):
+        factories.ViolationFactory(publishable=True, event=event)
+    page = reverse("cases:event", args=[event.code])
+    # The token; the event, its violations, their victims and organizations, its
+    # information; the violations again, with victims, organizations, information.
+    with django_assert_num_queries(1 + 5 + 4):
+        first = client.get(page)
+    with django_assert_num_queries(1):  # the token
+        again = client.get(page)
+    first, again = first.content.decode(), again.content.decode()
+    assert again.replace(csrf_token(again), "") == first.replace(csrf_token(first), "")
