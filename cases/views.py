@@ -113,6 +113,8 @@ def _result(request, kind, record, query):
         "url": url,
         "title": search.highlight(title, query),
         "excerpt": search.highlight(text, query, length=240),
+        # Looked up here: a name the record lacks costs the template a dir() of it.
+        "when": getattr(record, "period_display", None) or record.crossing_date_display,
     }
 
 
