@@ -21,6 +21,7 @@ from cases import aggregates, search
 from cases.api_views import (
     crossings_queryset,
     events_queryset,
+    supporting_information,
     testimonies_queryset,
     violations_queryset,
 )
@@ -222,9 +223,12 @@ def event_detail(request, code):
 
 def _event(request, code):
     event = _get(events_queryset(), code)
-    sources = {v.code: v.public_information for v in violations_queryset().filter(event=event)}
+    # One query for the sources of every violation (only public ones are shown).
+    sources = {}
+    for information in supporting_information().filter(violation__event=event):
+        sources.setdefault(information.violation_id, []).append(information)
     for violation in event.public_violations:
-        violation.sources = sources.get(violation.code, [])
+        violation.sources = sources.get(violation.pk, [])
         violation.shown_place = public_place(violation.place)
         violation.description = _pick(request, violation, "description")
     context = {
