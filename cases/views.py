@@ -1,7 +1,8 @@
 """Public case pages: the search, the case pages and the violation counts.
 
-Every record comes through the querysets of `cases.api_views`, which start from
-`.public()`; a code that is not public is a 404, like one that does not exist.
+Every record comes through a queryset that starts from `.public()` (those of
+`cases.api_views` for the case pages); a code that is not public is a 404, like
+one that does not exist.
 
 The data of the search and case pages (counts, results, facets, records) is
 cached per process under the token of the case data, the query and the language
@@ -23,7 +24,6 @@ from cases.api_views import (
     events_queryset,
     supporting_information,
     testimonies_queryset,
-    violations_queryset,
 )
 from cases.filters import FILTERS, SORTS, facet_counts
 from cases.models import BorderCrossing, Event, Testimony, Violation
@@ -31,11 +31,19 @@ from cases.serializers import public_place
 from nkdb.caching import CASES, query_key, reads_revision, remember
 
 PAGE_SIZE = 20
+
+
+def _violation_results():
+    return Violation.objects.public().select_related("violation_type", "event")
+
+
+# A result shows a record's own fields only (`_result`): none of the related lists
+# the API nests, which would be fetched, cached and unpickled for nothing.
 KINDS = {
-    "events": (Event, events_queryset, _("Events")),
-    "violations": (Violation, violations_queryset, _("Violations")),
-    "testimonies": (Testimony, testimonies_queryset, _("Testimonies")),
-    "crossings": (BorderCrossing, crossings_queryset, _("Border crossings")),
+    "events": (Event, Event.objects.public, _("Events")),
+    "violations": (Violation, _violation_results, _("Violations")),
+    "testimonies": (Testimony, Testimony.objects.public, _("Testimonies")),
+    "crossings": (BorderCrossing, BorderCrossing.objects.public, _("Border crossings")),
 }
 API_LISTS = {
     "events": "event-list",
