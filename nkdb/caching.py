@@ -7,12 +7,15 @@ changes in the same transaction as any write to that data:
 - "cases": testimonies, cases, persons and their reference lists, that is,
   everything the public case pages and the case API show.
 
-Every save or deletion through the ORM of a model of the scope's app changes
-the token (the signals of `bump_on_writes`). Writes that send no signals
-(bulk_create, QuerySet.update, COPY, a restore) call `bump()` themselves: the
-statistics imports, `cases.publication.refresh()` and `refresh_everything()`
-(which every bulk path of the cases app already has to call), the search
-rebuild and `nkdb.backups.restore()`.
+Every save or deletion through the ORM of one of the scope's models changes the
+token (the signals of `bump_on_writes`: every model of the cases app). Writes
+that send no signals (bulk_create, QuerySet.update, COPY, a restore) call
+`bump()` themselves: the statistics and case imports, `seed_scale`,
+`cases.publication.refresh()` and `refresh_everything()` (which every bulk path
+of the cases app already has to call), the search rebuild and
+`nkdb.backups.restore()`. A save outside any transaction (autocommit) commits
+before its post_save signal runs, so its token changes a moment later: writes
+belong in `transaction.atomic()`, as in the admin, the services and the imports.
 
 A cached value is kept under the token read at the start of the request,
 before any of the data it is built from. Under READ COMMITTED each statement
