@@ -63,6 +63,7 @@ from cases.models import (
     WorkflowStatus,
     new_code,
 )
+from nkdb import caching
 
 # Fields no resource may ever carry, checked by the tests.
 NEVER_EXPORTED = {
@@ -316,9 +317,12 @@ class RecordResource(resources.ModelResource):
         if not self.previews:
             self._meta = copy.copy(self._meta)
             self._meta.skip_diff = True
-        # Inside the import's transaction: the flags change in the same commit.
+        # Inside the import's transaction: the flags and the token of the cached
+        # case pages change in the same commit (bulk writes send no signals).
         with publication.batch():
-            return super().import_data_inner(dataset, *args, **kwargs)
+            result = super().import_data_inner(dataset, *args, **kwargs)
+        caching.bump(caching.CASES)
+        return result
 
     def before_import(self, dataset, **kwargs):
         self.import_user = kwargs.get("user")

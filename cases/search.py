@@ -19,11 +19,13 @@ transcript, internal notes, or anything from Identity.
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Func, IntegerField, Q, Value
 from django.db.models.functions import Mod, StrIndex
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from nkdb import caching
 
 DOCUMENT_FIELDS = {
     "event": ["code", "title_en", "title_ko", "description_en", "description_ko"],
@@ -96,16 +98,22 @@ def rebuild(model, batch_size=1000, progress=None):
         fill(record)
         batch.append(record)
         if len(batch) >= batch_size:
-            model._default_manager.bulk_update(batch, SEARCH_FIELDS)
+            _write(model, batch)
             count, batch = count + len(batch), []
             if progress is not None:
                 progress(count)
     if batch:
-        model._default_manager.bulk_update(batch, SEARCH_FIELDS)
+        _write(model, batch)
     count += len(batch)
     if progress is not None:
         progress(count)
     return count
+
+
+def _write(model, batch):
+    with transaction.atomic():
+        model._default_manager.bulk_update(batch, SEARCH_FIELDS)
+        caching.bump(caching.CASES)  # bulk_update sends no signals
 
 
 # --- Querying ----------------------------------------------------------------
