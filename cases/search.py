@@ -8,9 +8,19 @@ bulk by `manage.py rebuild_search`:
   substrings of it.
 - `search_tokens`: the same text as tokens: English and other words as they are,
   each run of Hangul as overlapping character bigrams (요덕수용소 -> 요덕 덕수 수용
-  용소). On PostgreSQL a GIN index over `to_tsvector('simple', search_tokens)`
-  answers a query's bigrams joined by the phrase operator `<->`, which finds a
-  Korean word anywhere, particles attached or not (see docs/SEARCH.md).
+  용소). On PostgreSQL, `search_vector` stores `to_tsvector('simple',
+  search_tokens)` and a GIN index over it answers a query's bigrams joined by the
+  phrase operator `<->`, which finds a Korean word anywhere, particles attached or
+  not (see docs/SEARCH.md).
+
+`search_vector` is a generated column that migration 0011 adds on PostgreSQL only,
+outside the models' state: PostgreSQL computes it on every write, nothing Django
+writes lists it (saves, imports, COPY in cases/scale.py, historical records), and
+SQLite, which matches substrings, never has it. Queries name it with StoredVector.
+A stored column, not an index over the expression: PostgreSQL rechecks every
+candidate row of a phrase query, and with an expression index it recomputed
+to_tsvector from the text for each (1.6 s of 1.63 s for 강제북송 at 1,000,000
+violations).
 
 Only the fields listed in DOCUMENT_FIELDS ever reach a search column: never a
 transcript, internal notes, or anything from Identity.
@@ -111,11 +121,20 @@ def rebuild(model, batch_size=1000, progress=None):
 # --- Querying ----------------------------------------------------------------
 
 
-class TokenVector(Func):
-    """to_tsvector('simple', search_tokens): the expression the GIN index covers."""
+class StoredVector(Func):
+    """The `search_vector` column of the table whose `search_tokens` is at hand."""
 
-    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
     output_field = SearchVectorField()
+
+    def __init__(self):
+        super().__init__(F("search_tokens"))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # search_tokens resolved to a column with its table's alias (in a join, a
+        # subquery): the vector is the column beside it, written as Col writes one.
+        tokens = self.get_source_expressions()[0]
+        names = (tokens.alias, "search_vector") if tokens.alias else ("search_vector",)
+        return ".".join(map(compiler.quote_name_unless_alias, names)), []
 
 
 def terms(query):
@@ -137,14 +156,19 @@ def tsquery(query):
     return " & ".join(parts) or None
 
 
-def _substring(queryset, words):
-    condition = Q()
-    for word in words:
-        condition &= Q(search_text__contains=word)
+def _ts_query(query):
+    """The SearchQuery for the GIN index, or None where substrings are matched."""
+    expression = tsquery(query) if connection.vendor == "postgresql" else None
+    if expression is None:
+        return None
+    return SearchQuery(expression, config="simple", search_type="raw")
+
+
+def _rank(words, ts_query):
+    if ts_query is not None:
+        return SearchRank(StoredVector(), ts_query)
     # The earlier the first word appears (titles come first), the better.
-    return queryset.filter(condition).annotate(
-        search_rank=-StrIndex(F("search_text"), Value(words[0]))
-    )
+    return -StrIndex(F("search_text"), Value(words[0]))
 
 
 def search(queryset, query):
@@ -153,17 +177,15 @@ def search(queryset, query):
     words = terms(query)
     if not words:
         return queryset
-    if connection.vendor == "postgresql":
-        expression = tsquery(query)
-        if expression:
-            ts_query = SearchQuery(expression, config="simple", search_type="raw")
-            vector = TokenVector("search_tokens")
-            return (
-                queryset.alias(search_vector=vector)
-                .filter(search_vector=ts_query)
-                .annotate(search_rank=SearchRank(vector, ts_query))
-            )
-    return _substring(queryset, words)
+    ts_query = _ts_query(query)
+    if ts_query is not None:
+        queryset = queryset.alias(search_vector=StoredVector()).filter(search_vector=ts_query)
+    else:
+        condition = Q()
+        for word in words:
+            condition &= Q(search_text__contains=word)
+        queryset = queryset.filter(condition)
+    return queryset.annotate(search_rank=_rank(words, ts_query))
 
 
 def is_short(query):
