@@ -117,6 +117,13 @@ class CaseFilter(django_filters.FilterSet):
     )
     date_field = "earliest_date"
 
+    def __init__(self, *args, ids=None, **kwargs):
+        # The ids of the records these filters select, when the caller has them
+        # (search.count_or_estimate): then `qs` selects them by id, ranked and
+        # sorted, without evaluating any filter again.
+        self.ids = ids
+        super().__init__(*args, **kwargs)
+
     def filter_q(self, queryset, name, value):
         return search.search(queryset, value)
 
@@ -141,7 +148,11 @@ class CaseFilter(django_filters.FilterSet):
     def qs(self):
         if hasattr(self, "_sorted"):
             return self._sorted
-        queryset = super().qs
+        if self.ids is not None:
+            words = self.form.cleaned_data.get("q") if self.is_valid() else ""
+            queryset = search.by_ids(self.queryset, self.ids, words)
+        else:
+            queryset = super().qs
         sort = self.form.cleaned_data.get("sort") if self.is_bound else None
         ordering = queryset.model._meta.ordering
         field = self.date_field
@@ -497,12 +508,14 @@ FACETS = {
 }
 
 
-def facet_counts(model, data, queryset, estimated=False):
+def facet_counts(model, data, queryset, estimated=False, ids=None):
     """{facet name: [(value, label, count), ...]} for the records of `queryset`
     (already public) matching `data` except each facet's own choice.
 
     `estimated`: count in the sample (search.sample) and scale up, for searches
-    matching more records than can be counted on every request."""
+    matching more records than can be counted on every request. `ids`: the ids of
+    the records matching all of `data` (in the sample when estimated), if known:
+    a facet with no choice of its own counts those, selected by id."""
     filterset_class = FILTERS[model]
     if estimated:
         queryset = search.sample(queryset)
@@ -511,7 +524,8 @@ def facet_counts(model, data, queryset, estimated=False):
         others = data.copy()
         others.pop(name, None)
         others.pop("sort", None)
-        filterset = filterset_class(others, queryset=queryset)
+        own_ids = None if data.get(name) else ids
+        filterset = filterset_class(others, queryset=queryset, ids=own_ids)
         records = filterset.qs if filterset.is_valid() else queryset.none()
         options = count(records)
         if estimated:

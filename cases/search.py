@@ -31,6 +31,7 @@ import re
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import F, Func, IntegerField, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Mod, StrIndex
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -188,6 +189,23 @@ def search(queryset, query):
     return queryset.annotate(search_rank=_rank(words, ts_query))
 
 
+def id_in(ids):
+    """The records whose id is in `ids` (one array parameter on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,)))
+    return Q(pk__in=ids)
+
+
+def by_ids(queryset, ids, query=""):
+    """The records of `ids`, found by a search for `query` earlier in the request:
+    ranked like search(), without matching the words again."""
+    queryset = queryset.filter(id_in(ids))
+    words = terms(query)
+    if not words:
+        return queryset
+    return queryset.annotate(search_rank=_rank(words, _ts_query(query)))
+
+
 def is_short(query):
     """A query with a one-syllable Korean word: slow on large data, worth a hint."""
     return any(_is_hangul(t) and len(t) < 2 for t in terms(query))
@@ -219,15 +237,22 @@ def estimate(sampled_count):
 
 
 def count_or_estimate(queryset):
-    """(count, how): exact up to COUNT_CAP, else estimated from the sample, else capped.
+    """(count, how, ids): exact up to COUNT_CAP, else estimated from the sample,
+    else capped. `how` is "exact", "estimated" or "capped" (the sample is too
+    small to say).
 
-    `how` is "exact", "estimated" or "capped" (the sample is too small to say).
+    `ids` are the ids of the records counted: all of them when exact, those in the
+    sample when estimated, None when capped. A search page selects the records
+    again by these ids rather than by its words and filters, which it then
+    evaluates once per request (the text match costs most at scale).
     """
-    sampled = sample(queryset).count()
-    if sampled * SAMPLE_EVERY > COUNT_CAP:
-        return estimate(sampled), "estimated"
-    count, capped = capped_count(queryset)
-    return count, "capped" if capped else "exact"
+    sampled = list(sample(queryset).order_by().values_list("pk", flat=True))
+    if len(sampled) * SAMPLE_EVERY > COUNT_CAP:
+        return estimate(len(sampled)), "estimated", sampled
+    ids = list(queryset.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+    if len(ids) > COUNT_CAP:
+        return COUNT_CAP, "capped", None
+    return len(ids), "exact", ids
 
 
 def highlight(text, query, length=None):
