@@ -165,11 +165,11 @@ def test_search_page_queries_are_constant(client, django_assert_num_queries, kin
     # the page of records, its prefetches (events: violations, victims,
     # organizations, information = 4; violations: victims, organizations,
     # information = 3; testimonies: the events they support = 1; crossings: legs,
-    # testimonies = 2), then the facets: events and violations 13 (type: counts by
+    # testimonies = 2), then the facets: events and violations 12 (type: counts by
     # type and by category, type names; province and county: counts, places;
     # facility, organization, sex, age, knowledge, sources: one each); testimonies
     # 1 (knowledge); crossings 4 (outcome, transit, province: counts, places).
-    expected = {"events": 20, "violations": 19, "testimonies": 5, "crossings": 9}[kind]
+    expected = {"events": 19, "violations": 18, "testimonies": 5, "crossings": 9}[kind]
     params = {"kind": kind, "q": EVERY_RECORD[kind]} if words else {"kind": kind}
     with django_assert_num_queries(expected):
         response = client.get(search_url(**params))
