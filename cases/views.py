@@ -143,7 +143,11 @@ def _search(request):
     params["kind"] = kind
     filterset = FILTERS[model](request.GET, queryset=queryset())
     records = filterset.qs if filterset.is_valid() else queryset().none()
-    count, counted = search.count_or_estimate(records)
+    # The words and filters are evaluated here, once: the page and the facets
+    # select the records counted by their ids.
+    count, counted, ids = search.count_or_estimate(records)
+    if counted == "exact":
+        records = FILTERS[model](request.GET, queryset=queryset(), ids=ids).qs
     estimated = counted == "estimated"
     # Ranking scores every match: above RANK_CAP matches the newest come first instead.
     too_many = estimated or count > search.RANK_CAP
@@ -160,7 +164,9 @@ def _search(request):
         _result(request, kind, record, query) for record in records[offset : offset + PAGE_SIZE]
     ]
     facets = []
-    all_facets = facet_counts(model, request.GET, model.objects.public(), estimated=estimated)
+    all_facets = facet_counts(
+        model, request.GET, model.objects.public(), estimated=estimated, ids=ids
+    )
     for name, options in all_facets.items():
         selected = request.GET.get(name)
         facets.append(
