@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import caches
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -9,7 +10,8 @@ def _fast_isolated_tests(settings):
 
     DRF reads its throttle classes when a view class is defined, so overriding
     REST_FRAMEWORK here would not switch throttling off; emptying the cache does
-    reset what the throttle remembers.
+    reset what the throttle remembers. The language a request activated is not
+    left to the next test either.
     """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     for cache in caches.all(initialized_only=False):
@@ -17,3 +19,4 @@ def _fast_isolated_tests(settings):
     yield
     for cache in caches.all(initialized_only=False):
         cache.clear()
+    translation.deactivate()

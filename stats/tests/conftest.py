@@ -1,3 +1,4 @@
+import itertools
 from pathlib import Path
 
 import pytest
@@ -25,10 +26,14 @@ def unhcr(db):
 def pytest_collection_modifyitems(items):
     """In each module, the tests on the shipped figures last: they share one load,
     which the tests before them must not see."""
-    first = {}
-    for position, item in enumerate(items):
-        first.setdefault(item.path, position)
-    items.sort(key=lambda item: (first[item.path], "shipped" in item.fixturenames))
+    # Only within each run of one module's tests: pytest-django has already put
+    # the transactional tests last, and that order must stay.
+    runs = [list(run) for _path, run in itertools.groupby(items, key=lambda item: item.path)]
+    items[:] = [
+        item
+        for run in runs
+        for item in sorted(run, key=lambda item: "shipped" in item.fixturenames)
+    ]
 
 
 @pytest.fixture(scope="module")
