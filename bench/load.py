@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgres://... .venv/bin/python bench/load.py \\
         [--duration 60] [--groups stats,lists,pages,search,mixed] [--output docs/load.md]
+        [--no-stats-cache] [--no-case-cache]
 
 Starts Gunicorn in production mode (DEBUG off, throwaway keys, static files
 collected into a temporary directory and served by WhiteNoise) on a free port
@@ -42,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LUA = ROOT / "bench" / "load.lua"
 ANON_RATE = "1000000/second"  # the window is one second, so the throttle's history stays short
 APPLICATION_NAME = "nkdb-load"
+DUMMY_CACHE = "django.core.cache.backends.dummy.DummyCache"
 
 STATS = [
     "/api/stats/series/arrivals/",
@@ -97,6 +99,11 @@ def main():
     parser.add_argument("--output", help="append the results table to this file")
     parser.add_argument(
         "--no-stats-cache", action="store_true", help="for comparison: no statistics API cache"
+    )
+    parser.add_argument(
+        "--no-case-cache",
+        action="store_true",
+        help="for comparison: no cache of the case API and the case pages' data",
     )
     args = parser.parse_args()
     groups = [g for g in args.groups.split(",") if g]
@@ -176,8 +183,9 @@ def production_env(work, args):
     settings = (
         f"from nkdb.settings import *  # noqa: F403\nSTATIC_ROOT = {str(work / 'static')!r}\n"
     )
-    if args.no_stats_cache:
-        settings += 'CACHES["stats"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}\n'
+    for name, off in [("stats", args.no_stats_cache), ("cases", args.no_case_cache)]:
+        if off:
+            settings += f'CACHES["{name}"] = {{"BACKEND": "{DUMMY_CACHE}"}}\n'
     (work / "load_settings.py").write_text(settings)
     env = {
         **os.environ,
@@ -368,7 +376,8 @@ def report(results, paths, args, size, config, timeouts):
         f" events), PostgreSQL; Gunicorn {config}; wrk {args.connections} connections,"
         f" {args.wrk_threads} threads, {args.duration} s per group after {args.warmup} s of"
         f" warm-up, timeout {args.timeout} s; API_ANON_RATE={ANON_RATE}"
-        f"{'; statistics API cache off' if args.no_stats_cache else ''}. {platform.system()}"
+        f"{'; statistics API cache off' if args.no_stats_cache else ''}"
+        f"{'; case cache off' if args.no_case_cache else ''}. {platform.system()}"
         f" {platform.machine()}, {os.cpu_count()} cores, load average before the table"
         f" {load[0]:.1f}. Gunicorn worker timeouts: {timeouts}.",
         "",

@@ -3,12 +3,15 @@
 Nested lists (an event's violations, a violation's victim and perpetrators, the
 information behind a record) are prefetched through `.public()` querysets too,
 so a list costs the same number of queries whatever its length.
+
+JSON and CSV responses are cached per process under the token of the case data
+(nkdb/caching.py), which every write that could change them replaces: a cached
+response costs one query, the token.
 """
 
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -38,7 +41,8 @@ from cases.models import (
     ViolationType,
 )
 from cases.pagination import CappedPaginator
-from stats.api_views import CSVDownloadMixin
+from nkdb.caching import CASES, CachedResponseMixin
+from stats.api_views import CachedReadOnlyViewSet, CSVDownloadMixin
 from stats.renderers import CSVRenderer
 
 
@@ -179,7 +183,8 @@ class CasesApiRoot(APIView):
         )
 
 
-class PublicViewSet(CSVDownloadMixin, viewsets.ReadOnlyModelViewSet):
+class PublicViewSet(CachedReadOnlyViewSet):
+    cache_scope = CASES
     renderer_classes = RENDERERS
     pagination_class = CasePagination
     lookup_field = "code"
@@ -262,13 +267,14 @@ class OrganizationViewSet(PublicViewSet):
     csv_filename = "organizations"
 
 
-class AggregatesView(CSVDownloadMixin, APIView):
+class AggregatesView(CachedResponseMixin, CSVDownloadMixin, APIView):
     """Counts of published violations by `type` (top-level category), `year` (as
     told) and `province`, one dimension or a pair (`?by=type,year`). A count
     concerning fewer than 5 persons is null with `suppression` "fewer_than_5";
     cells withheld so that totals cannot give it back are null with
     "complementary"."""
 
+    cache_scope = CASES
     renderer_classes = RENDERERS
     csv_filename = "violation-counts"
 
@@ -281,6 +287,9 @@ class AggregatesView(CSVDownloadMixin, APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request, format=None):
+        return self.cached(lambda: self.counts(request))
+
+    def counts(self, request):
         asked = request.query_params.get("by", "type").split(",")
         dims = [d for d in aggregates.DIMENSIONS if d in asked][:2]
         return Response(

@@ -10,6 +10,7 @@ import random
 
 from django.db import transaction
 
+from cases import publication
 from cases.dates import DatePrecision
 from cases.models import (
     BorderCrossing,
@@ -299,7 +300,11 @@ class DemoGenerator:
 @transaction.atomic
 def generate_demo_data(*, persons=40, seed=1):
     """Create `persons` synthetic persons with their testimonies, events and routes."""
-    generator = DemoGenerator(seed)
+    with publication.batch():  # the flags computed once, at the end
+        return _generate(DemoGenerator(seed), persons)
+
+
+def _generate(generator, persons):
     counts = {"persons": 0, "testimonies": 0, "events": 0, "border crossings": 0}
     for number in range(1, persons + 1):
         person = generator.person(number)

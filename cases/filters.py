@@ -141,6 +141,13 @@ class CaseFilter(django_filters.FilterSet):
     )
     date_field = "earliest_date"
 
+    def __init__(self, *args, ids=None, **kwargs):
+        # The ids of the records these filters select, when the caller has them
+        # (search.count_or_estimate): then `qs` selects them by id, ranked and
+        # sorted, without evaluating any filter again.
+        self.ids = ids
+        super().__init__(*args, **kwargs)
+
     def filter_q(self, queryset, name, value):
         return search.search(queryset, value)
 
@@ -165,7 +172,11 @@ class CaseFilter(django_filters.FilterSet):
     def qs(self):
         if hasattr(self, "_sorted"):
             return self._sorted
-        queryset = super().qs
+        if self.ids is not None:
+            words = self.form.cleaned_data.get("q") if self.is_valid() else ""
+            queryset = search.by_ids(self.queryset, self.ids, words)
+        else:
+            queryset = super().qs
         sort = self.form.cleaned_data.get("sort") if self.is_bound else None
         ordering = queryset.model._meta.ordering
         field = self.date_field
@@ -342,6 +353,8 @@ def _violations_of(records):
 
 
 def facet_type(records):
+    """Counts by type and by category (the code before its first dot), in one
+    statement: the records are found once, in a CTE read twice."""
     from django.db.models import Value
     from django.db.models.functions import Concat, Left, StrIndex
 
@@ -350,11 +363,19 @@ def facet_type(records):
     violations, key = _violations_of(records)
     code = "violation_type__code"
     category = Left(code, StrIndex(Concat(code, Value(".")), Value(".")) - 1)
-    counts = dict(
-        violations.order_by().values_list(code).annotate(n=_distinct(key)).values_list(code, "n")
+    rows = violations.order_by().values(k=F(key), c=F(code), g=category)
+    try:
+        sql, params = rows.query.get_compiler(using=records.db).as_sql()
+    except EmptyResultSet:  # a filter already ruled every record out
+        return []
+    grouped = _fetch(
+        records,
+        f"WITH v AS ({sql}) SELECT 0, v.c, COUNT(DISTINCT v.k) FROM v GROUP BY v.c "  # noqa: S608 (SQL compiled by Django, values as params)
+        "UNION ALL SELECT 1, v.g, COUNT(DISTINCT v.k) FROM v GROUP BY v.g",
+        params,
     )
-    by_category = violations.order_by().annotate(category=category).values("category")
-    counts.update(by_category.annotate(n=_distinct(key)).values_list("category", "n"))
+    # A category's own code counts its sub-types too.
+    counts = {value: n for _level, value, n in sorted(grouped, key=lambda row: row[0])}
     types = ViolationType.objects.filter(code__in=counts)
     return sorted((t.code, t.name, counts[t.code]) for t in types)
 
@@ -521,12 +542,14 @@ FACETS = {
 }
 
 
-def facet_counts(model, data, queryset, estimated=False):
+def facet_counts(model, data, queryset, estimated=False, ids=None):
     """{facet name: [(value, label, count), ...]} for the records of `queryset`
     (already public) matching `data` except each facet's own choice.
 
     `estimated`: count in the sample (search.sample) and scale up, for searches
-    matching more records than can be counted on every request."""
+    matching more records than can be counted on every request. `ids`: the ids of
+    the records matching all of `data` (in the sample when estimated), if known:
+    a facet with no choice of its own counts those, selected by id."""
     filterset_class = FILTERS[model]
     if estimated:
         queryset = search.sample(queryset)
@@ -535,7 +558,8 @@ def facet_counts(model, data, queryset, estimated=False):
         others = data.copy()
         others.pop(name, None)
         others.pop("sort", None)
-        filterset = filterset_class(others, queryset=queryset)
+        own_ids = None if data.get(name) else ids
+        filterset = filterset_class(others, queryset=queryset, ids=own_ids)
         records = filterset.qs if filterset.is_valid() else queryset.none()
         options = count(records)
         if estimated:

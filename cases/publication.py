@@ -15,7 +15,8 @@ table (`refresh_everything()`). A save that changes none of the record's
 record, on which nothing rests yet, only computes its own flags (`touch_new()`).
 
 Writes that bypass signals (bulk_create, QuerySet.update, COPY) must call
-`refresh()` themselves; `manage.py check_publication` compares the stored flags
+`refresh()` themselves, which also changes the token of the cached case pages
+(nkdb/caching.py) in the same transaction; `manage.py check_publication` compares the stored flags
 with the rules and, with `--fix`, repairs them. A record that misses a refresh
 after one of its links was removed stays withheld: the rules only ever withhold
 more when links are added, and every added link is refreshed.
@@ -47,6 +48,7 @@ from cases.models import (
     Violation,
     WorkflowStatus,
 )
+from nkdb import caching
 
 PUBLISHABLE_MODELS = (Person, Testimony, Event, Violation, BorderCrossing)
 
@@ -180,6 +182,7 @@ def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=(
         )
     changed = 0
     with transaction.atomic():
+        caching.bump(caching.CASES)
         # Testimonies before events and acts: their corroboration counts public ones.
         for model, scope in scopes.items():
             if scope is not nothing:
@@ -195,6 +198,7 @@ def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=(
 def refresh_everything():
     """Recompute every flag and count: after a bulk load, a restore, or to repair."""
     with transaction.atomic():
+        caching.bump(caching.CASES)
         changed = sum(
             recompute(model._base_manager.all(), everything=True) for model in PUBLISHABLE_MODELS
         )

@@ -8,9 +8,19 @@ bulk by `manage.py rebuild_search`:
   substrings of it.
 - `search_tokens`: the same text as tokens: English and other words as they are,
   each run of Hangul as overlapping character bigrams (요덕수용소 -> 요덕 덕수 수용
-  용소). On PostgreSQL a GIN index over `to_tsvector('simple', search_tokens)`
-  answers a query's bigrams joined by the phrase operator `<->`, which finds a
-  Korean word anywhere, particles attached or not (see docs/SEARCH.md).
+  용소). On PostgreSQL, `search_vector` stores `to_tsvector('simple',
+  search_tokens)` and a GIN index over it answers a query's bigrams joined by the
+  phrase operator `<->`, which finds a Korean word anywhere, particles attached or
+  not (see docs/SEARCH.md).
+
+`search_vector` is a generated column that migration 0011 adds on PostgreSQL only,
+outside the models' state: PostgreSQL computes it on every write, nothing Django
+writes lists it (saves, imports, COPY in cases/scale.py, historical records), and
+SQLite, which matches substrings, never has it. Queries name it with StoredVector.
+A stored column, not an index over the expression: PostgreSQL rechecks every
+candidate row of a phrase query, and with an expression index it recomputed
+to_tsvector from the text for each (1.6 s of 1.63 s for 강제북송 at 1,000,000
+violations).
 
 Only the fields listed in DOCUMENT_FIELDS ever reach a search column: never a
 transcript, internal notes, or anything from Identity.
@@ -19,11 +29,14 @@ transcript, internal notes, or anything from Identity.
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Func, IntegerField, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Mod, StrIndex
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from nkdb import caching
 
 DOCUMENT_FIELDS = {
     "event": ["code", "title_en", "title_ko", "description_en", "description_ko"],
@@ -96,26 +109,41 @@ def rebuild(model, batch_size=1000, progress=None):
         fill(record)
         batch.append(record)
         if len(batch) >= batch_size:
-            model._default_manager.bulk_update(batch, SEARCH_FIELDS)
+            _write(model, batch)
             count, batch = count + len(batch), []
             if progress is not None:
                 progress(count)
     if batch:
-        model._default_manager.bulk_update(batch, SEARCH_FIELDS)
+        _write(model, batch)
     count += len(batch)
     if progress is not None:
         progress(count)
     return count
 
 
+def _write(model, batch):
+    with transaction.atomic():
+        model._default_manager.bulk_update(batch, SEARCH_FIELDS)
+        caching.bump(caching.CASES)  # bulk_update sends no signals
+
+
 # --- Querying ----------------------------------------------------------------
 
 
-class TokenVector(Func):
-    """to_tsvector('simple', search_tokens): the expression the GIN index covers."""
+class StoredVector(Func):
+    """The `search_vector` column of the table whose `search_tokens` is at hand."""
 
-    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
     output_field = SearchVectorField()
+
+    def __init__(self):
+        super().__init__(F("search_tokens"))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # search_tokens resolved to a column with its table's alias (in a join, a
+        # subquery): the vector is the column beside it, written as Col writes one.
+        tokens = self.get_source_expressions()[0]
+        names = (tokens.alias, "search_vector") if tokens.alias else ("search_vector",)
+        return ".".join(map(compiler.quote_name_unless_alias, names)), []
 
 
 def terms(query):
@@ -137,14 +165,19 @@ def tsquery(query):
     return " & ".join(parts) or None
 
 
-def _substring(queryset, words):
-    condition = Q()
-    for word in words:
-        condition &= Q(search_text__contains=word)
+def _ts_query(query):
+    """The SearchQuery for the GIN index, or None where substrings are matched."""
+    expression = tsquery(query) if connection.vendor == "postgresql" else None
+    if expression is None:
+        return None
+    return SearchQuery(expression, config="simple", search_type="raw")
+
+
+def _rank(words, ts_query):
+    if ts_query is not None:
+        return SearchRank(StoredVector(), ts_query)
     # The earlier the first word appears (titles come first), the better.
-    return queryset.filter(condition).annotate(
-        search_rank=-StrIndex(F("search_text"), Value(words[0]))
-    )
+    return -StrIndex(F("search_text"), Value(words[0]))
 
 
 def search(queryset, query):
@@ -153,17 +186,32 @@ def search(queryset, query):
     words = terms(query)
     if not words:
         return queryset
+    ts_query = _ts_query(query)
+    if ts_query is not None:
+        queryset = queryset.alias(search_vector=StoredVector()).filter(search_vector=ts_query)
+    else:
+        condition = Q()
+        for word in words:
+            condition &= Q(search_text__contains=word)
+        queryset = queryset.filter(condition)
+    return queryset.annotate(search_rank=_rank(words, ts_query))
+
+
+def id_in(ids):
+    """The records whose id is in `ids` (one array parameter on PostgreSQL)."""
     if connection.vendor == "postgresql":
-        expression = tsquery(query)
-        if expression:
-            ts_query = SearchQuery(expression, config="simple", search_type="raw")
-            vector = TokenVector("search_tokens")
-            return (
-                queryset.alias(search_vector=vector)
-                .filter(search_vector=ts_query)
-                .annotate(search_rank=SearchRank(vector, ts_query))
-            )
-    return _substring(queryset, words)
+        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,)))
+    return Q(pk__in=ids)
+
+
+def by_ids(queryset, ids, query=""):
+    """The records of `ids`, found by a search for `query` earlier in the request:
+    ranked like search(), without matching the words again."""
+    queryset = queryset.filter(id_in(ids))
+    words = terms(query)
+    if not words:
+        return queryset
+    return queryset.annotate(search_rank=_rank(words, _ts_query(query)))
 
 
 def is_short(query):
@@ -197,15 +245,22 @@ def estimate(sampled_count):
 
 
 def count_or_estimate(queryset):
-    """(count, how): exact up to COUNT_CAP, else estimated from the sample, else capped.
+    """(count, how, ids): exact up to COUNT_CAP, else estimated from the sample,
+    else capped. `how` is "exact", "estimated" or "capped" (the sample is too
+    small to say).
 
-    `how` is "exact", "estimated" or "capped" (the sample is too small to say).
+    `ids` are the ids of the records counted: all of them when exact, those in the
+    sample when estimated, None when capped. A search page selects the records
+    again by these ids rather than by its words and filters, which it then
+    evaluates once per request (the text match costs most at scale).
     """
-    sampled = sample(queryset).count()
-    if sampled * SAMPLE_EVERY > COUNT_CAP:
-        return estimate(sampled), "estimated"
-    count, capped = capped_count(queryset)
-    return count, "capped" if capped else "exact"
+    sampled = list(sample(queryset).order_by().values_list("pk", flat=True))
+    if len(sampled) * SAMPLE_EVERY > COUNT_CAP:
+        return estimate(len(sampled)), "estimated", sampled
+    ids = list(queryset.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+    if len(ids) > COUNT_CAP:
+        return COUNT_CAP, "capped", None
+    return len(ids), "exact", ids
 
 
 def highlight(text, query, length=None):

@@ -1,7 +1,13 @@
 """Public case pages: the search, the case pages and the violation counts.
 
-Every record comes through the querysets of `cases.api_views`, which start from
-`.public()`; a code that is not public is a 404, like one that does not exist.
+Every record comes through a queryset that starts from `.public()` (those of
+`cases.api_views` for the case pages); a code that is not public is a 404, like
+one that does not exist.
+
+The data of the search and case pages (counts, results, facets, records) is
+cached per process under the token of the case data, the query and the language
+(nkdb/caching.py); the HTML is rendered for each request, as it carries the
+visitor's CSRF token.
 """
 
 import math
@@ -16,19 +22,28 @@ from cases import aggregates, search
 from cases.api_views import (
     crossings_queryset,
     events_queryset,
+    supporting_information,
     testimonies_queryset,
-    violations_queryset,
 )
 from cases.filters import FILTERS, SORTS, facet_counts
 from cases.models import BorderCrossing, Event, Testimony, Violation
 from cases.serializers import public_place
+from nkdb.caching import CASES, query_key, reads_revision, remember
 
 PAGE_SIZE = 20
+
+
+def _violation_results():
+    return Violation.objects.public().select_related("violation_type", "event")
+
+
+# A result shows a record's own fields only (`_result`): none of the related lists
+# the API nests, which would be fetched, cached and unpickled for nothing.
 KINDS = {
-    "events": (Event, events_queryset, _("Events")),
-    "violations": (Violation, violations_queryset, _("Violations")),
-    "testimonies": (Testimony, testimonies_queryset, _("Testimonies")),
-    "crossings": (BorderCrossing, crossings_queryset, _("Border crossings")),
+    "events": (Event, Event.objects.public, _("Events")),
+    "violations": (Violation, _violation_results, _("Violations")),
+    "testimonies": (Testimony, Testimony.objects.public, _("Testimonies")),
+    "crossings": (BorderCrossing, BorderCrossing.objects.public, _("Border crossings")),
 }
 API_LISTS = {
     "events": "event-list",
@@ -107,10 +122,19 @@ def _result(request, kind, record, query):
         "url": url,
         "title": search.highlight(title, query),
         "excerpt": search.highlight(text, query, length=240),
+        # Looked up here: a name the record lacks costs the template a dir() of it.
+        "when": getattr(record, "period_display", None) or record.crossing_date_display,
     }
 
 
+@reads_revision(CASES)
 def case_search(request):
+    context = remember(request, CASES, ["search", query_key(request)], lambda: _search(request))
+    return render(request, "cases/search.html", context)
+
+
+def _search(request):
+    """The search page's context: it depends on the query and the language only."""
     kind = request.GET.get("kind", "events")
     if kind not in KINDS:
         kind = "events"
@@ -119,7 +143,11 @@ def case_search(request):
     params["kind"] = kind
     filterset = FILTERS[model](request.GET, queryset=queryset())
     records = filterset.qs if filterset.is_valid() else queryset().none()
-    count, counted = search.count_or_estimate(records)
+    # The words and filters are evaluated here, once: the page and the facets
+    # select the records counted by their ids.
+    count, counted, ids = search.count_or_estimate(records)
+    if counted == "exact":
+        records = FILTERS[model](request.GET, queryset=queryset(), ids=ids).qs
     estimated = counted == "estimated"
     # Ranking scores every match: above RANK_CAP matches the newest come first instead.
     too_many = estimated or count > search.RANK_CAP
@@ -136,7 +164,9 @@ def case_search(request):
         _result(request, kind, record, query) for record in records[offset : offset + PAGE_SIZE]
     ]
     facets = []
-    all_facets = facet_counts(model, request.GET, model.objects.public(), estimated=estimated)
+    all_facets = facet_counts(
+        model, request.GET, model.objects.public(), estimated=estimated, ids=ids
+    )
     for name, options in all_facets.items():
         selected = request.GET.get(name)
         facets.append(
@@ -163,7 +193,6 @@ def case_search(request):
         "kinds": [
             (key, label, _query({"q": query}, kind=key)) for key, (_m, _q, label) in KINDS.items()
         ],
-        "filterset": filterset,
         # Facet choices travel with a new search from the form.
         "hidden": [
             (k, v)
@@ -190,7 +219,7 @@ def case_search(request):
         "csv_url": f"{api}?{export}&format=csv&page_size=1000",
         "json_url": f"{api}?{export}&format=json&page_size=1000",
     }
-    return render(request, "cases/search.html", context)
+    return context
 
 
 def _get(queryset, code):
@@ -200,11 +229,20 @@ def _get(queryset, code):
     return record
 
 
+@reads_revision(CASES)
 def event_detail(request, code):
+    context = remember(request, CASES, ["event", code], lambda: _event(request, code))
+    return render(request, "cases/event.html", context)
+
+
+def _event(request, code):
     event = _get(events_queryset(), code)
-    sources = {v.code: v.public_information for v in violations_queryset().filter(event=event)}
+    # One query for the sources of every violation (only public ones are shown).
+    sources = {}
+    for information in supporting_information().filter(violation__event=event):
+        sources.setdefault(information.violation_id, []).append(information)
     for violation in event.public_violations:
-        violation.sources = sources.get(violation.code, [])
+        violation.sources = sources.get(violation.pk, [])
         violation.shown_place = public_place(violation.place)
         violation.description = _pick(request, violation, "description")
     context = {
@@ -214,7 +252,7 @@ def event_detail(request, code):
         "description": _pick(request, event, "description"),
         "sources": event.public_information,
     }
-    return render(request, "cases/event.html", context)
+    return context
 
 
 def violation_detail(request, code):
@@ -222,10 +260,16 @@ def violation_detail(request, code):
     return redirect(reverse("cases:event", args=[violation.event.code]) + f"#{violation.code}")
 
 
+@reads_revision(CASES)
 def testimony_detail(request, code):
+    context = remember(request, CASES, ["testimony", code], lambda: _testimony(request, code))
+    return render(request, "cases/testimony.html", context)
+
+
+def _testimony(request, code):
     testimony = _get(testimonies_queryset(), code)
-    crossings = crossings_queryset().filter(testimony=testimony)
-    events = Event.objects.public().filter(information__testimony=testimony).distinct()
+    crossings = list(crossings_queryset().filter(testimony=testimony))
+    events = list(Event.objects.public().filter(information__testimony=testimony).distinct())
     context = {
         "testimony": testimony,
         "title": _pick(request, testimony, "title"),
@@ -233,10 +277,16 @@ def testimony_detail(request, code):
         "events": events,
         "crossings": crossings,
     }
-    return render(request, "cases/testimony.html", context)
+    return context
 
 
+@reads_revision(CASES)
 def crossing_detail(request, code):
+    context = remember(request, CASES, ["crossing", code], lambda: _crossing(request, code))
+    return render(request, "cases/crossing.html", context)
+
+
+def _crossing(request, code):
     crossing = _get(crossings_queryset(), code)
     context = {
         "crossing": crossing,
@@ -244,7 +294,7 @@ def crossing_detail(request, code):
         "settlement": public_place(crossing.settlement_place),
         "description": _pick(request, crossing, "description"),
     }
-    return render(request, "cases/crossing.html", context)
+    return context
 
 
 def counts(request):

@@ -33,6 +33,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.db import connections
 
+from nkdb import caching
+
 MAGIC = b"NKDBBAK1"
 CHUNK = 1024 * 1024
 NONCE = 12
@@ -250,3 +252,6 @@ def restore(path, *, alias="default", key=None, progress=None):
     output = process.stderr.read().decode(errors="replace")
     if process.wait() != 0:
         raise BackupError(f"pg_restore failed; the database is unchanged: {output.strip()}")
+    # The restored tokens are the backup's: new ones, so that no server process
+    # serves what it cached before (nkdb/caching.py).
+    caching.bump_all()

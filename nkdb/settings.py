@@ -170,8 +170,9 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # In-process caches, no extra service. "default" holds API throttling (per
-# process); "stats" holds rendered statistics API responses, keyed by the
-# revision of the figures, which an import changes (stats/caching.py).
+# process); "stats" holds rendered statistics API responses and "cases" the case
+# API's responses and the data of the case pages, each keyed by the revision
+# token of its data, which every write changes (nkdb/caching.py).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "stats": {
@@ -179,6 +180,12 @@ CACHES = {
         "LOCATION": "stats",
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+    "cases": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cases",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
     },
 }
 

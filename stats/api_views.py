@@ -7,8 +7,8 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from nkdb.caching import STATS, CachedResponseMixin
 from stats import series
-from stats.caching import CachedResponseMixin
 from stats.filters import DatasetFilter, ObservationFilter
 from stats.models import Dataset, Observation
 from stats.renderers import CSVRenderer
@@ -48,6 +48,8 @@ class StatsApiRoot(APIView):
 
 
 class CachedReadOnlyViewSet(CachedResponseMixin, CSVDownloadMixin, viewsets.ReadOnlyModelViewSet):
+    cache_scope = STATS
+
     def list(self, request, *args, **kwargs):
         return self.cached(lambda: super(CachedReadOnlyViewSet, self).list(request))
 
@@ -94,6 +96,7 @@ ORIGIN_PARAM = OpenApiParameter("origin", str, description="Country of origin, I
 
 
 class SeriesView(CachedResponseMixin, CSVDownloadMixin, APIView):
+    cache_scope = STATS
     renderer_classes = RENDERERS
     default_key = ""
 

@@ -7,6 +7,8 @@ class StatsConfig(AppConfig):
     verbose_name = _("Migration statistics")
 
     def ready(self):
-        from stats.caching import connect_signals
+        from nkdb import caching
+        from stats.models import Dataset, Observation
 
-        connect_signals()
+        # Admin edits; the imports bump the token themselves (stats/services.py).
+        caching.bump_on_writes(caching.STATS, [Dataset, Observation])

@@ -289,14 +289,16 @@ def default_period_label(start, end):
 
 
 class Revision(models.Model):
-    """One row whose token changes, in the same transaction, whenever figures change.
+    """One row per scope of data ("stats", "cases") whose token changes, in the same
+    transaction, whenever that data changes.
 
-    Cached API responses (stats/caching.py) are keyed by it, so an import or an
-    edit in the admin reaches every server process at once. A random token rather
-    than a counter: a rolled-back transaction or a restored backup can never meet
-    responses cached for other figures under the same number.
+    Cached responses and page data (nkdb/caching.py) are keyed by it, so an import
+    or an edit in the admin reaches every server process at once. A random token
+    rather than a counter: a rolled-back transaction or a restored backup can never
+    meet values cached for other data under the same number.
     """
 
+    scope = models.CharField(max_length=20, unique=True)
     token = models.CharField(max_length=32)
 
     class Meta:
@@ -304,4 +306,4 @@ class Revision(models.Model):
         verbose_name_plural = _("revisions of the figures")
 
     def __str__(self):
-        return self.token
+        return f"{self.scope}: {self.token}"

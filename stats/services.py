@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from stats.caching import bump_revision
+from nkdb import caching
 from stats.importers import READERS, Row, StatsImportError
 from stats.models import Dataset, Observation
 
@@ -55,7 +55,7 @@ def statistics_import(*, format, path, dry_run=False, origin=None):
             for slug, rows in by_dataset.items():
                 _save_observations(datasets[slug], rows, report, path)
             # Bulk writes send no signals: cached API responses expire here, with the figures.
-            bump_revision()
+            caching.bump(caching.STATS)
             if dry_run:
                 transaction.set_rollback(True)
     except IntegrityError as exc:

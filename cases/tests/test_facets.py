@@ -163,3 +163,28 @@ def test_place_filters_match_the_join_form(model, name, levels):
         assert set(filterset.qs.values_list("pk", flat=True)) == expected, code
         if code != "KP-99":
             assert expected, code  # the records exercise it
+
+
+@pytest.mark.parametrize("model", [Event, Violation])
+def test_type_facet_counts_each_record_once_per_type_and_per_category(model):
+    from cases.tests.factories import ViolationTypeFactory, published_case
+
+    category = ViolationTypeFactory(code="V77")
+    sub_types = [ViolationTypeFactory.sub_type(category, n) for n in (1, 2)]
+    for types in ([category], sub_types, [sub_types[0]], sub_types * 2):
+        event = published_case()
+        for violation_type in types:
+            ViolationFactory(publishable=True, event=event, violation_type=violation_type)
+    key = "event" if model is Event else "pk"
+    expected = {}
+    for code in (
+        Violation.objects.public().values_list("violation_type__code", flat=True).distinct()
+    ):
+        for value in {code, code.split(".")[0]}:
+            of_type = Violation.objects.public().filter(
+                Q(violation_type__code=value) | Q(violation_type__code__startswith=f"{value}.")
+            )
+            expected[value] = of_type.values(key).distinct().count()
+    got = {value: n for value, _name, n in filters.facet_type(model.objects.public())}
+    assert got == expected
+    assert got["V77"] > got["V77.01"] > got["V77.02"]  # the fixture exercises it

@@ -1,6 +1,8 @@
+import itertools
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 
 from stats.services import statistics_import
 from stats.shipped import SHIPPED_DIR, load_shipped_statistics
@@ -21,7 +23,29 @@ def unhcr(db):
     )
 
 
+def pytest_collection_modifyitems(items):
+    """In each module, the tests on the shipped figures last: they share one load,
+    which the tests before them must not see."""
+    # Only within each run of one module's tests: pytest-django has already put
+    # the transactional tests last, and that order must stay.
+    runs = [list(run) for _path, run in itertools.groupby(items, key=lambda item: item.path)]
+    items[:] = [
+        item
+        for run in runs
+        for item in sorted(run, key=lambda item: "shipped" in item.fixturenames)
+    ]
+
+
+@pytest.fixture(scope="module")
+def _shipped_for_the_module(django_db_setup, django_db_blocker):
+    # Loading takes seconds: once per module, in a transaction rolled back after
+    # it; each test runs in a savepoint inside it (as cases' `bootstrapped`).
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield load_shipped_statistics()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def shipped(db):
+def shipped(_shipped_for_the_module, db):
     """Every shipped figure, loaded the way bootstrap loads them."""
-    return load_shipped_statistics()
+    return _shipped_for_the_module

@@ -9,8 +9,7 @@ from django.core.cache import caches
 from django.urls import reverse
 from rest_framework.throttling import AnonRateThrottle
 
-from stats.caching import CACHE_ALIAS
-from stats.models import Revision
+from nkdb.caching import STATS, current_token
 from stats.services import statistics_import
 from stats.shipped import SHIPPED_DIR
 from stats.tests.factories import DatasetFactory, ObservationFactory
@@ -18,13 +17,6 @@ from stats.tests.factories import DatasetFactory, ObservationFactory
 ARRIVALS = SHIPPED_DIR / "mou_defector_arrivals_by_year.csv"
 SERIES = reverse("stats-api:series-arrivals")
 OBSERVATIONS = reverse("stats-api:observation-list")
-
-
-@pytest.fixture(autouse=True)
-def _empty_stats_cache():
-    caches[CACHE_ALIAS].clear()
-    yield
-    caches[CACHE_ALIAS].clear()
 
 
 def total_2009(client, url=SERIES, **params):
@@ -68,10 +60,10 @@ def test_a_reimport_is_served_at_once(client, db, tmp_path, django_assert_num_qu
 
 def test_a_dry_run_changes_nothing_cached(client, db, tmp_path):
     statistics_import(format="mou-arrivals", path=ARRIVALS)
-    token = Revision.objects.get().token
+    token = current_token(STATS)
     assert total_2009(client) == 2914
     assert reimport_with_2009_total(tmp_path, 2999, dry_run=True).updated == 2
-    assert Revision.objects.get().token == token
+    assert current_token(STATS) == token
     assert total_2009(client) == 2914
 
 
@@ -139,7 +131,7 @@ def test_the_browsable_api_is_never_cached(client, db):
     ObservationFactory()
     client.get(OBSERVATIONS, HTTP_ACCEPT="text/html")
     client.get(OBSERVATIONS, HTTP_ACCEPT="text/html")
-    assert not caches[CACHE_ALIAS]._cache  # LocMemCache's own store
+    assert not caches[STATS]._cache  # LocMemCache's own store
 
 
 def test_cached_responses_are_still_throttled(client, db, monkeypatch):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_event_involves_living'),
+        ('cases', '0011_stored_search_vector'),
     ]
 
     operations = [

@@ -1,0 +1,218 @@
+"""Cached case API responses and case page data (nkdb/caching.py): the next request
+after a write never shows what the write withheld, and a cached answer costs one
+query whatever the data."""
+
+import csv
+import datetime
+import io
+
+import pytest
+import tablib
+from django.core.cache import caches
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+from rest_framework.throttling import AnonRateThrottle
+
+from cases import roles, services
+from cases.models import WorkflowStatus
+from cases.resources import TestimonyResource
+from cases.tests import factories
+from cases.tests.personas import user_in
+from nkdb.caching import CASES
+
+pytestmark = pytest.mark.django_db
+
+EVENTS = reverse("cases-api:event-list")
+VIOLATIONS = reverse("cases-api:violation-list")
+
+
+def api_codes(client, url, **params):
+    response = client.get(url, params)
+    assert response.status_code == 200
+    if params.get("format") == "csv":
+        return {row["code"] for row in csv.DictReader(io.StringIO(response.content.decode()))}
+    return {row["code"] for row in response.json()["results"]}
+
+
+def same_everywhere(found):
+    assert len(set(found)) == 1, found
+    return found[0]
+
+
+def event_shown(client, event):
+    """Whether the event is in the list, JSON and CSV, and at its own address."""
+    return same_everywhere(
+        [
+            event.code in api_codes(client, EVENTS),
+            event.code in api_codes(client, EVENTS, format="csv"),
+            client.get(reverse("cases-api:event-detail", args=[event.code])).status_code == 200,
+        ]
+    )
+
+
+def violation_shown(client, violation):
+    """Whether the violation is in the list, JSON and CSV, in its event's list of
+    violations and at its own address."""
+    nested = {v["code"] for e in client.get(EVENTS).json()["results"] for v in e["violations"]}
+    return same_everywhere(
+        [
+            violation.code in api_codes(client, VIOLATIONS),
+            violation.code in api_codes(client, VIOLATIONS, format="csv"),
+            violation.code in nested,
+            client.get(reverse("cases-api:violation-detail", args=[violation.code])).status_code
+            == 200,
+        ]
+    )
+
+
+def test_withdrawn_consent_is_served_at_once(client):
+    event = factories.published_case()
+    violation = event.violations.get()
+    for _ in range(2):  # the second time from the cache
+        assert event_shown(client, event) and violation_shown(client, violation)
+
+    services.testimony_withdraw_consent(
+        testimony=event.information.get().testimony,
+        withdrawn_on=datetime.date(2020, 3, 1),
+        by=user_in(roles.CUSTODIAN),
+    )
+    assert not event_shown(client, event) and not violation_shown(client, violation)
+
+
+def test_an_unpublished_violation_is_gone_at_once(client):
+    event = factories.published_case()
+    violation = event.violations.get()
+    assert violation_shown(client, violation)
+
+    violation.status = WorkflowStatus.RETURNED
+    violation.save()
+    assert not violation_shown(client, violation)
+    assert event_shown(client, event)
+
+
+def test_an_import_that_withholds_a_victim_is_served_at_once(client):
+    event = factories.published_case()
+    violation = event.violations.get()
+    assert violation_shown(client, violation)
+
+    # A second interview of the victim, without consent to publish: the victim's
+    # violation is withheld.
+    headers = ["code", "interviewee", "title_en", "consent_scope", "status"]
+    row = ["", violation.victim.code, "Second interview", "none", "draft"]
+    result = TestimonyResource().import_data(tablib.Dataset(row, headers=headers))
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert not violation_shown(client, violation)
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_a_cached_list_takes_one_query_whatever_its_size(client, django_assert_num_queries, rows):
+    for _ in range(rows):
+        factories.published_case()
+    for url in (EVENTS, VIOLATIONS, reverse("cases-api:place-list")):
+        first = client.get(url)
+        with django_assert_num_queries(1):  # the token
+            again = client.get(url)
+        assert again.content == first.content and again["ETag"] == first["ETag"]
+
+
+def test_the_browsable_api_is_never_cached(client):
+    factories.published_case()
+    for _ in range(2):
+        assert client.get(EVENTS, HTTP_ACCEPT="text/html").status_code == 200
+    assert not caches[CASES]._cache  # LocMemCache's own store
+
+
+def test_cached_lists_are_still_throttled(client, monkeypatch):
+    factories.published_case()
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/minute"})
+    assert [client.get(EVENTS).status_code for _ in range(3)] == [200, 200, 429]
+
+
+# --- The HTML pages: their data is cached, their HTML is not ---------------------
+
+
+def search_page(client, **params):
+    response = client.get(reverse("cases:search"), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_withdrawn_consent_is_gone_from_the_pages_at_once(client):
+    event = factories.published_case()
+    testimony = event.information.get().testimony
+    pages = [
+        reverse("cases:event", args=[event.code]),
+        reverse("cases:testimony", args=[testimony.code]),
+    ]
+    for _ in range(2):  # the second time from the cache
+        assert [client.get(page).status_code for page in pages] == [200, 200]
+        assert event.code in search_page(client)
+        assert testimony.code in search_page(client, kind="testimonies")
+
+    services.testimony_withdraw_consent(
+        testimony=testimony, withdrawn_on=datetime.date(2020, 3, 1), by=user_in(roles.CUSTODIAN)
+    )
+    assert [client.get(page).status_code for page in pages] == [404, 404]
+    assert event.code not in search_page(client)
+    assert testimony.code not in search_page(client, kind="testimonies")
+
+
+def test_an_unpublished_violation_is_gone_from_its_event_page_at_once(client):
+    event = factories.published_case()
+    violation = event.violations.get()
+    page = reverse("cases:event", args=[event.code])
+    assert violation.code in client.get(page).content.decode()
+    assert violation.code in search_page(client, kind="violations")
+
+    violation.status = WorkflowStatus.RETURNED
+    violation.save()
+    assert violation.code not in client.get(page).content.decode()
+    assert violation.code not in search_page(client, kind="violations")
+
+
+def test_each_language_has_its_own_entry(client):
+    event = factories.published_case(title_en="Detention in Hoeryong", title_ko="회령 구금")
+    page = reverse("cases:event", args=[event.code])
+    with translation.override("ko"):
+        korean = reverse("cases:event", args=[event.code])
+    assert "Detention in Hoeryong" in client.get(page).content.decode()
+    assert "회령 구금" in client.get(korean).content.decode()
+    assert "Detention in Hoeryong" in client.get(page).content.decode()
+
+
+def csrf_token(content):
+    return content.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+
+
+@pytest.mark.parametrize("name", ["search", "event"])
+def test_each_visitor_gets_a_csrf_token_of_their_own(name):
+    event = factories.published_case()
+    page = reverse(f"cases:{name}", args=[event.code] if name == "event" else [])
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_token = csrf_token(first.get(page).content.decode())
+    second_token = csrf_token(second.get(page).content.decode())  # from the cache
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+
+    def change_language(client, token):
+        data = {"language": "ko", "next": page, "csrfmiddlewaretoken": token}
+        return client.post(reverse("set_language"), data).status_code
+
+    assert change_language(second, first_token) == 403  # not valid with another's cookie
+    assert change_language(second, second_token) == 302
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_a_cached_case_page_takes_one_query(client, django_assert_num_queries, rows):
+    event = factories.published_case()
+    for _ in range(rows):
+        factories.ViolationFactory(publishable=True, event=event)
+    page = reverse("cases:event", args=[event.code])
+    # The token; the event, its violations, their victims and organizations, its
+    # information, its violations' information.
+    with django_assert_num_queries(1 + 6):
+        first = client.get(page)
+    with django_assert_num_queries(1):  # the token
+        again = client.get(page)
+    first, again = first.content.decode(), again.content.decode()
+    assert again.replace(csrf_token(again), "") == first.replace(csrf_token(first), "")

@@ -1,0 +1,197 @@
+"""Per-process caches that are never stale: keyed on a token that every write changes.
+
+Each scope of data has one row of stats.models.Revision, whose random token
+changes in the same transaction as any write to that data:
+
+- "stats": the migration figures (datasets, observations);
+- "cases": testimonies, cases, persons and their reference lists, that is,
+  everything the public case pages and the case API show.
+
+Every save or deletion through the ORM of one of the scope's models changes the
+token (the signals of `bump_on_writes`: every model of the cases app). Writes
+that send no signals (bulk_create, QuerySet.update, COPY, a restore) call
+`bump()` themselves: the statistics and case imports, `seed_scale`,
+`cases.publication.refresh()` and `refresh_everything()` (which every bulk path
+of the cases app already has to call), the search rebuild and
+`nkdb.backups.restore()`. A save outside any transaction (autocommit) commits
+before its post_save signal runs, so its token changes a moment later: writes
+belong in `transaction.atomic()`, as in the admin, the services and the imports.
+
+A cached value is kept under the token read at the start of the request,
+before any of the data it is built from. Under READ COMMITTED each statement
+sees the commits made before it, so a request that read the token of a write
+also sees the write; a request that read the token before it may at worst
+store newer data under the older token, never older data under the newer one.
+
+Cached here: rendered API responses (JSON and CSV, never the browsable API,
+which is per user; `CachedResponseMixin`) and the data of HTML pages
+(`reads_revision` and `remember`), never their rendered HTML, which carries
+each visitor's CSRF token. Each scope has a LocMemCache of its own name in
+settings.CACHES, so that one scope cannot push out the other's entries.
+"""
+
+import functools
+import hashlib
+import io
+import json
+import pickle
+import uuid
+
+from django.core.cache import caches
+from django.db import connection
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+
+STATS, CASES = "stats", "cases"
+SCOPES = (STATS, CASES)
+# Larger values (a CSV of every observation, a page of 1,000 records) are built
+# each time, so that odd queries cannot fill a process's memory.
+MAX_BODY = 512 * 1024
+CACHED_FORMATS = {"json", "csv"}  # never the browsable API: its page is per user
+KEPT_HEADERS = ("Content-Type", "Content-Disposition")
+
+
+def current_token(scope):
+    from stats.models import Revision
+
+    # Plain SQL: it runs on every request, and the ORM would compile it each time.
+    table = connection.ops.quote_name(Revision._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {table} WHERE scope = %s", [scope])  # noqa: S608 (a table name)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def bump(scope):
+    """Give the scope a new token; call it inside the transaction that writes."""
+    from stats.models import Revision
+
+    token = uuid.uuid4().hex
+    if not Revision.objects.filter(scope=scope).update(token=token):
+        Revision.objects.create(scope=scope, token=token)
+
+
+def bump_all():
+    for scope in SCOPES:
+        bump(scope)
+
+
+def bump_on_writes(scope, models):
+    """Change the scope's token on every save or deletion of these models."""
+
+    def written(sender, **kwargs):
+        bump(scope)
+
+    for model in models:
+        uid = f"revision-{scope}-{model._meta.label_lower}"
+        post_save.connect(written, sender=model, weak=False, dispatch_uid=uid + "-save")
+        post_delete.connect(written, sender=model, weak=False, dispatch_uid=uid + "-delete")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(written, sender=through, weak=False, dispatch_uid=uid + "-m2m")
+
+
+def _key(scope, token, *parts):
+    digest = hashlib.sha256("\n".join([token, *parts, get_language() or ""]).encode())
+    return f"{scope}:{digest.hexdigest()}"
+
+
+class CachedResponseMixin:
+    """For DRF views: set `cache_scope` and call `self.cached(build)` in a GET handler.
+
+    Throttling and content negotiation have run by then; the token is read here,
+    before `build` reads any data. Each response carries an ETag (304 on a match).
+    """
+
+    cache_scope = None
+    _store_key = None
+    _etag = None
+
+    def cached(self, build):
+        key = self._cache_key(self.request)
+        entry = caches[self.cache_scope].get(key) if key else None
+        if entry is None:
+            self._store_key = key
+            return build()
+        content, headers, self._etag = entry
+        response = HttpResponse(content)
+        for name, value in headers.items():
+            response[name] = value
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self._store_key and response.status_code == 200:
+            response.render()
+            self._etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+            if len(response.content) <= MAX_BODY:
+                headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+                entry = (response.content, headers, self._etag)
+                caches[self.cache_scope].set(self._store_key, entry)
+        if self._etag and response.status_code == 200:
+            response["ETag"] = self._etag
+            return get_conditional_response(request, etag=self._etag, response=response)
+        return response
+
+    def _cache_key(self, request):
+        if request.method != "GET" or request.accepted_renderer.format not in CACHED_FORMATS:
+            return None
+        token = current_token(self.cache_scope)
+        if token is None:
+            return None
+        uri, media_type = request.build_absolute_uri(), request.accepted_media_type
+        return _key(self.cache_scope, token, "api", uri, media_type)
+
+
+def reads_revision(scope):
+    """View decorator: read the scope's token first, for `remember()` in the view."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            request.revisions = {**getattr(request, "revisions", {}), scope: current_token(scope)}
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def remember(request, scope, parts, build):
+    """`build()`, kept under the token read by `reads_revision`, `parts` (strings
+    that, with the language, decide the value) and the language.
+
+    The value must not depend on the visitor beyond that: no user, session or
+    CSRF token in it. It is pickled (query sets are evaluated), up to MAX_BODY.
+    """
+    token = request.revisions[scope]  # a KeyError: the view lacks @reads_revision
+    if token is None:
+        return build()
+    key = _key(scope, token, "view", *parts)
+    stored = caches[scope].get(key)
+    if stored is not None:
+        return pickle.loads(stored)  # noqa: S301 (written by this process only)
+    value = build()
+    buffer = io.BytesIO()
+    _Pickler(buffer, pickle.HIGHEST_PROTOCOL).dump(value)
+    stored = buffer.getvalue()
+    if len(stored) <= MAX_BODY:
+        caches[scope].set(key, stored)
+    return value
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj):
+        # Lazy translations as plain text in the language of the key: rebuilding
+        # a lazy object costs about a millisecond each.
+        if isinstance(obj, Promise):
+            return str, (str(obj),)
+        return NotImplemented
+
+
+def query_key(request):
+    """The query string in a stable order: the same search is one cache entry."""
+    return json.dumps(sorted(request.GET.lists()))
