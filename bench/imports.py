@@ -9,6 +9,12 @@ and the median reported. After each import the history rows are counted: one
 per created or changed record, none for an unchanged one or a dry run. The
 records stay in the database, flagged synthetic.
 
+Beside the rates, the CPU time per row of this process and of the PostgreSQL
+process serving it (read from /proc when the server runs on this machine): other
+processes' load does not inflate them as it does the rates, and the import
+alternates between the two, so 1000 / (their sum) estimates the rows per second
+of an idle machine.
+
     DATABASE_URL=postgres://... .venv/bin/python bench/imports.py --rows 10000
 
 `measure_imports(rows)` returns the same figures as a list of dicts, for
@@ -141,6 +147,7 @@ def measure_imports(rows=10_000, repeat=3, kinds=KINDS, progress=print):
     types = list(ViolationType.objects.filter(parent__isnull=False).values_list("code", flat=True))
     samples = {(kind, mode): [] for kind in kinds for mode in MODES}
     cpu = {(kind, mode): [] for kind in kinds for mode in MODES}
+    server = {(kind, mode): [] for kind in kinds for mode in MODES}
     for rep in range(repeat):
         refs = {"provinces": provinces, "types": types}
         codes = {}
@@ -163,6 +170,7 @@ def measure_imports(rows=10_000, repeat=3, kinds=KINDS, progress=print):
                 ("changed", changed, False, {"~": rows}),
             ):
                 history = history_types(model)
+                server_started = server_cpu()
                 started, cpu_started = time.perf_counter(), time.process_time()
                 result = resource().import_data(
                     dataset,
@@ -173,6 +181,9 @@ def measure_imports(rows=10_000, repeat=3, kinds=KINDS, progress=print):
                 )
                 seconds = time.perf_counter() - started
                 cpu_seconds = time.process_time() - cpu_started
+                server_seconds = server_cpu()
+                if server_started is not None and server_seconds is not None:
+                    server_seconds -= server_started
                 assert not result.has_errors(), [e.error for e in result.base_errors][:3]
                 assert not result.has_validation_errors(), result.invalid_rows[:3]
                 written = {
@@ -184,6 +195,8 @@ def measure_imports(rows=10_000, repeat=3, kinds=KINDS, progress=print):
                 if kind in kinds:
                     samples[kind, mode].append(rows / seconds)
                     cpu[kind, mode].append(1000 * cpu_seconds / rows)
+                    if server_seconds is not None:
+                        server[kind, mode].append(1000 * server_seconds / rows)
                     progress(
                         f"  {kind:10} {mode:9} {rows / seconds:8,.0f} rows/s ({seconds:.2f} s)"
                     )
@@ -197,11 +210,33 @@ def measure_imports(rows=10_000, repeat=3, kinds=KINDS, progress=print):
             "min_rows_per_s": min(values),
             "max_rows_per_s": max(values),
             "runs": len(values),
-            # This process's own CPU per row: what the machine's load cannot inflate.
+            # This process's own CPU per row: what the machine's load cannot inflate,
+            # and its database server process's (PostgreSQL on this machine only).
             "python_cpu_ms_per_row": statistics.median(cpu[kind, mode]),
+            "database_cpu_ms_per_row": (
+                statistics.median(server[kind, mode]) if server[kind, mode] else None
+            ),
         }
         for (kind, mode), values in samples.items()
     ]
+
+
+def server_cpu():
+    """CPU seconds the PostgreSQL process serving this connection has used, when it
+    runs on this machine (read from /proc); None otherwise."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()  # after the command name
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def history_types(model):
@@ -225,14 +260,17 @@ def render(results, args):
         f"Python {platform.python_version()}.",
         f"Command: `{' '.join(sys.argv)}`",
         "",
-        "| kind | import | rows | median rows/s | min | max | runs | Python CPU ms/row |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| kind | import | rows | median rows/s | min | max | runs | Python CPU ms/row "
+        "| database CPU ms/row |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
+        database = r["database_cpu_ms_per_row"]
+        database = "n/a" if database is None else f"{database:.2f}"
         lines.append(
             f"| {r['kind']} | {r['mode']} | {r['rows']:,} | {r['median_rows_per_s']:,.0f} "
             f"| {r['min_rows_per_s']:,.0f} | {r['max_rows_per_s']:,.0f} | {r['runs']} "
-            f"| {r['python_cpu_ms_per_row']:.2f} |"
+            f"| {r['python_cpu_ms_per_row']:.2f} | {database} |"
         )
     return "\n".join(lines) + "\n"
 

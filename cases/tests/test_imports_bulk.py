@@ -11,6 +11,7 @@ from django.db.models import CheckConstraint
 from django.test.utils import CaptureQueriesContext
 
 from cases import publication, resources, roles
+from cases.markers import living_condition
 from cases.models import BorderCrossing, Event, Person, Testimony, Violation
 from cases.resources import (
     BorderCrossingResource,
@@ -429,3 +430,117 @@ def test_an_imported_testimony_without_consent_withdraws_its_interviewees_violat
     ok(run(TestimonyResource(), data, user_in(roles.RESEARCHER)))
     violation.refresh_from_db()
     assert not violation.is_public
+
+
+def assert_stored_flags_follow_their_definitions():
+    from cases.tests.test_facets import old_corroboration
+    from cases.tests.test_publication import assert_flags_follow_the_rules
+
+    assert_flags_follow_the_rules()
+    for model in (Event, Violation):
+        stored = dict(model.objects.values_list("pk", "corroboration"))
+        assert stored == old_corroboration(model.objects.all()), model
+    living = Event.objects.annotate(defined=living_condition()).values_list(
+        "code", "involves_living", "defined"
+    )
+    # A new draft event keeps the safe default (True) until something rests on it.
+    assert [code for code, stored, defined in living if defined and not stored] == []
+
+
+ACT_HEADER = ["code", "event", "violation_type", "victim", "description_en"]
+
+
+def test_new_acts_count_their_events_sources_and_make_them_involve_the_living():
+    event = factories.published_case()
+    Person.objects.filter(violations_suffered__event=event).update(is_alive=False)
+    publication.refresh_everything()
+    event.refresh_from_db()
+    assert not event.involves_living and event.corroboration == 1
+    living = factories.PersonFactory(is_alive=True)
+    violation_type = factories.ViolationTypeFactory()
+    data = tablib.Dataset(
+        *[["", event.code, violation_type.code, living.code, f"Beaten {n}"] for n in range(4)],
+        headers=ACT_HEADER,
+    )
+    ok(run(ViolationResource(), data, user_in(roles.RESEARCHER)))
+    event.refresh_from_db()
+    assert event.involves_living
+    new = Violation.objects.filter(description_en__startswith="Beaten")
+    assert [act.corroboration for act in new] == [1] * 4  # the event's witness
+    assert not any(act.is_public for act in new)  # drafts
+    assert_stored_flags_follow_their_definitions()
+
+
+def test_imported_changes_to_the_fields_the_rules_read_refresh_what_rests_on_them():
+    first, second = factories.EventFactory(publishable=True), factories.published_case()
+    victim = factories.PersonFactory(is_alive=True)
+    moved = factories.ViolationFactory(event=first, victim=victim)  # a draft act
+    witness = factories.publishable_testimony()
+    factories.InformationFactory(testimony=witness, violation=moved, event=None)
+    published = factories.ViolationFactory(publishable=True, event=second, victim=victim)
+    publication.refresh_everything()
+    first.refresh_from_db()
+    assert first.involves_living and first.corroboration == 1
+    assert Violation.objects.public().filter(pk=published.pk).exists()
+    # The victim restricted: their published act is withheld.
+    data = tablib.Dataset([victim.code, "restricted"], headers=["code", "confidentiality"])
+    ok(run(PersonResource(), data, user_in(roles.CUSTODIAN)))
+    assert not Violation.objects.public().filter(pk=published.pk).exists()
+    # The draft act moved to the other event: the one it left is recomputed too.
+    data = tablib.Dataset(
+        [moved.code, second.code, moved.violation_type.code, victim.code, "Moved"],
+        headers=ACT_HEADER,
+    )
+    ok(run(ViolationResource(), data, user_in(roles.CUSTODIAN)))
+    first.refresh_from_db()
+    assert not first.involves_living and first.corroboration == 0
+    assert_stored_flags_follow_their_definitions()
+
+
+def test_an_imported_change_to_no_field_the_rules_read_refreshes_nothing(monkeypatch):
+    event = factories.published_case()
+    draft = factories.ViolationFactory(event=event)
+    person = factories.PersonFactory()
+    refreshed = []
+    monkeypatch.setattr(publication, "refresh", lambda **ids: refreshed.append(ids))
+    data = tablib.Dataset([draft.code, "Rewritten"], headers=["code", "description_en"])
+    ok(run(ViolationResource(), data))
+    data = tablib.Dataset([person.code, "Renamed"], headers=["code", "pseudonym"])
+    ok(run(PersonResource(), data))
+    assert refreshed == []
+    data = tablib.Dataset([person.code, "restricted"], headers=["code", "confidentiality"])
+    ok(run(PersonResource(), data))
+    assert len(refreshed) == 1
+
+
+def test_a_nul_character_is_refused_with_its_row_and_field():
+    data = tablib.Dataset(
+        ["P-NUL0001", "Witness", "female", 1950],
+        ["P-NUL\x000002", "Witness", "female", 1950],
+        ["P-NUL0003", "Wit\x00ness", "female", 1950],
+        headers=PERSON_HEADER,
+    )
+    result = run(PersonResource(), data)
+    invalid = {row.number: set(row.field_specific_errors) for row in result.invalid_rows}
+    assert invalid == {2: {"code"}, 3: {"pseudonym"}}
+    assert not Person.objects.filter(code__startswith="P-NUL").exists()
+
+
+def test_a_cell_that_is_no_number_is_refused_with_its_row_and_field():
+    data = tablib.Dataset(
+        ["P-NUM0001", "Witness", "female", "1950"],
+        ["P-NUM0002", "Witness", "female", "nineteen fifty"],
+        headers=PERSON_HEADER,
+    )
+    result = run(PersonResource(), data)
+    assert not result.has_errors()
+    (invalid,) = result.invalid_rows
+    assert invalid.number == 2 and "nineteen fifty" in str(invalid.field_specific_errors)
+    assert set(invalid.field_specific_errors) == {"birth_year"}
+    assert not Person.objects.filter(code__startswith="P-NUM").exists()
+
+
+def test_each_row_result_names_its_record():
+    result = ok(run(PersonResource(), persons(3)))
+    names = [row.object_repr for row in result.rows]
+    assert names == [str(Person.objects.get(code=f"P-BULK{n:04d}")) for n in range(3)]
