@@ -24,6 +24,7 @@ more when links are added, and every added link is refreshed.
 
 import contextlib
 import contextvars
+import enum
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
@@ -112,7 +113,7 @@ def touch_new(record):
     computed: one to three statements instead of refresh()'s dozen.
     """
     model, pk = type(record), [record.pk]
-    if _pending.get() is not None or model is Testimony:
+    if _pending.get() is not None:
         RECEIVERS[model](instance=record)
         return
     with transaction.atomic():
@@ -210,31 +211,19 @@ def refresh_everything():
 
 def refresh_written(records, *, created):
     """Refresh what writes in bulk change (bulk_create and bulk_update send no
-    signals): what the signal receivers would ask for, record by record, now or at
-    the end of the current batch (cases.resources).
-
-    As for single saves, a changed record whose `publication_fields` kept their
-    values changes nothing, and a new record under review or restricted has
-    nothing resting on it: it is withheld (the default), and only a new act can
-    change anything, its own count of sources (its event's information) and its
-    event's living flag. Those are computed here, for all the new acts at once:
-    two statements instead of a refresh of every act and event around them.
-    """
+    signals): what `write_needs` asks for each record, now or at the end of the
+    current batch (cases.resources). New draft acts are counted together: two
+    statements instead of a refresh of every act and event around them."""
     new_acts = []
     for record in records:
-        if not created:
-            if record.publication_changed():
-                RECEIVERS[type(record)](instance=record)
-                _moved_away(record)
-        elif isinstance(record, Testimony) or (
-            record.status == WorkflowStatus.PUBLISHED
-            and record.confidentiality == Confidentiality.STANDARD
-        ):
+        needs = write_needs(record, created=created)
+        if needs is Needs.NEW_ACT:
+            new_acts.append(record.pk)
+        elif needs is not Needs.NOTHING:
             RECEIVERS[type(record)](instance=record)
-        elif isinstance(record, Violation):
-            new_acts.append(record)
+            _moved_away(record)
     if new_acts:
-        acts = Violation._base_manager.filter(_among([act.pk for act in new_acts]))
+        acts = Violation._base_manager.filter(_among(new_acts))
         with transaction.atomic():
             recount(acts)
             # A new act can only add a living victim to its event.
@@ -328,20 +317,43 @@ def _written(instance, created=False, signal=None, **kwargs):
     """The receiver for publishable records: refresh what the write can change."""
     if signal is post_delete:
         RECEIVERS[type(instance)](instance=instance)
-    elif created:
-        # A new record under review or restricted is not public (the default) and
-        # has nothing resting on it. But a new testimony without consent withholds
-        # its witness, and a new act's victim may make its event involve a living
-        # person, even as drafts.
-        published = (
-            instance.status == WorkflowStatus.PUBLISHED
-            and instance.confidentiality == Confidentiality.STANDARD
-        )
-        if published or isinstance(instance, Testimony | Violation):
-            touch_new(instance)
-    elif instance.publication_changed():  # else no field the rules read changed
+        return
+    needs = write_needs(instance, created=created)
+    if needs is Needs.SCOPE:
         RECEIVERS[type(instance)](instance=instance)
         _moved_away(instance)
+    elif needs is not Needs.NOTHING:
+        touch_new(instance)
+
+
+class Needs(enum.Enum):
+    """What a save asks of the publication (`write_needs`)."""
+
+    NOTHING = "nothing"
+    SCOPE = "the record and every record resting on it"
+    NEW = "a new record's own flags"
+    NEW_ACT = "a new act's count of sources and its event's living flag"
+
+
+def write_needs(record, *, created):
+    """What saving this record changes of the publication: one rule for single
+    saves (the receiver `_written`) and writes in bulk (`refresh_written`).
+
+    A changed record whose `publication_fields` kept their values changes nothing.
+    A new record under review or restricted is not public (the default) and has
+    nothing resting on it; but a new testimony without consent withholds its
+    witness, and a new act's victim may make its event involve a living person,
+    even as drafts.
+    """
+    if not created:
+        return Needs.SCOPE if record.publication_changed() else Needs.NOTHING
+    if isinstance(record, Testimony):
+        return Needs.SCOPE
+    if record.status == WorkflowStatus.PUBLISHED and (
+        record.confidentiality == Confidentiality.STANDARD
+    ):
+        return Needs.NEW
+    return Needs.NEW_ACT if isinstance(record, Violation) else Needs.NOTHING
 
 
 def _moved_away(instance):
