@@ -17,6 +17,7 @@ from django.db import transaction
 from cases import publication, services
 from cases.markers import living_condition
 from cases.models import (
+    BorderCrossing,
     Confidentiality,
     Event,
     Information,
@@ -180,6 +181,16 @@ def test_refresh_everything_recomputes_flags_written_by_a_bulk_load():
     assert_flags_follow_the_rules()
 
 
+# A text field of each record that no publication rule reads.
+TEXT_FIELD = {
+    Person: "pseudonym",
+    Testimony: "public_summary_en",
+    Event: "description_en",
+    Violation: "description_en",
+    BorderCrossing: "description_en",
+}
+
+
 def test_random_sequences_of_edits_keep_the_flags_equal_to_the_rules():
     """Many small edits in random order, each checked against the rules."""
     rng = random.Random(8)
@@ -243,7 +254,7 @@ def test_random_sequences_of_edits_keep_the_flags_equal_to_the_rules():
     def edit_text_then_status():
         # One copy saved twice: the second save compares with the first, not the load.
         record = type(choice := rng.choice(records)).objects.get(pk=choice.pk)
-        record.description_en = record.pseudonym = f"edited {_step}"
+        setattr(record, TEXT_FIELD[type(record)], f"edited {_step}")
         record.save()
         record.status = rng.choice([WorkflowStatus.PUBLISHED, WorkflowStatus.RETURNED])
         record.save()
@@ -271,10 +282,14 @@ def test_random_sequences_of_edits_keep_the_flags_equal_to_the_rules():
         toggle_alive,
         edit_text_then_status,
     ]
+    public_acts_seen = set()
     for _step in range(90):
         rng.choice(edits)()
         assert_flags_follow_the_rules()
-    assert Violation.objects.public().exists() or Violation.objects.exists()
+        public_acts_seen.update(Violation.objects.public().values_list("pk", flat=True))
+    # The walk made acts public and withheld them again: the flags checked varied.
+    assert len(public_acts_seen) >= 3
+    assert Violation.objects.filter(pk__in=public_acts_seen, is_public=False).exists()
 
 
 def test_a_witness_found_alive_coarsens_the_events_they_are_part_of():
