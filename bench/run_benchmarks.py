@@ -17,6 +17,7 @@ import argparse
 import io
 import os
 import platform
+import shlex
 import statistics
 import sys
 import time
@@ -37,7 +38,12 @@ if "IDENTITY_KEYS" not in os.environ:
     os.environ["IDENTITY_KEYS"] = Fernet.generate_key().decode()
 
 import django  # noqa: E402
+from django.conf import settings  # noqa: E402
 
+if "--cache-off" in sys.argv:
+    # Set before any cache is opened: every request of the case pages and API is
+    # then a miss, as the first one after a write.
+    settings.CACHES["cases"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
@@ -135,6 +141,11 @@ def main():
         help="run only the measurements whose name contains one of these (comma-separated)",
     )
     parser.add_argument("--skip-import", action="store_true", help="leave out the import rates")
+    parser.add_argument(
+        "--cache-off",
+        action="store_true",
+        help="the case pages' and API's cache replaced by a dummy: every request a miss",
+    )
     args = parser.parse_args()
 
     print("collectstatic, bootstrap ...", flush=True)
@@ -229,7 +240,7 @@ def render(results, extra, args):
         f"Data: {', '.join(f'{n:,} {m}' for m, n in sizes.items())} ({connection.vendor}).",
         f"Machine: {platform.platform()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}.",
-        f"Command: `{' '.join(sys.argv)}` (repeat {args.repeat}, warm-up {args.warmup}).",
+        f"Command: `{shlex.join(sys.argv)}` (repeat {args.repeat}, warm-up {args.warmup}).",
         "",
     ]
     return "\n".join(header + lines) + "\n"
