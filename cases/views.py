@@ -297,6 +297,7 @@ def _crossing(request, code):
     return context
 
 
+@reads_revision(CASES)
 def counts(request):
     rows = request.GET.get("rows", "type")
     cols = request.GET.get("cols", "year")
@@ -304,14 +305,20 @@ def counts(request):
         rows = "type"
     if cols not in aggregates.DIMENSIONS or cols == rows:
         cols = None
-    table = aggregates.Aggregates().table(rows, cols)
+    # Aggregates over every public act take seconds at scale: kept until the next
+    # write, under the table's dimensions (not the address, which any parameter
+    # added would make new).
+    context = remember(request, CASES, ["counts", rows, cols or ""], lambda: _counts(rows, cols))
+    return render(request, "cases/counts.html", context)
+
+
+def _counts(rows, cols):
     by = ",".join(d for d in aggregates.DIMENSIONS if d in (rows, cols))
-    context = {
-        "table": table,
+    return {
+        "table": aggregates.Aggregates().table(rows, cols),
         "dimensions": aggregates.DIMENSIONS,
         "rows": rows,
         "cols": cols or "",
         "threshold": aggregates.THRESHOLD,
         "csv_url": reverse("cases-api:aggregates") + "?" + urlencode({"by": by, "format": "csv"}),
     }
-    return render(request, "cases/counts.html", context)

@@ -133,9 +133,9 @@ class TestViolationCounts:
     def test_the_counts_page_and_api_take_constant_queries(
         self, client, data, django_assert_num_queries
     ):
-        # Seven groupings (total, type, year, province, three pairs), then the names
-        # of the row and column values (types, places).
-        with django_assert_num_queries(9):
+        # The cache token, seven groupings (total, type, year, province, three pairs),
+        # then the names of the row and column values (types, places).
+        with django_assert_num_queries(10):
             client.get(reverse("cases:counts") + "?rows=type&cols=province")
         api = reverse("cases-api:aggregates") + "?by=type,year"
         with django_assert_num_queries(8):  # and the cache token first

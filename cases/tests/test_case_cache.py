@@ -15,7 +15,7 @@ from django.utils import translation
 from rest_framework.throttling import AnonRateThrottle
 
 from cases import roles, services
-from cases.models import WorkflowStatus
+from cases.models import Violation, WorkflowStatus
 from cases.resources import TestimonyResource
 from cases.tests import factories
 from cases.tests.personas import user_in
@@ -216,3 +216,25 @@ def test_a_cached_case_page_takes_one_query(client, django_assert_num_queries, r
         again = client.get(page)
     first, again = first.content.decode(), again.content.decode()
     assert again.replace(csrf_token(again), "") == first.replace(csrf_token(first), "")
+
+
+def test_the_counts_page_is_kept_until_the_next_write(client, django_assert_num_queries):
+    events = [factories.published_case() for _ in range(12)]
+    torture = factories.ViolationTypeFactory(code="V77")
+    Violation.objects.update(violation_type=torture)  # before the first request
+    page = reverse("cases:counts") + "?rows=type"
+
+    def torture_count():
+        body = client.get(page).context["table"]["body"]
+        return next(total for value, _label, _cells, total in body if value == "V77").value
+
+    assert torture_count() == 12
+    with django_assert_num_queries(1):  # the token only
+        client.get(page)
+    with django_assert_num_queries(1):  # another parameter: the same table, the same entry
+        client.get(page + "&utm_source=x")
+
+    violation = events[0].violations.get()
+    violation.status = WorkflowStatus.RETURNED
+    violation.save()
+    assert torture_count() == 11
