@@ -23,7 +23,6 @@ sent only when few enough (POINT_LIMIT) lie in the requested box.
 import math
 from dataclasses import dataclass
 
-import django_filters
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import render
@@ -37,6 +36,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import dates
+from cases.filters import EventFilter
 from cases.models import (
     Event,
     Facility,
@@ -135,52 +135,9 @@ def living_condition():
 # --- Filters -------------------------------------------------------------------
 
 
-def _fallback_filterset():
-    class MarkerEventFilter(django_filters.FilterSet):
-        """Violation type, period and province; used only when cases.filters is absent."""
-
-        type = django_filters.CharFilter(method="filter_type")
-        province = django_filters.CharFilter(method="filter_province")
-        year_from = django_filters.NumberFilter(method="filter_year_from")
-        year_to = django_filters.NumberFilter(method="filter_year_to")
-
-        class Meta:
-            model = Event
-            fields = []
-
-        def filter_type(self, queryset, name, value):
-            violations = Violation.objects.public().filter(
-                Q(violation_type__code=value) | Q(violation_type__code__startswith=f"{value}.")
-            )
-            return queryset.filter(pk__in=violations.values("event"))
-
-        def filter_province(self, queryset, name, value):
-            condition = Q()
-            for base in ("place", "facility__place"):
-                for depth in range(3):
-                    condition |= Q(**{f"{base}{'__parent' * depth}__code": value})
-            return queryset.filter(condition)
-
-        def filter_year_from(self, queryset, name, value):
-            return queryset.filter(latest_date__year__gte=int(value))
-
-        def filter_year_to(self, queryset, name, value):
-            return queryset.filter(earliest_date__year__lte=int(value))
-
-    return MarkerEventFilter
-
-
-def event_filterset():
-    """The case search's FilterSet (issue 5), so the map filters like the search."""
-    try:
-        from cases.filters import EventFilter
-    except ImportError:  # pragma: no cover - only before cases/filters.py exists
-        return _fallback_filterset()
-    return EventFilter
-
-
 def filtered_events(params):
-    filterset = event_filterset()(params, queryset=Event.objects.public())
+    """Public events filtered like the case search, so the map matches it."""
+    filterset = EventFilter(params, queryset=Event.objects.public())
     if not filterset.is_valid():
         return Event.objects.none()
     return filterset.qs
@@ -243,10 +200,13 @@ def _load_facilities(ids):
 
 def event_points(events):
     """{(place_id, facility_id, living): (Located or None, count)} in three queries."""
+    # COUNT(*), not COUNT(id): the partial index cases_event_public_map holds the
+    # three grouped columns but not id, so only COUNT(*) lets the unfiltered map
+    # be an index-only scan instead of reading the whole (wide) table.
     groups = list(
         events.order_by()
         .values_list("place_id", "facility_id", "involves_living")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     )
     places = {p.pk: p for p in _load_places({g[0] for g in groups if g[0]})}
     facilities = {f.pk: f for f in _load_facilities({g[1] for g in groups if g[1]})}
