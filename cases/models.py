@@ -400,6 +400,14 @@ def public_indexes(model_name, *fields):
     ]
 
 
+def public_in_order(model_name, ordering):
+    """The public records in their default order: a list's first page reads a
+    page of them and stops, rather than sorting every public record."""
+    return models.Index(
+        fields=ordering, condition=Q(is_public=True), name=f"{model_name}_public_order"
+    )
+
+
 class Publishable(models.Model):
     """Fields every record that can be published carries."""
 
@@ -925,6 +933,7 @@ class Testimony(Publishable, UncertainPeriod, Searchable):
         indexes = [
             models.Index(fields=["status", "consent_scope"]),
             models.Index(fields=["earliest_date", "latest_date"]),
+            public_in_order("testimony", ordering),
         ]
         constraints = [
             models.CheckConstraint(
@@ -1312,7 +1321,11 @@ class BorderCrossing(Publishable, Searchable):
         verbose_name = _("border crossing")
         verbose_name_plural = _("border crossings")
         ordering = ["-crossing_date", "code"]
-        indexes = [models.Index(fields=["outcome"]), models.Index(fields=["crossing_date"])]
+        indexes = [
+            models.Index(fields=["outcome"]),
+            models.Index(fields=["crossing_date"]),
+            public_in_order("crossing", ordering),
+        ]
 
     def __str__(self):
         return f"{self.label} {self.get_outcome_display()}"
