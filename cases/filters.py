@@ -543,13 +543,17 @@ FACETS = {
 
 
 def facet_counts(model, data, queryset, estimated=False, ids=None):
-    """{facet name: [(value, label, count), ...]} for the records of `queryset`
-    (already public) matching `data` except each facet's own choice.
+    """{facet name: (options, estimated)}, options as [(value, label, count), ...],
+    for the records of `queryset` (already public) matching `data` except each
+    facet's own choice.
 
     `estimated`: count in the sample (search.sample) and scale up, for searches
     matching more records than can be counted on every request. `ids`: the ids of
     the records matching all of `data` (in the sample when estimated), if known:
-    a facet with no choice of its own counts those, selected by id."""
+    a facet with no choice of its own counts those, selected by id. A facet with a
+    choice of its own counts the records matching the other choices, which can be
+    many more than the search's: it is estimated too when they are more than
+    search.COUNT_CAP."""
     filterset_class = FILTERS[model]
     if estimated:
         queryset = search.sample(queryset)
@@ -558,11 +562,18 @@ def facet_counts(model, data, queryset, estimated=False, ids=None):
         others = data.copy()
         others.pop(name, None)
         others.pop("sort", None)
-        own_ids = None if data.get(name) else ids
+        own_ids, own_estimate = ids, estimated
+        if data.get(name):
+            own_ids = None
+            if not estimated:  # the other choices may match many more records
+                filterset = filterset_class(others, queryset=queryset)
+                if filterset.is_valid():
+                    own_ids = search.sampled_ids(filterset.qs)
+                    own_estimate = own_ids is not None
         filterset = filterset_class(others, queryset=queryset, ids=own_ids)
         records = filterset.qs if filterset.is_valid() else queryset.none()
         options = count(records)
-        if estimated:
+        if own_estimate:
             options = [(value, label, search.estimate(n)) for value, label, n in options]
-        result[name] = options
+        result[name] = (options, own_estimate)
     return result

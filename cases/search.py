@@ -244,6 +244,13 @@ def estimate(sampled_count):
     return round(total, 2 - len(str(total))) if total >= 100 else total
 
 
+def sampled_ids(queryset):
+    """The ids of these records in the sample, if they say there are more records
+    than COUNT_CAP (else None: count them)."""
+    sampled = list(sample(queryset).order_by().values_list("pk", flat=True))
+    return sampled if len(sampled) * SAMPLE_EVERY > COUNT_CAP else None
+
+
 def count_or_estimate(queryset):
     """(count, how, ids): exact up to COUNT_CAP, else estimated from the sample,
     else capped. `how` is "exact", "estimated" or "capped" (the sample is too
@@ -254,8 +261,8 @@ def count_or_estimate(queryset):
     again by these ids rather than by its words and filters, which it then
     evaluates once per request (the text match costs most at scale).
     """
-    sampled = list(sample(queryset).order_by().values_list("pk", flat=True))
-    if len(sampled) * SAMPLE_EVERY > COUNT_CAP:
+    sampled = sampled_ids(queryset)
+    if sampled is not None:
         return estimate(len(sampled)), "estimated", sampled
     ids = list(queryset.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
     if len(ids) > COUNT_CAP:

@@ -167,12 +167,13 @@ def _search(request):
     all_facets = facet_counts(
         model, request.GET, model.objects.public(), estimated=estimated, ids=ids
     )
-    for name, options in all_facets.items():
+    for name, (options, facet_estimated) in all_facets.items():
         selected = request.GET.get(name)
         facets.append(
             {
                 "name": name,
                 "label": FACET_LABELS[name],
+                "estimated": facet_estimated,
                 "clear": _query(params, **{name: None}) if selected else None,
                 "options": [
                     {

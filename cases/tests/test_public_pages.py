@@ -226,8 +226,9 @@ def test_records_selected_by_id_count_the_same_as_filters_evaluated_in_every_que
     by_filters, matched_by_filters = page()
     assert by_id == by_filters
     assert by_id[0] and any(by_id[2].values())  # something was counted
-    # The sample and the count (estimated: the page), then only a chosen facet.
-    assert len(matched) <= 2 + chosen and len(matched) < len(matched_by_filters)
+    # The sample and the count (estimated: the page), then only a chosen facet: its
+    # sample (are the other choices too many to count?) and its count.
+    assert len(matched) <= 2 + 2 * chosen and len(matched) < len(matched_by_filters)
 
 
 def test_the_search_form_keeps_the_chosen_facets(client):
@@ -256,6 +257,23 @@ def test_above_the_cap_counts_are_estimated_from_the_sample_and_say_so(client, m
     caches[CASES].clear()  # a new cap comes with a restart, which empties the cache
     response = client.get(search_url(kind="events", q="보위부"))
     assert not response.context["estimated"] and response.context["count"] == 7
+
+
+def test_a_chosen_facet_is_estimated_when_the_other_choices_match_too_many(client, monkeypatch):
+    from cases import search
+
+    monkeypatch.setattr(search, "COUNT_CAP", 5)
+    monkeypatch.setattr(search, "SAMPLE_EVERY", 1)  # the sample is every record: exact figures
+    events = [published_case(title_ko="보위부 구금") for _ in range(7)]
+    chosen = events[0].violations.get().violation_type.code
+    response = client.get(search_url(kind="events", q="보위부", type=chosen))
+    assert not response.context["estimated"] and response.context["count"] == 1
+    facets = {f["name"]: f for f in response.context["facets"]}
+    assert facets["type"]["estimated"]  # the words alone match 7, more than the cap
+    assert [o["count"] for o in facets["type"]["options"]] == [1] * 7
+    assert not any(f["estimated"] for name, f in facets.items() if name != "type")
+    content = response.content.decode()
+    assert "match the other filters, so these counts (marked ≈) are estimated" in content
 
 
 def test_the_sample_is_the_records_whose_id_is_a_multiple(monkeypatch):
