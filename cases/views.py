@@ -165,7 +165,12 @@ def _search(request):
     ]
     facets = []
     all_facets = facet_counts(
-        model, request.GET, model.objects.public(), estimated=estimated, ids=ids
+        model,
+        request.GET,
+        model.objects.public(),
+        estimated=estimated,
+        ids=ids,
+        places=filterset.places,
     )
     for name, options in all_facets.items():
         selected = request.GET.get(name)
