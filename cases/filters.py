@@ -68,14 +68,26 @@ def corroboration(target):
     return Subquery(witnesses) + Subquery(documents)
 
 
-def place_q(prefix, code, levels):
+def place_q(prefix, code, levels, memo=None):
     """The place (or the facility's place) is `code` or lies within it, up to
     `levels` deep.
 
     The places and facilities within are read first (one small query), so that
     the condition is two lists of ids that the indexes on place and facility
     answer; the same condition over joins to the place tree scans every record.
+    `memo` (a dict) keeps what was read for the next call with the same code, so
+    that a search reads it once, not once per facet.
     """
+    memo = {} if memo is None else memo
+    if (code, levels) not in memo:
+        memo[code, levels] = _places_within(code, levels)
+    found = memo[code, levels]
+    return Q(**{f"{prefix}place__in": found["place"]}) | Q(
+        **{f"{prefix}facility__in": found["facility"]}
+    )
+
+
+def _places_within(code, levels):
     within = Q(code=code)
     for depth in range(1, levels):
         within |= Q(**{f"{'parent__' * depth}code": code})
@@ -94,9 +106,7 @@ def place_q(prefix, code, levels):
     found = {"place": [], "facility": []}
     for kind, pk in ids:
         found[kind].append(pk)
-    return Q(**{f"{prefix}place__in": found["place"]}) | Q(
-        **{f"{prefix}facility__in": found["facility"]}
-    )
+    return found
 
 
 # Conditions on a violation, reused by events through their public violations.
@@ -141,11 +151,13 @@ class CaseFilter(django_filters.FilterSet):
     )
     date_field = "earliest_date"
 
-    def __init__(self, *args, ids=None, **kwargs):
+    def __init__(self, *args, ids=None, places=None, **kwargs):
         # The ids of the records these filters select, when the caller has them
         # (search.count_or_estimate): then `qs` selects them by id, ranked and
         # sorted, without evaluating any filter again.
         self.ids = ids
+        # The memo of place_q, shared by the filtersets of one search (one per facet).
+        self.places = {} if places is None else places
         super().__init__(*args, **kwargs)
 
     def filter_q(self, queryset, name, value):
@@ -231,10 +243,10 @@ class ViolationFilter(CaseFilter):
         return self.violations(queryset, type_q(value))
 
     def filter_province(self, queryset, name, value):
-        return queryset.filter(place_q("", value, 3))
+        return queryset.filter(place_q("", value, 3, self.places))
 
     def filter_county(self, queryset, name, value):
-        return queryset.filter(place_q("", value, 2))
+        return queryset.filter(place_q("", value, 2, self.places))
 
     def filter_facility(self, queryset, name, value):
         return queryset.filter(facility__code=value)
@@ -542,7 +554,7 @@ FACETS = {
 }
 
 
-def facet_counts(model, data, queryset, estimated=False, ids=None):
+def facet_counts(model, data, queryset, estimated=False, ids=None, places=None):
     """{facet name: (options, estimated)}, options as [(value, label, count), ...],
     for the records of `queryset` (already public) matching `data` except each
     facet's own choice.
@@ -553,8 +565,10 @@ def facet_counts(model, data, queryset, estimated=False, ids=None):
     a facet with no choice of its own counts those, selected by id. A facet with a
     choice of its own counts the records matching the other choices, which can be
     many more than the search's: it is estimated too when they are more than
-    search.COUNT_CAP."""
+    search.COUNT_CAP. `places`: the memo of place_q, to share with the caller's
+    filterset."""
     filterset_class = FILTERS[model]
+    places = {} if places is None else places
     if estimated:
         queryset = search.sample(queryset)
     result = {}
@@ -566,11 +580,11 @@ def facet_counts(model, data, queryset, estimated=False, ids=None):
         if data.get(name):
             own_ids = None
             if not estimated:  # the other choices may match many more records
-                filterset = filterset_class(others, queryset=queryset)
+                filterset = filterset_class(others, queryset=queryset, places=places)
                 if filterset.is_valid():
                     own_ids = search.sampled_ids(filterset.qs)
                     own_estimate = own_ids is not None
-        filterset = filterset_class(others, queryset=queryset, ids=own_ids)
+        filterset = filterset_class(others, queryset=queryset, ids=own_ids, places=places)
         records = filterset.qs if filterset.is_valid() else queryset.none()
         options = count(records)
         if own_estimate:

@@ -7,13 +7,15 @@ one that does not exist.
 The data of the search and case pages (counts, results, facets, records) is
 cached per process under the token of the case data, the query and the language
 (nkdb/caching.py); the HTML is rendered for each request, as it carries the
-visitor's CSRF token.
+visitor's CSRF token, except the search page's facets and results, which are
+rendered without the request and cached with the data.
 """
 
 import math
 
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -165,7 +167,12 @@ def _search(request):
     ]
     facets = []
     all_facets = facet_counts(
-        model, request.GET, model.objects.public(), estimated=estimated, ids=ids
+        model,
+        request.GET,
+        model.objects.public(),
+        estimated=estimated,
+        ids=ids,
+        places=filterset.places,
     )
     for name, (options, facet_estimated) in all_facets.items():
         selected = request.GET.get(name)
@@ -220,6 +227,10 @@ def _search(request):
         "csv_url": f"{api}?{export}&format=csv&page_size=1000",
         "json_url": f"{api}?{export}&format=json&page_size=1000",
     }
+    # The facets and results (most of the rendering) depend on nothing else
+    # either: rendered here, without the request, so that no visitor's CSRF token
+    # or user can be in them, they are cached with the data.
+    context["listing"] = render_to_string("cases/_listing.html", context)
     return context
 
 

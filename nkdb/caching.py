@@ -25,8 +25,9 @@ store newer data under the older token, never older data under the newer one.
 
 Cached here: rendered API responses (JSON and CSV, never the browsable API,
 which is per user; `CachedResponseMixin`) and the data of HTML pages
-(`reads_revision` and `remember`), never their rendered HTML, which carries
-each visitor's CSRF token. Each scope has a LocMemCache of its own name in
+(`reads_revision` and `remember`), never their whole HTML, which carries
+each visitor's CSRF token (the search page keeps a fragment rendered without the
+request: its facets and results). Each scope has a LocMemCache of its own name in
 settings.CACHES, so that one scope cannot push out the other's entries.
 """
 

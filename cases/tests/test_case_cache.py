@@ -238,3 +238,41 @@ def test_the_counts_page_is_kept_until_the_next_write(client, django_assert_num_
     violation.status = WorkflowStatus.RETURNED
     violation.save()
     assert torture_count() == 11
+
+
+# --- The search page's facets and results: rendered once, cached with the data ----
+
+
+def test_the_search_listing_is_cached_per_language(client):
+    factories.published_case()
+    english = reverse("cases:search")
+    with translation.override("ko"):
+        korean = reverse("cases:search")
+    assert korean != english
+    for _ in range(2):  # the second time from the cache
+        assert "<h2>Violation type</h2>" in client.get(english).content.decode()
+        page = client.get(korean).content.decode()
+        assert "<h2>인권침해 유형</h2>" in page and "<h2>Violation type</h2>" not in page
+
+
+def test_a_write_shows_in_the_search_listing_at_once(client):
+    first = factories.published_case()
+    for _ in range(2):  # the second time from the cache
+        page = search_page(client)
+        assert first.code in page and "1 result" in page
+
+    second = factories.published_case()
+    page = search_page(client)
+    assert first.code in page and second.code in page and "2 results" in page
+
+
+def test_the_cached_search_listing_is_the_same_for_every_visitor(client):
+    factories.published_case()
+    user = factories.UserFactory(username="visitor-ahn", roles=[roles.RESEARCHER])
+    client.force_login(user)
+    response = client.get(reverse("cases:search"))
+    listing, page = response.context["listing"], response.content.decode()
+    assert listing in page
+    assert csrf_token(page) not in listing and user.username not in listing
+    # The next visitor, anonymous, is served the same fragment from the cache.
+    assert listing in Client().get(reverse("cases:search")).content.decode()

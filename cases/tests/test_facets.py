@@ -3,8 +3,10 @@ same answers as the per-record correlated subqueries they replaced, and count on
 public supporting information."""
 
 import pytest
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
 from cases import filters
 from cases.models import Event, Information, Knowledge, Violation
@@ -163,6 +165,25 @@ def test_place_filters_match_the_join_form(model, name, levels):
         assert set(filterset.qs.values_list("pk", flat=True)) == expected, code
         if code != "KP-99":
             assert expected, code  # the records exercise it
+
+
+@pytest.mark.parametrize("model", [Event, Violation])
+def test_a_search_reads_the_places_within_its_province_once(model):
+    province = PlaceFactory(code="KP-09")
+    record = published_case()
+    record = record if model is Event else record.violations.get()
+    record.place = province
+    record.save()
+    records = model.objects.public()
+    # No ids: every facet but the province's evaluates the province filter again.
+    data = QueryDict("province=KP-09&sex=female")
+    with CaptureQueriesContext(connection) as queries:
+        filterset = filters.FILTERS[model](data, queryset=records)
+        assert list(filterset.qs) == []  # the victim is not female
+        counts = filters.facet_counts(model, data, records, places=filterset.places)
+    assert sum("found_as" in query["sql"] for query in queries) == 1
+    # The sex facet counts the record of the province; no victim there is female.
+    assert [n for _value, _label, n in counts["sex"]] == [1] and counts["province"] == []
 
 
 @pytest.mark.parametrize("model", [Event, Violation])
