@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.core.cache import caches
+from django.db import transaction
 from django.urls import reverse
 
 from cases.models import Sex
@@ -35,10 +36,20 @@ def url(name, **params):
     return reverse(f"cases-api:{name}") + ("?" + urlencode(params) if params else "")
 
 
+@pytest.fixture(scope="module")
+def _planted_for_the_module(django_db_setup, django_db_blocker):
+    # Read by every test that asks for it: made once per module, in a transaction
+    # rolled back after it; each test runs in a savepoint inside it, and these
+    # tests run last in the module (cases/tests/conftest.py).
+    with django_db_blocker.unblock(), transaction.atomic():
+        plant_private_records()
+        yield published_case()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def planted():
-    plant_private_records()
-    return published_case()
+def planted(_planted_for_the_module, db):
+    return _planted_for_the_module
 
 
 @pytest.mark.parametrize("name", LISTS + REFERENCE + ["aggregates", "root"])

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import caches
+from django.db import transaction
 from django.urls import reverse
 
 from cases.models import Event, Testimony
@@ -23,16 +24,26 @@ pytestmark = pytest.mark.django_db
 KINDS = ["events", "violations", "testimonies", "crossings"]
 
 
+@pytest.fixture(scope="module")
+def _planted_for_the_module(django_db_setup, django_db_blocker):
+    # Read by every test that asks for it: made once per module, in a transaction
+    # rolled back after it; each test runs in a savepoint inside it, and these
+    # tests run last in the module (cases/tests/conftest.py).
+    with django_db_blocker.unblock(), transaction.atomic():
+        plant_private_records()
+        event = published_case()
+        testimony = event.information.get().testimony
+        crossing = BorderCrossingFactory(
+            publishable=True, person=testimony.interviewee, testimony=testimony, is_synthetic=True
+        )
+        CrossingLegFactory(crossing=crossing)
+        yield event
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def planted():
-    plant_private_records()
-    event = published_case()
-    testimony = event.information.get().testimony
-    crossing = BorderCrossingFactory(
-        publishable=True, person=testimony.interviewee, testimony=testimony, is_synthetic=True
-    )
-    CrossingLegFactory(crossing=crossing)
-    return event
+def planted(_planted_for_the_module, db):
+    return _planted_for_the_module
 
 
 def search_url(**params):
