@@ -70,12 +70,7 @@ def bump(scope):
     from stats.models import Revision
 
     token = uuid.uuid4().hex
-    # Plain SQL, as in current_token(): it runs on every write of a case record.
-    table = connection.ops.quote_name(Revision._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET token = %s WHERE scope = %s", [token, scope])  # noqa: S608 (a table name)
-        updated = cursor.rowcount
-    if not updated:
+    if not Revision.objects.filter(scope=scope).update(token=token):
         Revision.objects.create(scope=scope, token=token)
 
 
