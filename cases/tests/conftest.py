@@ -1,5 +1,7 @@
 """Fixtures for the curation tests."""
 
+import itertools
+
 import pytest
 
 from cases.tests.personas import login_with_second_factor, user_in
@@ -16,3 +18,16 @@ def as_role(client):
         return client
 
     return login
+
+
+def pytest_collection_modifyitems(items):
+    """In each module, the tests on the module's `planted` records last: they share
+    one set of records (made by a module-scoped fixture), which the tests before
+    them must not see. Only within each run of one module's tests, as in
+    stats/tests/conftest.py: pytest-django has already put transactional tests last."""
+    runs = [list(run) for _path, run in itertools.groupby(items, key=lambda item: item.path)]
+    items[:] = [
+        item
+        for run in runs
+        for item in sorted(run, key=lambda item: "planted" in item.fixturenames)
+    ]

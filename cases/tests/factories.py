@@ -5,13 +5,17 @@ test has to say what makes a record public. The `publishable` trait (and
 `consented` for testimonies) sets the fields `.public()` looks at.
 """
 
+import contextlib
 import datetime
+import functools
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from factory.django import DjangoModelFactory
 
+from cases import publication
 from cases.dates import DatePrecision
 from cases.models import (
     BorderCrossing,
@@ -41,7 +45,39 @@ from cases.models import (
 PUBLISHED = {"status": WorkflowStatus.PUBLISHED, "confidentiality": Confidentiality.STANDARD}
 
 
-class PlaceFactory(DjangoModelFactory):
+@contextlib.contextmanager
+def one_refresh():
+    """Records made together get their publication flags computed once, at the
+    end (`cases.publication.batch`, as an import does), not once per save: the
+    flags are the same, for a fraction of the statements."""
+    with transaction.atomic(), publication.batch():
+        yield
+
+
+def made_together(make):
+    """`one_refresh` around a helper that makes several records."""
+
+    @functools.wraps(make)
+    def wrapper(*args, **kwargs):
+        with one_refresh():
+            return make(*args, **kwargs)
+
+    return wrapper
+
+
+class Factory(DjangoModelFactory):
+    """`create_batch` makes its records inside `one_refresh`."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def create_batch(cls, size, **kwargs):
+        with one_refresh():
+            return super().create_batch(size, **kwargs)
+
+
+class PlaceFactory(Factory):
     class Meta:
         model = Place
         django_get_or_create = ("code",)
@@ -57,7 +93,7 @@ class PlaceFactory(DjangoModelFactory):
         )
 
 
-class ViolationTypeFactory(DjangoModelFactory):
+class ViolationTypeFactory(Factory):
     class Meta:
         model = ViolationType
 
@@ -71,7 +107,7 @@ class ViolationTypeFactory(DjangoModelFactory):
         return cls(parent=parent, code=f"{parent.code}.{number:02d}", **kwargs)
 
 
-class OrganizationFactory(DjangoModelFactory):
+class OrganizationFactory(Factory):
     class Meta:
         model = Organization
 
@@ -82,7 +118,7 @@ class OrganizationFactory(DjangoModelFactory):
     kind = Organization.Kind.STATE_SECURITY
 
 
-class SourceFactory(DjangoModelFactory):
+class SourceFactory(Factory):
     class Meta:
         model = Source
 
@@ -92,7 +128,7 @@ class SourceFactory(DjangoModelFactory):
     published_year = 2014
 
 
-class FacilityFactory(DjangoModelFactory):
+class FacilityFactory(Factory):
     class Meta:
         model = Facility
 
@@ -104,7 +140,7 @@ class FacilityFactory(DjangoModelFactory):
     source = factory.SubFactory(SourceFactory)
 
 
-class PublishableFactory(DjangoModelFactory):
+class PublishableFactory(Factory):
     """Draft and standard confidentiality unless a test says otherwise."""
 
     class Meta:
@@ -125,7 +161,7 @@ class PersonFactory(PublishableFactory):
     birth_year = 1975
 
 
-class IdentityFactory(DjangoModelFactory):
+class IdentityFactory(Factory):
     class Meta:
         model = Identity
 
@@ -182,7 +218,7 @@ class ViolationFactory(PublishableFactory):
         )
 
 
-class InvolvementFactory(DjangoModelFactory):
+class InvolvementFactory(Factory):
     class Meta:
         model = Involvement
 
@@ -190,7 +226,7 @@ class InvolvementFactory(DjangoModelFactory):
     perpetrator_organization = factory.SubFactory(OrganizationFactory)
 
 
-class InformationFactory(DjangoModelFactory):
+class InformationFactory(Factory):
     """Supports an event with a testimony unless told otherwise."""
 
     class Meta:
@@ -217,7 +253,7 @@ class BorderCrossingFactory(PublishableFactory):
         )
 
 
-class CrossingLegFactory(DjangoModelFactory):
+class CrossingLegFactory(Factory):
     class Meta:
         model = CrossingLeg
 
@@ -227,6 +263,7 @@ class CrossingLegFactory(DjangoModelFactory):
     what_happened = CrossingLeg.WhatHappened.TRANSITED
 
 
+@made_together
 def publishable_testimony(**kwargs):
     """A testimony the public may see, with its interviewee public too."""
     if "interviewee" not in kwargs:
@@ -237,7 +274,7 @@ def publishable_testimony(**kwargs):
 # --- Staff and curation records ------------------------------------------------
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(Factory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -258,7 +295,7 @@ class UserFactory(DjangoModelFactory):
             self.groups.set(Group.objects.filter(name__in=extracted))
 
 
-class StatusChangeFactory(DjangoModelFactory):
+class StatusChangeFactory(Factory):
     class Meta:
         model = StatusChange
 
@@ -273,7 +310,7 @@ class StatusChangeFactory(DjangoModelFactory):
     by = factory.SubFactory(UserFactory)
 
 
-class ConsentWithdrawalFactory(DjangoModelFactory):
+class ConsentWithdrawalFactory(Factory):
     class Meta:
         model = ConsentWithdrawal
 
@@ -282,7 +319,7 @@ class ConsentWithdrawalFactory(DjangoModelFactory):
     by = factory.SubFactory(UserFactory)
 
 
-class PersonMergeFactory(DjangoModelFactory):
+class PersonMergeFactory(Factory):
     class Meta:
         model = PersonMerge
 
@@ -292,7 +329,7 @@ class PersonMergeFactory(DjangoModelFactory):
     by = factory.SubFactory(UserFactory)
 
 
-class IdentityAccessFactory(DjangoModelFactory):
+class IdentityAccessFactory(Factory):
     class Meta:
         model = IdentityAccess
 
@@ -306,6 +343,7 @@ class IdentityAccessFactory(DjangoModelFactory):
 PRIVATE_MARKER = "ZQXMARK"
 
 
+@made_together
 def published_case(
     *, title_ko="보위부 구금 사건", title_en="Detention by state security", **kwargs
 ):
@@ -323,6 +361,7 @@ def published_case(
     return event
 
 
+@made_together
 def plant_private_records(marker=PRIVATE_MARKER):
     """Records the public must never see, each with `marker` (plus a suffix naming
     it) in every text field, transcripts, notes and an identity included."""

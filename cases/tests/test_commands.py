@@ -27,6 +27,7 @@ from cases.models import (
     WorkflowStatus,
 )
 from cases.reference import ReferenceDataError
+from cases.tests import factories
 from stats.shipped import SHIPPED_FILES
 
 pytestmark = pytest.mark.django_db
@@ -267,10 +268,11 @@ def snapshot_fields(model):
 
 
 def delete_demo_data():
-    for model in [Information, Involvement, CrossingLeg, BorderCrossing, Violation, Event]:
-        model.objects.all().delete()
-    cases_model("Testimony").objects.all().delete()
-    Person.objects.all().delete()
+    with factories.one_refresh():  # not a refresh per deleted record
+        for model in [Information, Involvement, CrossingLeg, BorderCrossing, Violation, Event]:
+            model.objects.all().delete()
+        cases_model("Testimony").objects.all().delete()
+        Person.objects.all().delete()
 
 
 def test_seed_demo_refuses_to_run_without_reference_data():

@@ -33,6 +33,7 @@ from cases.tests.factories import (
     SourceFactory,
     TestimonyFactory,
     ViolationFactory,
+    one_refresh,
     publishable_testimony,
 )
 
@@ -354,16 +355,17 @@ def test_every_model_with_a_public_method_is_tested_here():
 @pytest.mark.parametrize("model", PUBLIC_MODELS, ids=lambda model: model.__name__)
 def test_public_querysets_do_not_duplicate_rows(model):
     """Several testimonies, supporting information and legs must not multiply a row."""
-    person = PersonFactory(publishable=True)
-    testimonies = [publishable_testimony(interviewee=person) for _ in range(3)]
-    event = EventFactory(publishable=True)
-    violation = ViolationFactory(publishable=True, event=event, victim=person)
-    for testimony in testimonies:
-        InformationFactory(event=event, testimony=testimony)
-        InformationFactory(event=None, violation=violation, testimony=testimony)
-        InvolvementFactory(violation=violation)
-    for testimony in testimonies:
-        BorderCrossingFactory(publishable=True, person=person, testimony=testimony)
+    with one_refresh():  # the scenario at once
+        person = PersonFactory(publishable=True)
+        testimonies = [publishable_testimony(interviewee=person) for _ in range(3)]
+        event = EventFactory(publishable=True)
+        violation = ViolationFactory(publishable=True, event=event, victim=person)
+        for testimony in testimonies:
+            InformationFactory(event=event, testimony=testimony)
+            InformationFactory(event=None, violation=violation, testimony=testimony)
+            InvolvementFactory(violation=violation)
+        for testimony in testimonies:
+            BorderCrossingFactory(publishable=True, person=person, testimony=testimony)
 
     pks = list(model.objects.public().values_list("pk", flat=True))
     assert pks, "the scenario should make something public"

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import caches
+from django.db import transaction
 from django.urls import reverse
 
 from cases.models import Event, Testimony
@@ -12,6 +13,7 @@ from cases.tests.factories import (
     PlaceFactory,
     ViolationFactory,
     ViolationTypeFactory,
+    one_refresh,
     plant_private_records,
     published_case,
 )
@@ -22,16 +24,26 @@ pytestmark = pytest.mark.django_db
 KINDS = ["events", "violations", "testimonies", "crossings"]
 
 
+@pytest.fixture(scope="module")
+def _planted_for_the_module(django_db_setup, django_db_blocker):
+    # Read by every test that asks for it: made once per module, in a transaction
+    # rolled back after it; each test runs in a savepoint inside it, and these
+    # tests run last in the module (cases/tests/conftest.py).
+    with django_db_blocker.unblock(), transaction.atomic():
+        plant_private_records()
+        event = published_case()
+        testimony = event.information.get().testimony
+        crossing = BorderCrossingFactory(
+            publishable=True, person=testimony.interviewee, testimony=testimony, is_synthetic=True
+        )
+        CrossingLegFactory(crossing=crossing)
+        yield event
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def planted():
-    plant_private_records()
-    event = published_case()
-    testimony = event.information.get().testimony
-    crossing = BorderCrossingFactory(
-        publishable=True, person=testimony.interviewee, testimony=testimony, is_synthetic=True
-    )
-    CrossingLegFactory(crossing=crossing)
-    return event
+def planted(_planted_for_the_module, db):
+    return _planted_for_the_module
 
 
 def search_url(**params):
@@ -141,8 +153,9 @@ def test_the_address_keeps_the_search_and_sorting(client):
 
 
 def test_pagination(client):
-    for _ in range(22):
-        published_case()
+    with one_refresh():
+        for _ in range(22):
+            published_case()
     response = client.get(search_url(kind="events", page=2))
     assert response.context["count"] == 22 and len(response.context["results"]) == 2
 
@@ -160,9 +173,12 @@ EVERY_RECORD = {
 @pytest.mark.parametrize("rows", [2, 20])
 @pytest.mark.parametrize("words", [False, True])
 def test_search_page_queries_are_constant(client, django_assert_num_queries, kind, rows, words):
-    for _ in range(rows):
-        testimony = published_case().information.get().testimony
-        BorderCrossingFactory(publishable=True, person=testimony.interviewee, testimony=testimony)
+    with one_refresh():
+        for _ in range(rows):
+            testimony = published_case().information.get().testimony
+            BorderCrossingFactory(
+                publishable=True, person=testimony.interviewee, testimony=testimony
+            )
     # The cache token, the ids in the sample and the ids of every record (with or
     # without words), the page of records (nothing prefetched: a result shows the
     # record's own fields), then the facets: events and violations 12 (type: counts
