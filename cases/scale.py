@@ -118,6 +118,7 @@ class ScaleGenerator:
     def __init__(self, seed, report):
         self.rng = random.Random(seed)
         self.report = report
+        self.codes = {}  # prefix: the codes taken, in the database and in this load
         self.now = timezone.now()
         provinces = {p.code: p for p in Place.objects.filter(level=Place.Level.PROVINCE)}
         self.origins = [provinces[code] for code in ORIGIN_WEIGHTS if code in provinces]
@@ -162,7 +163,17 @@ class ScaleGenerator:
         return " ".join(self.rng.choice(phrases) for _ in range(count))
 
     def stamp(self, instance, prefix):
-        instance.code = new_code(prefix, rng=self.rng)
+        # Eight characters of 32 make a collision likely among a million codes
+        # (and possible with the demo data's): draw again until the code is free.
+        taken = self.codes.get(prefix)
+        if taken is None:
+            manager = type(instance)._base_manager
+            taken = self.codes[prefix] = set(manager.values_list("code", flat=True))
+        code = new_code(prefix, rng=self.rng)
+        while code in taken:
+            code = new_code(prefix, rng=self.rng)
+        taken.add(code)
+        instance.code = code
         if hasattr(instance, "set_period_bounds"):
             instance.set_period_bounds()
         if hasattr(instance, "search_text"):

@@ -69,3 +69,15 @@ def test_a_second_load_adds_to_the_first(reference):
 def test_the_command_needs_reference_data():
     with pytest.raises(Exception, match="bootstrap"):
         call_command("seed_scale", violations=10)
+
+
+def test_a_code_already_taken_is_drawn_again(reference, monkeypatch):
+    from cases import scale
+
+    Event.objects.create(code="E-TAKEN000", title_en="Existing")
+    generator = scale.ScaleGenerator(seed=3, report=lambda *args, **kwargs: None)
+    drawn = iter(["E-TAKEN000", "E-FIRST000", "E-FIRST000", "E-SECOND00"])
+    monkeypatch.setattr(scale, "new_code", lambda prefix, rng: next(drawn))
+    first = generator.stamp(Event(title_en="A"), "E").code
+    second = generator.stamp(Event(title_en="B"), "E").code
+    assert (first, second) == ("E-FIRST000", "E-SECOND00")
