@@ -173,6 +173,9 @@ def main():
         "observations list": "/api/stats/observations/",
         "events API list": "/api/cases/events/",
         "marker GeoJSON, North Korea viewport": "/api/cases/markers/?bbox=124,37.5,131,43&zoom=7",
+        "marker GeoJSON, years 2000-2010": (
+            "/api/cases/markers/?bbox=124,37.5,131,43&zoom=7&year_from=2000&year_to=2010"
+        ),
     }
     from cases.models import ViolationType
 

@@ -576,7 +576,7 @@ def facet_counts(model, data, queryset, estimated=False, ids=None, places=None):
         others = data.copy()
         others.pop(name, None)
         others.pop("sort", None)
-        own_ids, own_estimate = ids, estimated
+        own_ids, own_estimate, filterset = ids, estimated, None
         if data.get(name):
             own_ids = None
             if not estimated:  # the other choices may match many more records
@@ -584,7 +584,8 @@ def facet_counts(model, data, queryset, estimated=False, ids=None, places=None):
                 if filterset.is_valid():
                     own_ids = search.sampled_ids(filterset.qs)
                     own_estimate = own_ids is not None
-        filterset = filterset_class(others, queryset=queryset, ids=own_ids, places=places)
+        if filterset is None or own_ids is not None:
+            filterset = filterset_class(others, queryset=queryset, ids=own_ids, places=places)
         records = filterset.qs if filterset.is_valid() else queryset.none()
         options = count(records)
         if own_estimate:

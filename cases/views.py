@@ -129,8 +129,18 @@ def _result(request, kind, record, query):
     }
 
 
+# Anything else in the address (a tracker's tag, a cache-buster) is dropped by a
+# redirect, so that it can neither reach the cached page nor make a new entry.
+SEARCH_PARAMETERS = {"kind", "page"}.union(*(f.base_filters for f in FILTERS.values()))
+
+
 @reads_revision(CASES)
 def case_search(request):
+    if not SEARCH_PARAMETERS.issuperset(request.GET):
+        known = request.GET.copy()
+        for name in set(known) - SEARCH_PARAMETERS:
+            del known[name]
+        return redirect(f"{request.path}?{known.urlencode()}" if known else request.path)
     context = remember(request, CASES, ["search", query_key(request)], lambda: _search(request))
     return render(request, "cases/search.html", context)
 

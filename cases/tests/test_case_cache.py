@@ -12,6 +12,7 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 from rest_framework.throttling import AnonRateThrottle
 
 from cases import roles, services
@@ -278,3 +279,14 @@ def test_the_cached_search_listing_is_the_same_for_every_visitor(client):
     assert csrf_token(page) not in listing and user.username not in listing
     # The next visitor, anonymous, is served the same fragment from the cache.
     assert listing in Client().get(reverse("cases:search")).content.decode()
+
+
+def test_other_parameters_are_dropped_before_the_cache(client, django_assert_num_queries):
+    event = factories.published_case()
+    page = reverse("cases:search")
+    with django_assert_num_queries(1):  # the token: nothing is searched
+        response = client.get(page, {"q": event.title_en, "utm_source": "x", "_": "1", "page": "1"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{page}?{urlencode({'q': event.title_en, 'page': '1'})}"
+    assert client.get(page, {"utm_source": "x"})["Location"] == page
+    assert client.get(page, {"q": event.title_en, "type": "V01"}).status_code == 200
