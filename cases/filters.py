@@ -576,16 +576,17 @@ def facet_counts(model, data, queryset, estimated=False, ids=None, places=None):
         others = data.copy()
         others.pop(name, None)
         others.pop("sort", None)
-        own_ids, own_estimate, filterset = ids, estimated, None
-        if data.get(name):
-            own_ids = None
-            if not estimated:  # the other choices may match many more records
-                filterset = filterset_class(others, queryset=queryset, places=places)
-                if filterset.is_valid():
-                    own_ids = search.sampled_ids(filterset.qs)
-                    own_estimate = own_ids is not None
-        if filterset is None or own_ids is not None:
-            filterset = filterset_class(others, queryset=queryset, ids=own_ids, places=places)
+        if not data.get(name):  # the search's own records, by their ids
+            filterset = filterset_class(others, queryset=queryset, ids=ids, places=places)
+            own_estimate = estimated
+        else:  # the other choices only, which may match many more records
+            filterset = filterset_class(others, queryset=queryset, places=places)
+            sampled = None
+            if not estimated and filterset.is_valid():
+                sampled = search.sampled_ids(filterset.qs)
+            if sampled is not None:
+                filterset = filterset_class(others, queryset=queryset, ids=sampled, places=places)
+            own_estimate = estimated or sampled is not None
         records = filterset.qs if filterset.is_valid() else queryset.none()
         options = count(records)
         if own_estimate:
