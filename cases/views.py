@@ -228,6 +228,7 @@ def _search(request):
         "count_cap": search.COUNT_CAP,
         "rank_cap": search.RANK_CAP,
         "page": page,
+        "first_number": offset + 1,
         "pages": pages,
         "previous": _query(params, page=page - 1) if page > 1 else None,
         "next": _query(params, page=page + 1) if page < pages else None,

@@ -158,6 +158,8 @@ def test_pagination(client):
             published_case()
     response = client.get(search_url(kind="events", page=2))
     assert response.context["count"] == 22 and len(response.context["results"]) == 2
+    # The second page's results are numbered on from the first page's 20.
+    assert '<ol class="result-list" start="21">' in response.content.decode()
 
 
 # A word every record of the kind has (see published_case and the factories).
