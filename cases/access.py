@@ -6,7 +6,7 @@ them from here, so that a rule changed once changes everywhere.
 """
 
 from cases import roles
-from cases.models import BorderCrossing, Confidentiality, Testimony
+from cases.models import BorderCrossing, Confidentiality, Testimony, Violation
 
 
 def sees_restricted(user):
@@ -56,3 +56,25 @@ def staff_api_records(queryset, user):
 def staff_api_sees(user, record):
     """Whether a linked record (a victim, an event) may be named to `user` by its code."""
     return sees_restricted(user) or record.confidentiality == Confidentiality.STANDARD
+
+
+# --- The admin ---------------------------------------------------------------------
+
+# The person a record is the account of, in the admin: a confidential person's
+# testimony, crossing or violation is theirs, and as hidden as they are.
+ADMIN_OWNER = {Testimony: "interviewee", BorderCrossing: "person", Violation: "victim"}
+
+
+def admin_records(queryset, user):
+    """The records of `queryset` that `user` may see in the admin (lists, inlines,
+    history, autocompletes): confidential ones, or ones whose person is
+    confidential, only for custodians."""
+    if sees_restricted(user):
+        return queryset
+    hidden = Confidentiality.CONFIDENTIAL
+    if hasattr(queryset.model, "confidentiality"):
+        queryset = queryset.exclude(confidentiality=hidden)
+    owner = ADMIN_OWNER.get(queryset.model)
+    if owner:
+        queryset = queryset.exclude(**{f"{owner}__confidentiality": hidden})
+    return queryset

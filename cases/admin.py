@@ -3,11 +3,12 @@ import dataclasses
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -16,12 +17,13 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from cases import roles, services
-from cases.access import edits_any_status, is_sensitive, sees_restricted
+from cases import roles, services, workflow
+from cases.access import admin_records, edits_any_status, is_sensitive, sees_restricted
 from cases.models import (
     BorderCrossing,
     ConcurrentEditError,
     Confidentiality,
+    ConsentScope,
     ConsentWithdrawal,
     CrossingLeg,
     Event,
@@ -34,6 +36,7 @@ from cases.models import (
     Person,
     PersonMerge,
     Place,
+    Publishable,
     Source,
     StatusChange,
     Testimony,
@@ -79,14 +82,70 @@ class VersionedForm(forms.ModelForm):
         return cleaned
 
 
-class HiddenTranscriptHelper(HistoricalRecordContextHelper):
+class VisibleFieldsHelper(HistoricalRecordContextHelper):
+    """A history's diffs over the fields the record's own page shows this user only."""
+
+    def __init__(self, model, historical_record, *, visible):
+        super().__init__(model, historical_record)
+        self.visible = visible
+
     def context_for_delta_changes(self, delta):
         delta = dataclasses.replace(
             delta,
-            changes=[change for change in delta.changes if change.field != "transcript"],
-            changed_fields=[name for name in delta.changed_fields if name != "transcript"],
+            changes=[change for change in delta.changes if change.field in self.visible],
+            changed_fields=[name for name in delta.changed_fields if name in self.visible],
         )
         return super().context_for_delta_changes(delta)
+
+
+class GuardedInlineFormSet(BaseInlineFormSet):
+    """Refuses, row by row and with the reason, what the record's own page would
+    refuse: a row in review or published for a researcher, a published row for
+    anyone (it changes through review), a part of another published record."""
+
+    user = None
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not (form.has_changed() or self._should_delete_form(form)):
+                continue
+            problem = row_problem(form.instance, user=self.user, parent=self.instance)
+            if problem:
+                form.add_error(None, problem)
+
+
+def row_problem(record, *, user, parent):
+    """Why an inline may not write this row, or None."""
+    if isinstance(record, Publishable) and record.pk is not None:
+        stored = type(record)._base_manager.get(pk=record.pk)
+        if stored.status == WorkflowStatus.PUBLISHED:
+            return _("%(code)s is published: open it to change it (the change goes to review).") % {
+                "code": stored.code
+            }
+        if stored.status == WorkflowStatus.IN_REVIEW and not edits_any_status(user):
+            return _("%(code)s is in review: only a reviewer changes it.") % {"code": stored.code}
+        return None
+    if record._meta.label in workflow.PARTS:
+        for other in workflow.published_parents(record):
+            if other != parent:
+                return _("%(code)s is published: return it before changing its parts.") % {
+                    "code": other.code
+                }
+    return None
+
+
+class GuardedInline:
+    """Inline rows scoped as the admin's lists are, and written under the same rules."""
+
+    formset = GuardedInlineFormSet
+
+    def get_queryset(self, request):
+        return admin_records(super().get_queryset(request), request.user)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"user": request.user})
 
 
 class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
@@ -112,17 +171,40 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
     actions = ("submit_for_review", "publish")
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if not sees_restricted(request.user):
-            queryset = queryset.exclude(confidentiality=Confidentiality.CONFIDENTIAL)
-        return queryset
+        return admin_records(super().get_queryset(request), request.user)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        restricted = obj is not None and obj.confidentiality != Confidentiality.STANDARD
-        if restricted and not sees_restricted(request.user):
-            fields.append("confidentiality")
+        if obj is not None:
+            # Changed through the workflow box under the form (cases/workflow.py).
+            fields += [name for name in self.model.workflow_fields if name not in fields]
         return fields
+
+    def has_delete_permission(self, request, obj=None):
+        published = obj is not None and obj.status == WorkflowStatus.PUBLISHED
+        return super().has_delete_permission(request, obj) and not published
+
+    def delete_queryset(self, request, queryset):
+        published = list(queryset.filter(status=WorkflowStatus.PUBLISHED)[:20])
+        if published:
+            codes = ", ".join(record.code for record in published)
+            message = _("Published records are returned before they are deleted: %(codes)s.")
+            self.message_user(request, message % {"codes": codes}, messages.ERROR)
+            return
+        super().delete_queryset(request, queryset)
+
+    def save_model(self, request, obj, form, change):
+        stored = type(obj)._base_manager.filter(pk=obj.pk).values_list("status", flat=True)
+        if change and stored.first() == WorkflowStatus.PUBLISHED:
+            services.record_edit_published(record=obj, by=request.user)
+            self.message_user(
+                request,
+                _("%(code)s was published: the change goes to review before the public sees it.")
+                % {"code": obj.code},
+                messages.WARNING,
+            )
+            return
+        super().save_model(request, obj, form, change)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -132,20 +214,47 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
         return [(name, {**options, "fields": (*options["fields"], "version")}), *rest]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if getattr(request, "reverting_to_history", False) and obj is not None:
-            # A revert starts from the stored version, not the historical one.
-            obj.version = type(obj)._base_manager.get(pk=obj.pk).version
+        current = getattr(request, "history_current", None)
+        if current is not None and obj is not None:
+            # A revert restores content, never workflow state: it starts from the
+            # stored version and the stored status, confidentiality and consent.
+            for name in ("version", *self.model.workflow_fields, *self.model.kept_elsewhere):
+                setattr(obj, name, getattr(current, name))
         kwargs.setdefault("widgets", {})["version"] = forms.HiddenInput
         return super().get_form(request, obj, change, **kwargs)
 
+    def history_view(self, request, object_id, extra_context=None):
+        self._history_record(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # simple_history lets anyone who may view the record post a revert; the
-        # rules for changing it (status, role) apply to a revert too.
-        current = self.get_object(request, unquote(object_id))
+        # simple_history lets anyone who may view a version post a revert; the
+        # record's own rules (who sees it, who changes it in which status) apply.
+        current = self._history_record(request, object_id)
         if request.method == "POST" and not self.has_change_permission(request, current):
             raise PermissionDenied
-        request.reverting_to_history = True
+        request.history_current = current
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _history_record(self, request, object_id):
+        """The record as this user may see it now, or a 404 (not a fallback to its
+        history, which would show a record its page hides)."""
+        current = self.get_object(request, unquote(object_id))
+        if current is None:
+            raise Http404
+        if not self.has_view_permission(request, current):
+            raise PermissionDenied
+        request.history_visible = self.history_fields(request, current)
+        return current
+
+    def history_fields(self, request, current):
+        """The fields whose changes the history shows: those the record's page shows."""
+        return set(flatten_fieldsets(self.get_fieldsets(request, current)))
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return VisibleFieldsHelper(
+            self.model, historical_record, visible=getattr(request, "history_visible", set())
+        )
 
     def revert_disabled(self, request, obj=None):
         current = self.get_object(request, obj.pk) if obj is not None else None
@@ -226,10 +335,17 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
         )
 
     def run_workflow_action(self, request, record, action, comment):
+        if action == "confidentiality":
+            return services.record_set_confidentiality(
+                record=record,
+                confidentiality=request.POST.get("confidentiality", ""),
+                by=request.user,
+                comment=comment,
+            )
         if action not in WORKFLOW_ACTIONS:
             raise ValidationError(_("Unknown action."))
         kwargs = {"record": record, "by": request.user, "comment": comment}
-        WORKFLOW_ACTIONS[action](**kwargs)
+        return WORKFLOW_ACTIONS[action](**kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         record = self.get_object(request, unquote(object_id))
@@ -247,6 +363,15 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
                 and record.status in (WorkflowStatus.IN_REVIEW, WorkflowStatus.PUBLISHED),
                 "can_publish": user.has_perm(roles.REVIEW)
                 and record.status == WorkflowStatus.IN_REVIEW,
+                "can_restrict": user.has_perm(f"cases.change_{self.opts.model_name}"),
+                "confidentiality_choices": Confidentiality.choices
+                if sees_restricted(user)
+                else [
+                    choice
+                    for choice in Confidentiality.choices
+                    if services.LEVELS.index(choice[0])
+                    >= services.LEVELS.index(record.confidentiality)
+                ],
                 "changes": StatusChange.objects.filter(
                     content_type=ContentType.objects.get_for_model(self.model),
                     object_id=record.pk,
@@ -323,6 +448,7 @@ class FacilityAdmin(SimpleHistoryAdmin):
 
 
 class PersonForm(VersionedForm):
+    viewer = None  # the user, set by PersonAdmin.get_form
     not_a_duplicate = forms.BooleanField(
         label=_("Not a duplicate"),
         required=False,
@@ -335,6 +461,7 @@ class PersonForm(VersionedForm):
             return cleaned
         similar = services.similar_persons(
             pseudonym=cleaned.get("pseudonym"),
+            visible_to=self.viewer,
             birth_year=cleaned.get("birth_year"),
             origin_place=cleaned.get("origin_place"),
         )
@@ -384,6 +511,10 @@ class PersonAdmin(RecordAdmin):
         (name, options), *rest = fieldsets
         return [(name, {**options, "fields": (*options["fields"], "not_a_duplicate")}), *rest]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"viewer": request.user})
+
     def has_merge_permission(self, request):
         return request.user.has_perm(roles.MERGE_PERSON)
 
@@ -423,14 +554,14 @@ class PersonAdmin(RecordAdmin):
         )
 
 
-class InformationInline(admin.TabularInline):
+class InformationInline(GuardedInline, admin.TabularInline):
     model = Information
     extra = 0
     autocomplete_fields = ("testimony", "source", "event", "violation")
     fields = ("testimony", "source", "event", "violation", "knowledge", "reliability")
 
 
-class BorderCrossingInline(admin.StackedInline):
+class BorderCrossingInline(GuardedInline, admin.StackedInline):
     """The interviewee's crossing, entered with the testimony; the person is filled in."""
 
     model = BorderCrossing
@@ -442,6 +573,19 @@ class BorderCrossingInline(admin.StackedInline):
         ("departure_place", "crossing_place", "crossing_point"),
         ("crossing_date", "crossing_date_precision", "broker"),
         ("outcome", "arrival_date", "arrival_date_precision", "settlement_place"),
+    )
+
+
+class ConsentForm(forms.Form):
+    """The consent the witness gave, recorded through the workflow (the change form
+    shows it read-only once the testimony exists)."""
+
+    consent_scope = forms.ChoiceField(label=_("consent"), choices=ConsentScope.choices)
+    consent_given_on = forms.DateField(
+        label=_("consent given on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    consent_method = forms.CharField(
+        label=_("how consent was given"), required=False, max_length=200
     )
 
 
@@ -512,10 +656,10 @@ class TestimonyAdmin(RecordAdmin):
             for name, options in fieldsets
         ]
 
-    def get_historical_record_context_helper(self, request, historical_record):
-        if sees_restricted(request.user):
-            return super().get_historical_record_context_helper(request, historical_record)
-        return HiddenTranscriptHelper(self.model, historical_record)
+    def history_fields(self, request, current):
+        # Stricter than the page: an old transcript may predate a restriction.
+        fields = super().history_fields(request, current)
+        return fields if sees_restricted(request.user) else fields - {"transcript"}
 
     def get_changeform_initial_data(self, request):
         return {
@@ -536,6 +680,18 @@ class TestimonyAdmin(RecordAdmin):
         super().save_formset(request, form, formset, change)
 
     def run_workflow_action(self, request, record, action, comment):
+        if action == "consent":
+            form = ConsentForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(
+                    [
+                        f"{form.fields[name].label}: {' '.join(errors)}"
+                        for name, errors in form.errors.items()
+                    ]
+                )
+            return services.testimony_set_consent(
+                testimony=record, by=request.user, **form.cleaned_data
+            )
         if action != "withdraw":
             return super().run_workflow_action(request, record, action, comment)
         field = forms.DateField(label=_("consent withdrawn on"))
@@ -545,14 +701,23 @@ class TestimonyAdmin(RecordAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        record = self.get_object(request, unquote(object_id))
         context = {
             "can_withdraw_consent": request.user.has_perm(roles.WITHDRAW_CONSENT),
+            "consent_form": ConsentForm(
+                initial={name: getattr(record, name) for name in services.CONSENT_FIELDS}
+            )
+            if record is not None
+            and record.status in (WorkflowStatus.DRAFT, WorkflowStatus.RETURNED)
+            and not record.consent_withdrawn_on
+            and self.has_change_permission(request, record)
+            else None,
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, context)
 
 
-class ViolationInline(admin.TabularInline):
+class ViolationInline(GuardedInline, admin.TabularInline):
     model = Violation
     extra = 0
     show_change_link = True
@@ -576,7 +741,7 @@ class EventAdmin(RecordAdmin):
     )
 
 
-class InvolvementInline(admin.TabularInline):
+class InvolvementInline(GuardedInline, admin.TabularInline):
     model = Involvement
     extra = 1
     autocomplete_fields = ("perpetrator_person", "perpetrator_organization")
@@ -631,7 +796,7 @@ class InformationAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("testimony", "source", "event", "violation")
 
 
-class CrossingLegInline(admin.TabularInline):
+class CrossingLegInline(GuardedInline, admin.TabularInline):
     model = CrossingLeg
     extra = 1
     autocomplete_fields = ("country",)

@@ -10,7 +10,7 @@ import random
 
 from django.db import transaction
 
-from cases import publication
+from cases import publication, workflow
 from cases.dates import DatePrecision
 from cases.models import (
     BorderCrossing,
@@ -300,7 +300,8 @@ class DemoGenerator:
 @transaction.atomic
 def generate_demo_data(*, persons=40, seed=1):
     """Create `persons` synthetic persons with their testimonies, events and routes."""
-    with publication.batch():  # the flags computed once, at the end
+    # Synthetic records are made in the states the workflow would have reached.
+    with publication.batch(), workflow.acting():  # the flags computed once, at the end
         return _generate(DemoGenerator(seed), persons)
 
 

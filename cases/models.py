@@ -25,7 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases import dates
+from cases import dates, workflow
 from cases.dates import DatePrecision
 from cases.vault import EncryptedTextField
 
@@ -461,6 +461,8 @@ class Publishable(models.Model):
     # The fields of this record that the publication rules read (cases.publication):
     # a save that changes none of them cannot change any stored flag.
     publication_fields = ("status", "confidentiality")
+    # The fields only the review workflow changes (cases/workflow.py).
+    workflow_fields = ("status", "confidentiality")
 
     class Meta:
         abstract = True
@@ -475,6 +477,7 @@ class Publishable(models.Model):
         if not self.code:
             self.code = new_code(self.code_prefix)
         if self._state.adding:
+            workflow.check_new(self)
             super().save(*args, **kwargs)
         else:
             self._save_unless_stale(*args, **kwargs)
@@ -488,11 +491,22 @@ class Publishable(models.Model):
 
     def _save_unless_stale(self, *args, **kwargs):
         with transaction.atomic(using=kwargs.get("using")):
-            bumped = (
-                type(self)
-                ._base_manager.filter(pk=self.pk, version=self.version)
-                .update(version=models.F("version") + 1)
-            )
+            current = type(self)._base_manager.filter(pk=self.pk, version=self.version)
+            unchanged = current
+            if not workflow.is_acting():
+                # cases/workflow.py, rules 2 and 3, in the same statement as the version check.
+                unchanged = current.filter(
+                    **{name: getattr(self, name) for name in self.workflow_fields}
+                ).exclude(status=WorkflowStatus.PUBLISHED)
+            bumped = unchanged.update(version=models.F("version") + 1)
+            if not bumped and current.exists():
+                workflow.refuse(
+                    self.code,
+                    _(
+                        "its status, confidentiality and consent change only through review, "
+                        "and a published record changes only once it is returned."
+                    ),
+                )
             if not bumped:
                 raise ConcurrentEditError(self)
             self.version += 1
@@ -871,6 +885,14 @@ class Testimony(Publishable, UncertainPeriod, Searchable):
         "consent_scope",
         "consent_withdrawn_on",
         "interviewee",
+    )
+    workflow_fields = (
+        "status",
+        "confidentiality",
+        "consent_scope",
+        "consent_given_on",
+        "consent_method",
+        "consent_withdrawn_on",
     )
 
     interviewee = models.ForeignKey(

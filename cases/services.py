@@ -5,13 +5,16 @@ user's permission itself, so a caller other than the admin cannot skip it.
 Refusals are ValidationErrors whose messages can be shown as they are.
 """
 
+import functools
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from cases import roles
+from cases import roles, workflow
+from cases.access import admin_records, edits_any_status, sees_restricted
 from cases.models import (
     PUBLISHABLE_CONSENT,
     BorderCrossing,
@@ -30,6 +33,21 @@ from cases.models import (
 )
 
 Status = WorkflowStatus
+# From the most open to the most closed.
+LEVELS = [Confidentiality.STANDARD, Confidentiality.RESTRICTED, Confidentiality.CONFIDENTIAL]
+CONSENT_FIELDS = ("consent_scope", "consent_given_on", "consent_method")
+
+
+def workflow_step(function):
+    """Atomic, and the workflow's own writes: the only code that may change
+    workflow fields or published records (cases/workflow.py)."""
+
+    @functools.wraps(function)
+    def step(*args, **kwargs):
+        with transaction.atomic(), workflow.acting():
+            return function(*args, **kwargs)
+
+    return step
 
 
 def _require(user, permission):
@@ -78,16 +96,104 @@ def _refuse_unless(record, allowed_from):
 # --- Review workflow ---------------------------------------------------------
 
 
-@transaction.atomic
+@workflow_step
 def record_submit_for_review(*, record, by, comment=""):
     """A researcher hands a draft (or a returned record) to the reviewers."""
     _require(by, f"cases.change_{record._meta.model_name}")
     record = _fresh(record)
     _refuse_unless(record, (Status.DRAFT, Status.RETURNED))
+    if isinstance(record, Testimony) and record.consent_withdrawn_on:
+        raise ValidationError(
+            _("The witness withdrew consent to %(code)s: it cannot go to review again.")
+            % {"code": record.code},
+            code="consent_withdrawn",
+        )
     return _move(record, Status.IN_REVIEW, by=by, comment=comment)
 
 
-@transaction.atomic
+@workflow_step
+def record_edit_published(*, record, by, comment=""):
+    """Save an edit of a published record and send it back to review.
+
+    `record` is the edited copy (a change form's instance). The public sees the
+    record again when a reviewer publishes it, so no edit reaches the public
+    site unreviewed. Its workflow fields are the stored ones, whatever the copy says.
+    """
+    if not edits_any_status(by):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    stored = _fresh(record)
+    _refuse_unless(stored, (Status.PUBLISHED,))
+    for name in record.workflow_fields:
+        setattr(record, name, getattr(stored, name))
+    reason = comment or _("Edited after publication: back in review.")
+    return _move(record, Status.IN_REVIEW, by=by, comment=reason)
+
+
+@workflow_step
+def record_set_confidentiality(*, record, confidentiality, by, comment=""):
+    """Restrict a record, or (custodians only) lift a restriction.
+
+    Restricting a record in review or published takes it off the public site:
+    it goes back to "returned" with the reason.
+    """
+    _require(by, f"cases.change_{record._meta.model_name}")
+    record = _fresh(record)
+    if confidentiality not in LEVELS:
+        raise ValidationError(_("Unknown confidentiality."), code="invalid")
+    loosens = LEVELS.index(confidentiality) < LEVELS.index(record.confidentiality)
+    hidden = record.confidentiality == Confidentiality.CONFIDENTIAL
+    if (loosens or hidden) and not sees_restricted(by):
+        raise PermissionDenied(_("Only a custodian lifts a restriction."))
+    if confidentiality == record.confidentiality:
+        return None
+    old = record.get_confidentiality_display()
+    record.confidentiality = confidentiality
+    reason = _("Confidentiality: %(old)s → %(new)s.") % {
+        "old": old,
+        "new": record.get_confidentiality_display(),
+    }
+    reason = f"{reason} {comment}".strip()
+    record._change_reason = reason
+    record._history_user = by
+    record.save()
+    closing = confidentiality != Confidentiality.STANDARD
+    if closing and record.status in (Status.IN_REVIEW, Status.PUBLISHED):
+        return _move(record, Status.RETURNED, by=by, comment=reason, validate=False)
+    return None
+
+
+@workflow_step
+def testimony_set_consent(*, testimony, by, consent_scope, consent_given_on, consent_method):
+    """Record the consent the witness gave, on a draft or returned testimony.
+
+    Only its own fields are validated, so an unrelated invalid field never blocks it.
+    """
+    _require(by, "cases.change_testimony")
+    testimony = _fresh(testimony)
+    if testimony.consent_withdrawn_on:
+        raise ValidationError(
+            _("Consent was withdrawn; it cannot be recorded again on this testimony."),
+            code="consent_withdrawn",
+        )
+    _refuse_unless(testimony, (Status.DRAFT, Status.RETURNED))
+    testimony.consent_scope = consent_scope
+    testimony.consent_given_on = consent_given_on
+    testimony.consent_method = consent_method or ""
+    _validate_only(testimony, CONSENT_FIELDS)
+    testimony._history_user = by
+    testimony._change_reason = _("Consent recorded")
+    testimony.save()
+    return testimony
+
+
+def _validate_only(record, names):
+    """full_clean() over these fields and the constraints that read only them."""
+    others = {field.name for field in record._meta.concrete_fields} - set(names)
+    record.clean_fields(exclude=others)
+    record.validate_constraints(exclude=others)
+
+
+@workflow_step
 def record_return(*, record, by, comment):
     """A reviewer sends a record back with what to fix, or takes it off the public site."""
     _require(by, roles.REVIEW)
@@ -98,7 +204,7 @@ def record_return(*, record, by, comment):
     return _move(record, Status.RETURNED, by=by, comment=comment)
 
 
-@transaction.atomic
+@workflow_step
 def record_publish(*, record, by, comment=""):
     """A reviewer publishes a record in review, if it may be published."""
     _require(by, roles.REVIEW)
@@ -223,7 +329,7 @@ def records_resting_on(testimony):
     ]
 
 
-@transaction.atomic
+@workflow_step
 def testimony_withdraw_consent(*, testimony, withdrawn_on, by, comment=""):
     """Record the withdrawal and unpublish, at once, everything resting on the testimony.
 
@@ -240,7 +346,8 @@ def testimony_withdraw_consent(*, testimony, withdrawn_on, by, comment=""):
     testimony.consent_withdrawn_on = withdrawn_on
     testimony._history_user = by
     testimony._change_reason = _("Consent withdrawn")
-    testimony.full_clean()
+    # Only its own field: an unrelated invalid field must never keep a testimony public.
+    _validate_only(testimony, ["consent_withdrawn_on", "consent_given_on"])
     testimony.save()
     reason = _("Consent to testimony %(code)s withdrawn on %(date)s.") % {
         "code": testimony.code,
@@ -262,7 +369,7 @@ def testimony_withdraw_consent(*, testimony, withdrawn_on, by, comment=""):
 # --- Duplicates --------------------------------------------------------------
 
 
-@transaction.atomic
+@workflow_step
 def person_merge(*, keep, duplicate, by):
     """Move every link from the duplicate to the kept person, record it, delete the duplicate."""
     _require(by, roles.MERGE_PERSON)
@@ -302,7 +409,9 @@ def person_merge(*, keep, duplicate, by):
     return merge
 
 
-def similar_persons(*, pseudonym, birth_year=None, origin_place=None, exclude_pk=None, limit=5):
+def similar_persons(
+    *, pseudonym, visible_to, birth_year=None, origin_place=None, exclude_pk=None, limit=5
+):
     """Persons who may be the one being entered: a like pseudonym, or same origin and age.
 
     One query over an indexed shortlist, then a character-level similarity
@@ -317,7 +426,9 @@ def similar_persons(*, pseudonym, birth_year=None, origin_place=None, exclude_pk
     if birth_year:
         near = Q(birth_year__range=(birth_year - 1, birth_year + 1))
         shortlist |= near & Q(origin_place=origin_place) if origin_place else Q()
-    candidates = Person.objects.filter(shortlist).select_related("origin_place")
+    # Only persons the user may see: the warning must not name a confidential one.
+    candidates = admin_records(Person.objects.filter(shortlist), visible_to)
+    candidates = candidates.select_related("origin_place")
     if exclude_pk:
         candidates = candidates.exclude(pk=exclude_pk)
     scored = []

@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from factory.django import DjangoModelFactory
 
-from cases import publication
+from cases import publication, workflow
 from cases.dates import DatePrecision
 from cases.models import (
     BorderCrossing,
@@ -75,6 +75,12 @@ class Factory(DjangoModelFactory):
     def create_batch(cls, size, **kwargs):
         with one_refresh():
             return super().create_batch(size, **kwargs)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # A factory sets up a state the workflow could have reached, in any status.
+        with workflow.acting():
+            return super()._create(model_class, *args, **kwargs)
 
 
 class PlaceFactory(Factory):
@@ -431,3 +437,14 @@ def plant_private_records(marker=PRIVATE_MARKER):
             **PUBLISHED,
             **texts(name, "description_en", "description_ko"),
         )
+
+
+def workflow_save(record, **changes):
+    """Change and save a record as the workflow's services would (cases/workflow.py):
+    for tests of what follows a change of status, consent or confidentiality, or an
+    edit of a published record, rather than of the workflow's own steps."""
+    for name, value in changes.items():
+        setattr(record, name, value)
+    with workflow.acting():
+        record.save()
+    return record

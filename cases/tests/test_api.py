@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from cases.models import Sex
+from cases.tests import factories
 from cases.tests.factories import (
     PRIVATE_MARKER,
     FacilityFactory,
@@ -122,8 +123,7 @@ def test_korean_query_and_type_facet_with_sub_types(client):
 def test_filters_by_sex_organization_and_period(client):
     event = published_case(start_date=None, start_precision="unknown")
     violation = event.violations.get()
-    violation.victim.sex = Sex.FEMALE
-    violation.victim.save()
+    factories.workflow_save(violation.victim, sex=Sex.FEMALE)
     organization = violation.involvements.get().perpetrator_organization
     assert client.get(url("violation-list", sex="female")).json()["count"] == 1
     assert client.get(url("violation-list", sex="male")).json()["count"] == 0

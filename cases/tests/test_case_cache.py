@@ -86,8 +86,7 @@ def test_an_unpublished_violation_is_gone_at_once(client):
     violation = event.violations.get()
     assert violation_shown(client, violation)
 
-    violation.status = WorkflowStatus.RETURNED
-    violation.save()
+    factories.workflow_save(violation, status=WorkflowStatus.RETURNED)
     assert not violation_shown(client, violation)
     assert event_shown(client, event)
 
@@ -167,8 +166,7 @@ def test_an_unpublished_violation_is_gone_from_its_event_page_at_once(client):
     assert violation.code in client.get(page).content.decode()
     assert violation.code in search_page(client, kind="violations")
 
-    violation.status = WorkflowStatus.RETURNED
-    violation.save()
+    factories.workflow_save(violation, status=WorkflowStatus.RETURNED)
     assert violation.code not in client.get(page).content.decode()
     assert violation.code not in search_page(client, kind="violations")
 
@@ -238,8 +236,7 @@ def test_the_counts_page_is_kept_until_the_next_write(client, django_assert_num_
         client.get(page + "&utm_source=x")
 
     violation = events[0].violations.get()
-    violation.status = WorkflowStatus.RETURNED
-    violation.save()
+    factories.workflow_save(violation, status=WorkflowStatus.RETURNED)
     assert torture_count() == 11
 
 

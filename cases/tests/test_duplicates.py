@@ -25,21 +25,25 @@ def person_form(**fields):
     }
 
 
+def similar(**kwargs):
+    return services.similar_persons(visible_to=user_in(roles.CUSTODIAN), **kwargs)
+
+
 def test_the_finder_matches_similar_pseudonyms_and_origin_and_age():
     place = factories.PlaceFactory()
     kim = factories.PersonFactory(pseudonym="Kim Young-hee", birth_year=1970, origin_place=place)
     factories.PersonFactory(pseudonym="Pak Chol", birth_year=1950)
-    assert services.similar_persons(pseudonym="Kim Young-hee") == [kim]
-    assert services.similar_persons(pseudonym="Kim Yong-hee", birth_year=1971) == [kim]
+    assert similar(pseudonym="Kim Young-hee") == [kim]
+    assert similar(pseudonym="Kim Yong-hee", birth_year=1971) == [kim]
     # Another pseudonym, but the same place of origin and age: worth a look.
-    assert services.similar_persons(pseudonym="Lee", birth_year=1970, origin_place=place) == [kim]
-    assert services.similar_persons(pseudonym="Lee", birth_year=1990, origin_place=place) == []
-    assert services.similar_persons(pseudonym="Ri Sun") == []
+    assert similar(pseudonym="Lee", birth_year=1970, origin_place=place) == [kim]
+    assert similar(pseudonym="Lee", birth_year=1990, origin_place=place) == []
+    assert similar(pseudonym="Ri Sun") == []
 
 
 def test_the_finder_works_for_korean_pseudonyms():
     person = factories.PersonFactory(pseudonym="김영희", birth_year=1970)
-    assert services.similar_persons(pseudonym="김영희", birth_year=1970) == [person]
+    assert similar(pseudonym="김영희", birth_year=1970) == [person]
 
 
 def test_entering_a_possible_duplicate_warns_until_confirmed(as_role):
@@ -53,6 +57,19 @@ def test_entering_a_possible_duplicate_warns_until_confirmed(as_role):
     confirmed = person_form(pseudonym="Kim Young-hee", birth_year=1970, not_a_duplicate="on")
     assert client.post(url, confirmed).status_code == 302
     assert Person.objects.count() == 2
+
+
+def test_the_duplicate_warning_never_names_a_confidential_person_to_a_researcher(as_role):
+    """Issue 16, finding 9: the warning listed confidential persons to researchers."""
+    hidden = factories.PersonFactory(
+        pseudonym="Kim Young-hee", birth_year=1970, confidentiality="confidential"
+    )
+    client = as_role(roles.RESEARCHER)
+    url = reverse("admin:cases_person_add")
+    response = client.post(url, person_form(pseudonym="Kim Young-hee", birth_year=1970))
+    assert response.status_code == 302  # no warning: the researcher may not know of them
+    assert hidden.code not in response.content.decode()
+    assert hidden in similar(pseudonym="Kim Young-hee")  # a custodian is warned
 
 
 def test_merge_moves_every_link_and_records_it():

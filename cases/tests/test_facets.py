@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cases import filters
 from cases.models import Event, Information, Knowledge, Violation
+from cases.tests import factories
 from cases.tests.factories import (
     FacilityFactory,
     InformationFactory,
@@ -126,8 +127,7 @@ def test_corroboration_follows_a_witness_going_private(supported):
     # The published case's witness: one interview, supporting an event and its act.
     testimony = Information.objects.filter(event__isnull=False, testimony__is_public=True)[0]
     testimony = testimony.testimony
-    testimony.status = "returned"
-    testimony.save()
+    factories.workflow_save(testimony, status="returned")
     for model in (Event, Violation):
         stored = dict(model.objects.values_list("pk", "corroboration"))
         assert stored == old_corroboration(model.objects.all())
@@ -155,8 +155,7 @@ def test_place_filters_match_the_join_form(model, name, levels):
         for facility in facilities:
             event = published_case()
             record = event if model is Event else event.violations.get()
-            record.place, record.facility = place, facility
-            record.save()
+            factories.workflow_save(record, place=place, facility=facility)
     records = model.objects.public()
     for code in ("KP-09", "KP-09-01", "KP-10", "KP-99"):
         filterset = filters.FILTERS[model](QueryDict(f"{name}={code}"), queryset=records)
@@ -172,8 +171,7 @@ def test_a_search_reads_the_places_within_its_province_once(model):
     province = PlaceFactory(code="KP-09")
     record = published_case()
     record = record if model is Event else record.violations.get()
-    record.place = province
-    record.save()
+    factories.workflow_save(record, place=province)
     records = model.objects.public()
     # No ids: every facet but the province's evaluates the province filter again.
     data = QueryDict("province=KP-09&sex=female")

@@ -159,8 +159,7 @@ def test_a_missing_required_link_is_refused_with_its_field():
 def test_only_a_custodian_changes_a_restricted_record_among_many(small_batches, role, allowed):
     ok(run(PersonResource(), persons(8)))
     hidden = Person.objects.get(code="P-BULK0005")
-    hidden.confidentiality = "restricted"
-    hidden.save()
+    factories.workflow_save(hidden, confidentiality="restricted")
     data = persons(8)
     for n in range(8):
         data[n] = [data[n][0], f"Renamed {n}", "male", 1960]

@@ -23,6 +23,7 @@ from cases.models import (
     Violation,
     WorkflowStatus,
 )
+from cases.tests import factories
 from cases.tests.factories import (
     PUBLISHED,
     BorderCrossingFactory,
@@ -122,8 +123,7 @@ class TestTestimonyPublic:
     def test_withdrawing_consent_unpublishes_at_once(self):
         testimony = publishable_testimony()
         assert testimony.pk in public_pks(models.Testimony)
-        testimony.consent_withdrawn_on = datetime.date(2020, 1, 1)
-        testimony.save()
+        factories.workflow_save(testimony, consent_withdrawn_on=datetime.date(2020, 1, 1))
         assert testimony.pk not in public_pks(models.Testimony)
 
 
@@ -331,8 +331,7 @@ def test_withdrawal_of_consent_unpublishes_everything_resting_on_it():
     records |= {Violation: violation, BorderCrossing: crossing}
     assert all(record.pk in public_pks(model) for model, record in records.items())
 
-    testimony.consent_withdrawn_on = datetime.date(2020, 1, 1)
-    testimony.save()
+    factories.workflow_save(testimony, consent_withdrawn_on=datetime.date(2020, 1, 1))
 
     still_public = [
         model.__name__ for model, record in records.items() if record.pk in public_pks(model)

@@ -4,6 +4,10 @@
 which now go through the stored flags); here: each kind of write refreshes the
 records resting on it, batches defer the refresh, and check_publication finds
 and repairs flags that a write bypassing signals left behind.
+
+Every write here runs as the workflow's own (`workflow.acting()`): these tests
+drive the flags through any kind of change, which outside the workflow only the
+services may make (their guard is tested in test_workflow_guard.py).
 """
 
 import datetime
@@ -14,7 +18,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from cases import publication, services
+from cases import publication, services, workflow
 from cases.markers import living_condition
 from cases.models import (
     BorderCrossing,
@@ -40,6 +44,12 @@ from cases.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def as_the_workflow():
+    with workflow.acting():
+        yield
 
 
 def assert_flags_follow_the_rules():

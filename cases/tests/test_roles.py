@@ -109,11 +109,22 @@ def test_status_is_never_a_form_field(as_role, role):
     [(RESEARCHER, False), (REVIEWER, False), (CUSTODIAN, True), (ADMINISTRATOR, False)],
 )
 def test_only_custodians_lift_a_restriction(as_role, role, may_lift):
+    """Confidentiality changes through the workflow box, never the change form."""
     restricted = factories.EventFactory(confidentiality=Confidentiality.RESTRICTED)
-    response = as_role(role).get(change_url(restricted))
-    assert ("confidentiality" in form_fields(response)) is may_lift
+    client = as_role(role)
+    assert "confidentiality" not in form_fields(client.get(change_url(restricted)))
+    choices = client.get(change_url(restricted)).context["workflow"]["confidentiality_choices"]
+    assert (Confidentiality.STANDARD in dict(choices)) is may_lift
+    url = reverse("admin:cases_event_workflow", args=[restricted.pk])
+    client.post(url, {"action": "confidentiality", "confidentiality": "standard"})
+    restricted.refresh_from_db()
+    assert (restricted.confidentiality == Confidentiality.STANDARD) is may_lift
+    # Anyone who edits the record may restrict it.
     standard = factories.EventFactory()
-    assert "confidentiality" in form_fields(as_role(role).get(change_url(standard)))
+    url = reverse("admin:cases_event_workflow", args=[standard.pk])
+    client.post(url, {"action": "confidentiality", "confidentiality": "restricted"})
+    standard.refresh_from_db()
+    assert standard.confidentiality == Confidentiality.RESTRICTED
 
 
 @pytest.mark.parametrize(
