@@ -135,6 +135,30 @@ def row_problem(record, *, user, parent):
     return None
 
 
+class PartAdmin(SimpleHistoryAdmin):
+    """A part of publishable records (a perpetrator, a citation, a leg): changed and
+    deleted only while no record it belongs to is published (cases/workflow.py)."""
+
+    def get_queryset(self, request):
+        return admin_records(super().get_queryset(request), request.user)
+
+    def has_change_permission(self, request, obj=None):
+        published = obj is not None and workflow.published_parents(obj)
+        return super().has_change_permission(request, obj) and not published
+
+    def has_delete_permission(self, request, obj=None):
+        published = obj is not None and workflow.published_parents(obj)
+        return super().has_delete_permission(request, obj) and not published
+
+    def delete_queryset(self, request, queryset):
+        for part in queryset:
+            for parent in workflow.published_parents(part):
+                message = _("%(code)s is published: return it before changing its parts.")
+                self.message_user(request, message % {"code": parent.code}, messages.ERROR)
+                return
+        super().delete_queryset(request, queryset)
+
+
 class GuardedInline:
     """Inline rows scoped as the admin's lists are, and written under the same rules."""
 
@@ -219,7 +243,8 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
             # A revert restores content, never workflow state: it starts from the
             # stored version and the stored status, confidentiality and consent.
             for name in ("version", *self.model.workflow_fields, *self.model.kept_elsewhere):
-                setattr(obj, name, getattr(current, name))
+                if hasattr(current, name):
+                    setattr(obj, name, getattr(current, name))
         kwargs.setdefault("widgets", {})["version"] = forms.HiddenInput
         return super().get_form(request, obj, change, **kwargs)
 
@@ -771,7 +796,7 @@ class ViolationAdmin(RecordAdmin):
 
 
 @admin.register(Involvement)
-class InvolvementAdmin(SimpleHistoryAdmin):
+class InvolvementAdmin(PartAdmin):
     list_display = ("violation", "perpetrator_person", "perpetrator_organization", "degree")
     list_filter = ("degree",)
     search_fields = (
@@ -788,7 +813,7 @@ class InvolvementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Information)
-class InformationAdmin(SimpleHistoryAdmin):
+class InformationAdmin(PartAdmin):
     list_display = ("__str__", "knowledge", "reliability")
     list_filter = ("knowledge", "reliability")
     search_fields = ("testimony__code", "source__title", "event__code", "violation__code")
@@ -848,7 +873,7 @@ class BorderCrossingAdmin(RecordAdmin):
 
 
 @admin.register(CrossingLeg)
-class CrossingLegAdmin(SimpleHistoryAdmin):
+class CrossingLegAdmin(PartAdmin):
     list_display = ("crossing", "order", "country", "what_happened")
     list_filter = ("what_happened",)
     search_fields = ("crossing__code",)

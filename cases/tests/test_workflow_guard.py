@@ -1,0 +1,398 @@
+"""Only the workflow changes what the public sees: every admin write path, role and state.
+
+Issue 16. The admin URLs of the case records are found by introspection (each
+ModelAdmin's get_urls()); a URL name this module does not post to fails
+`test_every_admin_url_of_a_case_record_is_in_the_matrix`. For each role and
+record state, every such URL is posted as an attacker with that role would: the
+change form with every field changed and the workflow fields a browser could add
+(status, confidentiality, consent, the public flag) set to publish, inlines
+included; a revert to every earlier version; delete; every changelist action;
+every workflow step. Each post is rolled back before the next, and after each:
+
+- no public byte changed: every record public after it was public before, with
+  the same values and parts; a record may leave the public site only through a
+  workflow step (a StatusChange row), and only a reviewer's publish adds one;
+- status, confidentiality and consent changed only through the workflow URL
+  (or, for a published record, the edit that sends it back to review);
+- the history pages show no text that the record's own page hides.
+
+The records of each state first existed as a published, consented version, so
+that a revert has a public past to restore.
+"""
+
+import datetime
+import itertools
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib import admin
+from django.db import transaction
+from django.urls import reverse
+
+from cases import publication, roles, services, workflow
+from cases.models import (
+    BorderCrossing,
+    Confidentiality,
+    CrossingLeg,
+    Event,
+    Information,
+    Involvement,
+    Person,
+    Publishable,
+    StatusChange,
+    Testimony,
+    Violation,
+    WorkflowStatus,
+)
+from cases.tests import factories
+from cases.tests.personas import login_with_second_factor
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    Person,
+    Testimony,
+    Event,
+    Violation,
+    BorderCrossing,
+    Involvement,
+    Information,
+    CrossingLeg,
+]
+STATES = ["draft", "in_review", "returned", "published", "withdrawn", "restricted", "confidential"]
+ROLES = [roles.RESEARCHER, roles.REVIEWER, roles.CUSTODIAN, roles.ADMINISTRATOR, "superuser"]
+POSTED = {"change", "simple_history", "delete", "changelist", "workflow", "add"}
+# Posted elsewhere, with the same rules: imports refuse rows in review or published
+# and never set a workflow field (test_imports_bulk, test_roles); exports and
+# histories are read-only (the history page is read here too).
+NOT_POSTED = {"import", "process_import", "export", "history"}
+# What a browser could add to any form: the fields that decide publication.
+INJECTED = {
+    "status": "published",
+    "confidentiality": "standard",
+    "consent_scope": "full",
+    "consent_given_on": "2015-01-01",
+    "consent_method": "signed form",
+    "consent_withdrawn_on": "",
+    "is_public": "on",
+}
+
+
+def marked(model, version):
+    """A marker in each free-text field: MK<field>MK, with the version."""
+    return {
+        field.name: f"MK{field.name}MK v{version}"
+        for field in model._meta.concrete_fields
+        if field.get_internal_type() == "TextField" and field.editable and field.name != "code"
+    }
+
+
+def build_case(state, custodian):
+    """One case (person, testimony, event, act, perpetrator, citation, crossing, leg),
+    first published and consented, then moved to `state` as the workflow would."""
+    with workflow.acting(), factories.one_refresh():
+        person = factories.PersonFactory(publishable=True, **marked(Person, 1))
+        testimony = factories.publishable_testimony(interviewee=person, **marked(Testimony, 1))
+        event = factories.EventFactory(publishable=True, **marked(Event, 1))
+        factories.InformationFactory(testimony=testimony, event=event, **marked(Information, 1))
+        violation = factories.ViolationFactory(
+            publishable=True, event=event, victim=person, **marked(Violation, 1)
+        )
+        factories.InvolvementFactory(violation=violation)
+        crossing = factories.BorderCrossingFactory(
+            person=person, testimony=testimony, **factories.PUBLISHED, **marked(BorderCrossing, 1)
+        )
+        factories.CrossingLegFactory(crossing=crossing, **marked(CrossingLeg, 1))
+    records = [person, testimony, event, violation, crossing]
+    with workflow.acting(), factories.one_refresh():
+        for record in records:
+            record.refresh_from_db()
+            changes = {**marked(type(record), 2)}
+            if state in ("draft", "in_review", "returned"):
+                changes["status"] = state
+            if state in ("restricted", "confidential"):
+                changes.update(status=WorkflowStatus.RETURNED, confidentiality=state)
+            factories.workflow_save(record, **changes)
+    if state == "withdrawn":
+        testimony.refresh_from_db()
+        services.testimony_withdraw_consent(
+            testimony=testimony, withdrawn_on=datetime.date(2020, 1, 1), by=custodian
+        )
+    return {type(record): type(record).objects.get(pk=record.pk) for record in records} | {
+        model: model.objects.filter(**{link: records[index]}).get()
+        for model, link, index in (
+            (Involvement, "violation", 3),
+            (Information, "event", 2),
+            (CrossingLeg, "crossing", 4),
+        )
+    }
+
+
+def client_for(client, role):
+    if role == "superuser":
+        user = factories.UserFactory(username="root", is_superuser=True)
+    else:
+        user = factories.UserFactory(username=role, roles=[role])
+    login_with_second_factor(client, user)
+    return client, user
+
+
+# --- What the public sees, and what only the workflow changes ----------------------
+
+
+def public_snapshot():
+    """Every public record's stored values, and the parts of public records."""
+    snapshot = {}
+    for model in publication.PUBLISHABLE_MODELS:
+        for row in model.objects.public().values():
+            snapshot[(model.__name__, row.pop("id"))] = strip(row)
+    parts = [(Involvement, "violation"), (CrossingLeg, "crossing")]
+    parts += [(Information, "event"), (Information, "violation")]
+    for model, link in parts:
+        for row in model.objects.filter(**{f"{link}__is_public": True}).values():
+            snapshot[(model.__name__, row.pop("id"))] = strip(row)
+    return snapshot
+
+
+def strip(row):
+    for name in ("version", "updated_at", "history_change_reason"):
+        row.pop(name, None)
+    return row
+
+
+def workflow_state():
+    state = {}
+    for model in publication.PUBLISHABLE_MODELS:
+        for row in model._base_manager.values("id", *model.workflow_fields):
+            state[(model.__name__, row.pop("id"))] = row
+    return state
+
+
+def check_invariants(before, after, *, moved, may_publish, where, step=False):
+    """`moved`: the records a workflow step moved during the post (StatusChange rows)."""
+    for key, values in after["public"].items():
+        if key not in before["public"]:
+            assert may_publish, f"{where}: {key} became public"
+        elif not step:  # a workflow step may change what it withholds, not add
+            assert before["public"][key] == values, f"{where}: public record {key} changed"
+    for key in set(before["public"]) - set(after["public"]):
+        assert step or key in moved or key[0] in ("Involvement", "CrossingLeg", "Information"), (
+            f"{where}: {key} left the public site without a workflow step"
+        )
+    for key, values in before["workflow"].items():
+        new = after["workflow"].get(key)
+        if step or new is None or key in moved:
+            continue
+        assert new == values, f"{where}: workflow fields of {key} changed: {values} -> {new}"
+
+
+def snapshot():
+    return {"public": public_snapshot(), "workflow": workflow_state()}
+
+
+def moved_records(since):
+    changes = StatusChange.objects.filter(pk__gt=since).select_related("content_type")
+    return {(change.content_type.model_class().__name__, change.object_id) for change in changes}
+
+
+# --- Posting as a browser (or an attacker) would ---------------------------------
+
+
+class FormFields(HTMLParser):
+    """The named fields of the page's main form (the admin's `<model>_form`)."""
+
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id, self.inside, self.fields = form_id, False, []
+        self.textarea = self.select = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside or ("name" not in attrs and tag != "option"):
+            return
+        if tag == "input" and attrs.get("type") not in ("submit", "button", "file"):
+            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.fields.append((attrs["name"], attrs.get("value", "on")))
+        elif tag == "textarea":
+            self.textarea = [attrs["name"], ""]
+        elif tag == "select":
+            self.select = attrs["name"]
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.fields.append((self.select, attrs.get("value", "")))
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea" and self.textarea is not None:
+            self.fields.append(tuple(self.textarea))
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+
+
+def form_data(response, model):
+    parser = FormFields(f"{model._meta.model_name}_form")
+    parser.feed(response.content.decode())
+    data = {}
+    for name, value in parser.fields:
+        data.setdefault(name, []).append(value)
+    return data
+
+
+def attack(data):
+    """Every text changed, and the publication fields set, on the form and each inline row."""
+    data = {name: list(values) for name, values in data.items()}
+    for name, values in data.items():
+        if re.search(r"(title|description|summary|transcript|notes|pseudonym|point)", name):
+            data[name] = [f"{value} edited" for value in values]
+    rows = {match.group(1) for name in data if (match := re.match(r"^(.+-\d+)-", name))}
+    for prefix in ["", *(f"{row}-" for row in rows)]:
+        for name, value in INJECTED.items():
+            data[f"{prefix}{name}"] = [value]
+    return data
+
+
+def post_and_check(client, url, data, *, may_publish=False, step=False, where):
+    before, since = snapshot(), StatusChange.objects.order_by("-pk").values_list("pk", flat=True)
+    since = since.first() or 0
+    with transaction.atomic():
+        with transaction.atomic():  # as the request's own transaction would end
+            response = client.post(url, data)
+        assert response.status_code < 500, f"{where}: {response.status_code}"
+        after = snapshot()
+        check_invariants(
+            before,
+            after,
+            moved=moved_records(since),
+            may_publish=may_publish,
+            step=step,
+            where=where,
+        )
+        transaction.set_rollback(True)
+    return response
+
+
+def url_name(model, view):
+    return f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}"
+
+
+def post_every_path(client, user, model, record, *, state):
+    """Post every write path; return the record's page and its history pages as read."""
+    info = f"{user.username} {model.__name__} {record.pk}"
+    change = reverse(url_name(model, "change"), args=[record.pk])
+    page = client.get(change)
+    pages = {"record": page, "history": client.get(url_name_args(model, "history", record))}
+    data = form_data(page, model) if page.status_code == 200 else {}
+    post_and_check(client, change, attack(data), where=f"{info} change form")
+    first = record.history.order_by("history_id").first()  # its public past
+    revert = reverse(url_name(model, "simple_history"), args=[record.pk, first.history_id])
+    pages["revert"] = client.get(revert)
+    data = form_data(pages["revert"], model) if pages["revert"].status_code == 200 else {}
+    post_and_check(client, revert, attack(data), where=f"{info} revert to its first version")
+    post_and_check(
+        client,
+        reverse(url_name(model, "delete"), args=[record.pk]),
+        {"post": "yes"},
+        where=f"{info} delete",
+    )
+    if state == "draft":  # an added record does not depend on the others' state
+        post_and_check(client, reverse(url_name(model, "add")), attack(data), where=f"{info} add")
+    model_admin = admin.site._registry[model]
+    for action in ["delete_selected", *model_admin.actions]:
+        may_publish = action == "publish" and user.has_perm(roles.REVIEW)
+        post_and_check(
+            client,
+            reverse(url_name(model, "changelist")),
+            {"action": action, "_selected_action": [record.pk], "post": "yes", "keep": record.pk},
+            may_publish=may_publish,
+            where=f"{info} action {action}",
+        )
+    if not issubclass(model, Publishable):
+        return pages
+    steps = [
+        {"action": "submit"},
+        {"action": "publish"},
+        {"action": "return", "comment": "fix"},
+        {"action": "confidentiality", "confidentiality": Confidentiality.STANDARD},
+    ]
+    if model is Testimony:
+        steps += [
+            {"action": "withdraw", "withdrawn_on": "2021-01-01"},
+            {"action": "consent", "consent_scope": "full", "consent_given_on": "2015-01-01"},
+        ]
+    for step in steps:
+        post_and_check(
+            client,
+            reverse(url_name(model, "workflow"), args=[record.pk]),
+            step,
+            may_publish=step["action"] == "publish" and user.has_perm(roles.REVIEW),
+            step=True,
+            where=f"{info} workflow {step}",
+        )
+    return pages
+
+
+def url_name_args(model, view, record):
+    return reverse(url_name(model, view), args=[record.pk])
+
+
+def history_shows_nothing_hidden(model, pages):
+    record = pages["record"]
+    shown = record.content.decode() if record.status_code == 200 else ""
+    for field in marked(model, 0):
+        if f"MK{field}MK" in shown:
+            continue
+        for name in ("history", "revert"):
+            assert f"MK{field}MK" not in pages[name].content.decode(), (
+                f"{model.__name__}.{field}: hidden on its page, shown in its {name} page"
+            )
+
+
+# --- The tests ----------------------------------------------------------------------
+
+
+def test_every_admin_url_of_a_case_record_is_in_the_matrix():
+    for model in MODELS:
+        names = {
+            pattern.name.removeprefix(f"{model._meta.app_label}_{model._meta.model_name}_")
+            for pattern in admin.site._registry[model].get_urls()
+            if pattern.name
+        }
+        assert names <= POSTED | NOT_POSTED, (model.__name__, names - POSTED - NOT_POSTED)
+    case_models = {
+        model
+        for model in admin.site._registry
+        if model._meta.app_label == "cases"
+        and (issubclass(model, Publishable) or model._meta.label in workflow.PARTS)
+    }
+    assert case_models == set(MODELS)
+
+
+@pytest.mark.parametrize(("role", "state"), list(itertools.product(ROLES, STATES)))
+def test_no_write_path_changes_what_only_the_workflow_changes(client, role, state):
+    custodian = factories.UserFactory(username="keeper", roles=[roles.CUSTODIAN])
+    case = build_case(state, custodian)
+    client, user = client_for(client, role)
+    for model in MODELS:
+        pages = post_every_path(client, user, model, case[model], state=state)
+        history_shows_nothing_hidden(model, pages)
+    assert not publication.mismatches(Testimony)[0].exists()
+
+
+def test_the_matrix_bites_a_revert_that_republishes(client):
+    """The check itself: a write outside the workflow that republishes is caught."""
+    custodian = factories.UserFactory(username="keeper", roles=[roles.CUSTODIAN])
+    case = build_case("withdrawn", custodian)
+    before = snapshot()
+    testimony = case[Testimony]
+    factories.workflow_save(testimony, status="published", consent_withdrawn_on=None)
+    with pytest.raises(AssertionError, match="public record"):
+        check_invariants(before, snapshot(), moved=set(), may_publish=False, where="test")
