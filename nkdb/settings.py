@@ -69,6 +69,12 @@ for _key in IDENTITY_KEYS:
             "Each IDENTITY_KEYS entry must be a Fernet key (32 url-safe base64-encoded bytes)."
         ) from None
 
+# Backups (nkdb/backups.py) are encrypted to the age public keys (age1...) in
+# BACKUP_RECIPIENTS, comma-separated: one per custodian, each able to restore
+# alone with the private key kept offline. The host never holds a private key,
+# so it cannot read its own backups. Unset, `manage.py backup` refuses to run.
+BACKUP_RECIPIENTS = env_list("BACKUP_RECIPIENTS")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

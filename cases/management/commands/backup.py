@@ -6,8 +6,10 @@ from nkdb.backups import BackupError, backup
 
 class Command(BaseCommand):
     help = (
-        "Write an encrypted backup of the PostgreSQL database: pg_dump's custom format, "
-        "encrypted with BACKUP_KEY (AES-256-GCM, see nkdb/backups.py). PostgreSQL only."
+        "Write an encrypted backup of the PostgreSQL database: pg_dump's custom format in "
+        "an age file encrypted to the public keys in BACKUP_RECIPIENTS (see nkdb/backups.py). "
+        "This host cannot read the backup back: restoring needs a private key kept offline. "
+        "Refuses to run without BACKUP_RECIPIENTS. PostgreSQL only."
     )
 
     def add_arguments(self, parser):
