@@ -4,8 +4,9 @@
   by "log out everywhere"); anonymous and session-only requests get 401.
 - Each endpoint needs the model's `view_` permission (the roles, `cases/roles.py`)
   and a staff account; it shows every workflow status.
-- Restricted and confidential records, and their transcripts, only for custodians
-  (`cases/access.py`, the rules shared with the admin).
+- Restricted and confidential records, and the transcripts of sensitive testimonies
+  (consent withdrawn included), only for custodians (`cases/access.py`, the rules
+  shared with the admin).
 - No identity endpoint and no identity field: identities are read in the admin,
   where each read is logged.
 - Paginated, a constant number of queries per page, throttled per user
@@ -128,7 +129,11 @@ class BorderCrossingViewSet(StaffViewSet):
     def base_queryset(self):
         legs = CrossingLeg.objects.select_related("country").order_by("order")
         return BorderCrossing.objects.select_related(
-            "person", "testimony", "departure_place", "crossing_place", "settlement_place"
+            "person",
+            "testimony__interviewee",
+            "departure_place",
+            "crossing_place",
+            "settlement_place",
         ).prefetch_related(Prefetch("legs", legs))
 
 
