@@ -204,7 +204,8 @@ def _search(request):
                 ],
             }
         )
-    export = urlencode({k: v for k, v in params.items() if k not in ("page", "kind")})
+    # The API refuses a parameter it does not read (another kind's facet, say).
+    export = urlencode({k: v for k, v in params.items() if k in FILTERS[model].base_filters})
     api = reverse(f"cases-api:{API_LISTS[kind]}")
     context = {
         "kind": kind,
