@@ -20,9 +20,15 @@ def edits_any_status(user):
 
 
 def is_sensitive(testimony):
-    """Restricted or confidential, itself or through its interviewee."""
-    return testimony.confidentiality != Confidentiality.STANDARD or (
-        testimony.interviewee.confidentiality != Confidentiality.STANDARD
+    """Restricted or confidential, itself or through its interviewee, or its consent withdrawn.
+
+    A witness who withdrew consent may have done so out of fear: what they said is
+    then read by custodians only, like a restricted testimony.
+    """
+    return (
+        testimony.confidentiality != Confidentiality.STANDARD
+        or testimony.interviewee.confidentiality != Confidentiality.STANDARD
+        or testimony.consent_withdrawn_on is not None
     )
 
 
@@ -54,8 +60,13 @@ def staff_api_records(queryset, user):
 
 
 def staff_api_sees(user, record):
-    """Whether a linked record (a victim, an event) may be named to `user` by its code."""
-    return sees_restricted(user) or record.confidentiality == Confidentiality.STANDARD
+    """Whether a linked record (a victim, an event, a testimony) may be named to `user`
+    by its code: the rule of `staff_api_records`, for one record."""
+    if sees_restricted(user):
+        return True
+    owner = OWNER.get(type(record))
+    records = [record, getattr(record, owner)] if owner else [record]
+    return all(each.confidentiality == Confidentiality.STANDARD for each in records)
 
 
 # --- The admin ---------------------------------------------------------------------

@@ -275,6 +275,7 @@ class AggregatesView(CachedResponseMixin, CSVDownloadMixin, APIView):
     "complementary"."""
 
     cache_scope = CASES
+    query_parameters = ["by"]
     renderer_classes = RENDERERS
     csv_filename = "violation-counts"
 

@@ -4,8 +4,9 @@
   by "log out everywhere"); anonymous and session-only requests get 401.
 - Each endpoint needs the model's `view_` permission (the roles, `cases/roles.py`)
   and a staff account; it shows every workflow status.
-- Restricted and confidential records, and their transcripts, only for custodians
-  (`cases/access.py`, the rules shared with the admin).
+- Restricted and confidential records, and the transcripts of sensitive testimonies
+  (consent withdrawn included), only for custodians (`cases/access.py`, the rules
+  shared with the admin).
 - No identity endpoint and no identity field: identities are read in the admin,
   where each read is logged.
 - Paginated, a constant number of queries per page, throttled per user
@@ -14,6 +15,7 @@
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import viewsets
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.pagination import PageNumberPagination
@@ -35,15 +37,29 @@ class StaffRateThrottle(UserRateThrottle):
     scope = "staff"
 
 
+def staff_account(user):
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def view_permission(model):
+    return f"{model._meta.app_label}.view_{model._meta.model_name}"
+
+
 class CanViewModel(BasePermission):
     """An active staff account holding `cases.view_<model>` (from its role)."""
 
     def has_permission(self, request, view):
         user = request.user
-        if not (user and user.is_authenticated and user.is_active and user.is_staff):
-            return False
-        opts = view.queryset.model._meta
-        return user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+        return staff_account(user) and user.has_perm(view_permission(view.queryset.model))
+
+
+class CanViewAnyModel(BasePermission):
+    """The staff schema: an active staff account that may read at least one endpoint."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        models = [viewset.queryset.model for _prefix, viewset, _name in router.registry]
+        return staff_account(user) and any(user.has_perm(view_permission(m)) for m in models)
 
 
 class StaffPagination(PageNumberPagination):
@@ -128,7 +144,11 @@ class BorderCrossingViewSet(StaffViewSet):
     def base_queryset(self):
         legs = CrossingLeg.objects.select_related("country").order_by("order")
         return BorderCrossing.objects.select_related(
-            "person", "testimony", "departure_place", "crossing_place", "settlement_place"
+            "person",
+            "testimony__interviewee",
+            "departure_place",
+            "crossing_place",
+            "settlement_place",
         ).prefetch_related(Prefetch("legs", legs))
 
 
@@ -140,3 +160,16 @@ router.register("violations", ViolationViewSet, basename="violation")
 router.register("crossings", BorderCrossingViewSet, basename="bordercrossing")
 
 urlpatterns = router.urls
+
+
+class StaffSchemaView(SpectacularAPIView):
+    """The staff API's OpenAPI schema (`/api/staff/schema/`), for the staff API's readers.
+
+    The public schema (`/api/schema/`) leaves the staff API out: each view is given
+    its own URL patterns (`nkdb/urls.py`), not a settings patch, which would be
+    shared with concurrent requests in other threads.
+    """
+
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [CanViewAnyModel]
+    throttle_classes = [StaffRateThrottle]

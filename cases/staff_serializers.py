@@ -89,7 +89,8 @@ class StaffTestimonySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_transcript(self, testimony):
-        """Null where the admin would hide it (a restricted testimony, for a non-custodian)."""
+        """Null where the admin would hide it (a sensitive testimony: restricted, told by a
+        restricted person or consent withdrawn; for a non-custodian)."""
         user = reader(self)
         if user is None or not shows_transcript(user, testimony):
             return None

@@ -31,6 +31,7 @@ from cases.filters import FILTERS, SORTS, facet_counts
 from cases.models import BorderCrossing, Event, Testimony, Violation
 from cases.serializers import public_place
 from nkdb.caching import CASES, query_key, reads_revision, remember
+from nkdb.throttling import SearchRateThrottle, throttled
 
 PAGE_SIZE = 20
 
@@ -134,6 +135,7 @@ def _result(request, kind, record, query):
 SEARCH_PARAMETERS = {"kind", "page"}.union(*(f.base_filters for f in FILTERS.values()))
 
 
+@throttled(SearchRateThrottle)
 @reads_revision(CASES)
 def case_search(request):
     if not SEARCH_PARAMETERS.issuperset(request.GET):
@@ -204,7 +206,8 @@ def _search(request):
                 ],
             }
         )
-    export = urlencode({k: v for k, v in params.items() if k not in ("page", "kind")})
+    # The API refuses a parameter it does not read (another kind's facet, say).
+    export = urlencode({k: v for k, v in params.items() if k in FILTERS[model].base_filters})
     api = reverse(f"cases-api:{API_LISTS[kind]}")
     context = {
         "kind": kind,

@@ -45,6 +45,9 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.functional import Promise
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.settings import api_settings
 
 STATS, CASES = "stats", "cases"
 SCOPES = (STATS, CASES)
@@ -105,11 +108,40 @@ class CachedResponseMixin:
 
     Throttling and content negotiation have run by then; the token is read here,
     before `build` reads any data. Each response carries an ETag (304 on a match).
+
+    A query parameter the view does not read (a tracker's tag, a cache-buster) is
+    refused with a 400, so that junk can make no new cache entry; the key holds
+    the known parameters in a stable order. A view's own parameters, besides
+    `format`, its filters and its pagination, are listed in `query_parameters`.
     """
 
     cache_scope = None
+    query_parameters = ()
     _store_key = None
     _etag = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        known = self.known_parameters()
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            message = _("Unknown query parameter. This address accepts: %(known)s.") % {
+                "known": ", ".join(sorted(known))
+            }
+            raise ValidationError({name: [message] for name in unknown})
+
+    def known_parameters(self):
+        known = {api_settings.URL_FORMAT_OVERRIDE, *self.query_parameters}
+        if getattr(self, "detail", False):  # one record: no filters, no pages
+            return known
+        paginator = getattr(self, "paginator", None)
+        if paginator is not None:
+            known |= {paginator.page_query_param, paginator.page_size_query_param}
+        for backend in getattr(self, "filter_backends", ()):
+            filterset_class = backend().get_filterset_class(self, self.get_queryset())
+            if filterset_class is not None:
+                known |= set(filterset_class.base_filters)
+        return known - {None}
 
     def cached(self, build):
         key = self._cache_key(self.request)
@@ -143,8 +175,8 @@ class CachedResponseMixin:
         token = current_token(self.cache_scope)
         if token is None:
             return None
-        uri, media_type = request.build_absolute_uri(), request.accepted_media_type
-        return _key(self.cache_scope, token, "api", uri, media_type)
+        address, media_type = request.build_absolute_uri(request.path), request.accepted_media_type
+        return _key(self.cache_scope, token, "api", address, query_key(request), media_type)
 
 
 def reads_revision(scope):

@@ -248,12 +248,23 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    # "staff": per user, on the token-only staff API (cases/staff_api.py) only.
+    # Anonymous requests per address; requests with a token per user (nkdb/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "nkdb.throttling.TokenRateThrottle",
+    ],
+    # "staff": per user, on the token-only staff API (cases/staff_api.py) only;
+    # "search": per address, on the public HTML search (cases/views.py).
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "120/minute"),
+        "user": os.environ.get("API_USER_RATE", "600/hour"),
         "staff": os.environ.get("API_STAFF_RATE", "600/hour"),
+        "search": os.environ.get("SEARCH_RATE", "30/minute"),
     },
+    # The client address is REMOTE_ADDR, or behind PROXY_COUNT proxies the one
+    # they recorded in X-Forwarded-For; never the whole header, which the client
+    # writes and could change on each request to escape the throttles.
+    "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT or 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "NKDB open data API",

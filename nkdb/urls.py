@@ -9,7 +9,7 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from cases import markers
+from cases import markers, staff_api
 
 # A database error raised outside a view still answers 503 (nkdb/middleware.py).
 handler500 = "nkdb.middleware.server_error"
@@ -31,16 +31,27 @@ def api_root(request, format=None):
     return Response({key: reverse(name, request=request) for key, name in names.items()})
 
 
-urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+PUBLIC_API = [
     path("api/", api_root, name="api-root"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/stats/", include("stats.api_urls")),
     path("api/cases/", include("cases.api_urls")),
     path("api/cases/markers/", markers.MarkerView.as_view(), name="cases-markers"),
-    # Staff tools, by token, scoped by role (cases/staff_api.py).
-    path("api/staff/", include("cases.staff_api")),
+]
+# Staff tools, by token, scoped by role (cases/staff_api.py).
+STAFF_API = [path("api/staff/", include("cases.staff_api"))]
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    # Each schema documents its own API only: the public one never the staff API.
+    path("api/schema/", SpectacularAPIView.as_view(patterns=PUBLIC_API), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path(
+        "api/staff/schema/",
+        staff_api.StaffSchemaView.as_view(patterns=STAFF_API),
+        name="staff-schema",
+    ),
+    *PUBLIC_API,
+    *STAFF_API,
 ]
 
 urlpatterns += i18n_patterns(

@@ -129,6 +129,7 @@ class ArrivalsSeriesView(SeriesView):
     female share (computed). Spans such as 1999-2001 are single rows."""
 
     default_key = "arrivals"
+    query_parameters = ["dataset"]
     csv_filename = "arrivals-by-sex"
 
     def build(self, request):
@@ -141,6 +142,7 @@ class UnhcrByYearSeriesView(SeriesView):
     (two measures, never added together); missing years are absent."""
 
     default_key = "unhcr"
+    query_parameters = ["dataset", "origin"]
     csv_filename = "unhcr-by-year"
 
     def build(self, request):
@@ -152,6 +154,7 @@ class UnhcrByCountrySeriesView(SeriesView):
     """Refugees and asylum-seekers by country of asylum for one year."""
 
     default_key = "unhcr"
+    query_parameters = ["dataset", "year", "origin"]
     csv_filename = "unhcr-by-country"
 
     def build(self, request):
@@ -165,6 +168,7 @@ class EmigrantStockSeriesView(SeriesView):
     """Migrant stock by destination for one edition and one year."""
 
     default_key = "emigrant_stock"
+    query_parameters = ["dataset", "year", "origin"]
     csv_filename = "emigrant-stock"
 
     def build(self, request):
@@ -184,6 +188,7 @@ class ProfileSeriesView(SeriesView):
     """The profile of arrivals by one dimension (cumulative, for one cut-off)."""
 
     default_key = "profile"
+    query_parameters = ["dataset", "dimension"]
     csv_filename = "profile"
 
     def build(self, request):

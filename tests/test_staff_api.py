@@ -357,8 +357,49 @@ def test_the_public_api_never_uses_the_staff_serializers():
         assert getattr(view, "serializer_class", None) not in staff
 
 
-def test_the_schema_documents_the_staff_endpoints_with_token_auth(client):
-    schema = client.get("/api/schema/?format=json").json()
+def test_the_staff_schema_documents_the_staff_endpoints_with_token_auth():
+    response = token_client(user_in(roles.RESEARCHER)).get("/api/staff/schema/?format=json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert {path for path in schema["paths"] if not path.startswith("/api/staff/")} == set()
     for endpoint in ENDPOINTS:
         operation = schema["paths"][f"/api/staff/{endpoint}/"]["get"]
         assert operation["security"] == [{"tokenAuth": []}]
+
+
+# --- Consent withdrawn, and links to a sensitive person -----------------------------------
+
+
+@pytest.mark.parametrize("role", [roles.RESEARCHER, roles.REVIEWER, roles.ADMINISTRATOR])
+def test_the_transcript_of_a_withdrawn_consent_is_for_custodians_only(records, role):
+    """The admin's rule (`cases.access.is_sensitive`): withdrawn consent makes it sensitive."""
+    withdrawn = factories.TestimonyFactory(
+        interviewee=records["published"]["person"],
+        withdrawn=True,
+        transcript=text("withdrawn-transcript"),
+        **factories.PUBLISHED,
+    )
+    seen = everything(token_client(user_in(role)))
+    assert text("withdrawn-transcript") not in marks(seen)
+    assert '"transcript":null' in seen[f"testimonies/{withdrawn.code}"]
+    row = token_client(user_in(roles.CUSTODIAN)).get(f"/api/staff/testimonies/{withdrawn.code}/")
+    assert row.json()["transcript"] == text("withdrawn-transcript")
+
+
+def test_no_pseudonym_or_link_of_a_sensitive_persons_testimony_reaches_a_non_custodian(records):
+    """A standard crossing may name a testimony told by a restricted person: null for them."""
+    from cases.models import BorderCrossing, Person
+
+    for name in ("restricted", "confidential"):
+        person = records[name]["person"]
+        Person.objects.filter(pk=person.pk).update(pseudonym=f"PSEUDOMARK{name}")
+    crossing = records["published"]["crossing"]
+    BorderCrossing.objects.filter(pk=crossing.pk).update(testimony=records["sensitive"])
+    client = token_client(user_in(roles.RESEARCHER))
+    seen = everything(client)
+    assert "PSEUDOMARK" not in "\n".join(seen.values())
+    assert records["sensitive"].code not in "\n".join(seen.values())
+    assert client.get(f"/api/staff/crossings/{crossing.code}/").json()["testimony"] is None
+    custodian = token_client(user_in(roles.CUSTODIAN))
+    row = custodian.get(f"/api/staff/crossings/{crossing.code}/").json()
+    assert row["testimony"] == records["sensitive"].code

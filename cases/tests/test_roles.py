@@ -55,6 +55,18 @@ def test_only_custodians_see_the_transcript_of_a_restricted_testimony(as_role, r
     assert (TRANSCRIPT in response.content.decode()) is sees
 
 
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [(RESEARCHER, False), (REVIEWER, False), (CUSTODIAN, True), (ADMINISTRATOR, False)],
+)
+def test_only_custodians_see_the_transcript_of_a_withdrawn_testimony(as_role, role, sees):
+    """The rule the staff API shares (`cases.access.is_sensitive`)."""
+    testimony = factories.TestimonyFactory(transcript=TRANSCRIPT, withdrawn=True)
+    response = as_role(role).get(change_url(testimony))
+    assert response.status_code == 200
+    assert (TRANSCRIPT in response.content.decode()) is sees
+
+
 def test_a_standard_testimony_shows_its_transcript_to_researchers(as_role):
     testimony = factories.TestimonyFactory(transcript=TRANSCRIPT)
     response = as_role(RESEARCHER).get(change_url(testimony))
