@@ -1,6 +1,7 @@
 """Security issue 16: spreadsheet formulas (finding 7), oversized XLSX (finding 8)
 and uploads left in the temporary folder (finding 10)."""
 
+import base64
 import csv
 import datetime
 import io
@@ -24,6 +25,7 @@ from cases.tests.factories import EventFactory, PersonFactory
 from cases.tests.personas import login_with_second_factor, user_in
 from jobs import services
 from jobs.models import Job, PendingUpload, Upload
+from nkdb import backups
 from nkdb.spreadsheets import CSV
 from stats.tests.factories import ObservationFactory
 
@@ -321,3 +323,19 @@ def test_an_import_that_fails_leaves_nothing_behind(researcher, temp_folder, mon
     with pytest.raises(RuntimeError):
         confirm(client, response)
     assert not PendingUpload.objects.exists() and list(temp_folder.iterdir()) == []
+
+
+def test_a_backup_leaves_out_the_uploaded_files(monkeypatch, tmp_path):
+    commands = []
+
+    def popen(command, **kwargs):
+        commands.append(command)
+        raise RuntimeError("stop before pg_dump runs")
+
+    monkeypatch.setattr(backups, "postgres_connection", lambda alias: ("nkdb", {}))
+    monkeypatch.setattr(backups, "pg_tool", lambda name: name)
+    monkeypatch.setattr(backups.subprocess, "Popen", popen)
+    with pytest.raises(RuntimeError):
+        backups.backup(tmp_path / "x.bak", key=base64.urlsafe_b64encode(bytes(32)).decode())
+    assert "--exclude-table-data=jobs_upload" in commands[0]
+    assert "--exclude-table-data=jobs_pendingupload" in commands[0]
