@@ -43,6 +43,7 @@ from cases.models import (
 from cases.pagination import CappedPaginator
 from cases.resources import RESOURCES
 from cases.vault import ENCRYPTED_COLUMNS, identity_log
+from jobs.models import uploads_purge_expired
 from jobs.services import job_import_queue_if_large
 from nkdb.spreadsheets import CSV, XLSX, SpreadsheetImportForm, SpreadsheetRefused
 
@@ -177,6 +178,7 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
     def import_action(self, request, **kwargs):
+        uploads_purge_expired()
         # A large file is checked, then imported, by a worker (jobs/), not in the request.
         if request.method == "POST" and self.has_import_permission(request):
             form = self.create_import_form(request)

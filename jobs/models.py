@@ -212,3 +212,11 @@ class PendingUpload(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def uploads_purge_expired():
+    """Deletes the files of checks and previews nobody confirmed in time; run at each
+    import and each background job, so an abandoned file does not wait for the next
+    upload."""
+    Upload.objects.unconfirmed().delete()
+    PendingUpload.objects.expired().delete()

@@ -186,9 +186,9 @@ class DatabaseStorage(BaseStorage):
     one nobody confirmed is deleted after PENDING_UPLOAD_LIFETIME."""
 
     def save(self, data):
-        from jobs.models import PendingUpload
+        from jobs.models import PendingUpload, uploads_purge_expired
 
-        PendingUpload.objects.expired().delete()
+        uploads_purge_expired()
         self.name = uuid4().hex
         if isinstance(data, str):
             data = data.encode(self.encoding or "utf-8")
