@@ -91,6 +91,15 @@ def check_size(size):
         )
 
 
+def check_cells(cells):
+    # Memory follows the cells, empty ones included: rows times columns, not the file size.
+    if cells > settings.SPREADSHEET_MAX_CELLS:
+        raise SpreadsheetRefused(
+            _("The sheet has more than %(limit)d cells; split it into smaller files.")
+            % {"limit": settings.SPREADSHEET_MAX_CELLS}
+        )
+
+
 def check_dimensions(*, rows, columns):
     """Rows (the header included) and columns, as the sheet declares or holds them."""
     if (columns or 0) > settings.SPREADSHEET_MAX_COLUMNS:
@@ -103,6 +112,7 @@ def check_dimensions(*, rows, columns):
             _("The sheet has %(rows)d rows; at most %(limit)d can be imported at once.")
             % {"rows": rows - 1, "limit": settings.SPREADSHEET_MAX_ROWS}
         )
+    check_cells((rows or 0) * (columns or 0))
 
 
 def check_unpacked_size(content):
@@ -124,7 +134,12 @@ class CSV(base_formats.CSV):
 
     def create_dataset(self, in_stream, **kwargs):
         check_size(len(in_stream.encode() if isinstance(in_stream, str) else in_stream))
-        return super().create_dataset(in_stream, **kwargs)
+        # At most one cell per comma or line break: refused before the parse if too many.
+        comma, newline = (",", "\n") if isinstance(in_stream, str) else (b",", b"\n")
+        check_cells(in_stream.count(comma) + in_stream.count(newline) + 1)
+        dataset = super().create_dataset(in_stream, **kwargs)
+        check_dimensions(rows=dataset.height + 1, columns=dataset.width)
+        return dataset
 
     def export_data(self, dataset, **kwargs):
         return super().export_data(escape_dataset(dataset), **kwargs)
@@ -159,7 +174,7 @@ class XLSX(base_formats.XLSX):
         dataset.headers = list(header)
         width = len(header)
         for number, row in enumerate(rows, 2):
-            check_dimensions(rows=number, columns=len(row))
+            check_dimensions(rows=number, columns=max(len(row), width))
             dataset.append((tuple(row) + (None,) * width)[:width])
         return dataset
 

@@ -207,6 +207,21 @@ def test_an_xlsx_declaring_too_many_rows_is_refused(researcher, settings, no_cel
     assert "at most 3 can be imported at once" in response.content.decode()
 
 
+def test_a_sheet_with_too_many_cells_is_refused(researcher, settings, no_cell_read):
+    settings.SPREADSHEET_MAX_CELLS = 10
+    content = xlsx_bytes([["code", "pseudonym"], *(["", f"W{n}"] for n in range(5))])
+    response = post_import(researcher, content, name="p.xlsx", format=XLSX_FORMAT)
+    assert "The sheet has more than 10 cells" in response.content.decode()
+
+
+def test_a_csv_of_empty_cells_is_refused_before_it_is_parsed(researcher, settings, monkeypatch):
+    settings.SPREADSHEET_MAX_CELLS = 1000
+    monkeypatch.setattr(tablib, "import_set", lambda *args, **kwargs: pytest.fail("parsed"))
+    response = post_import(researcher, b"code,pseudonym" + b"," * 2000 + b"\n")
+    assert "The sheet has more than 1000 cells" in response.content.decode()
+    assert not PendingUpload.objects.exists()
+
+
 def without_dimension(content):
     """The XLSX without its <dimension> element, as some writers leave it out."""
     source, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
