@@ -129,6 +129,17 @@ def check_unpacked_size(content):
         )
 
 
+def formula_text(value):
+    """An array or data-table formula (an object in openpyxl) as its text: "=…"."""
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    if isinstance(value, ArrayFormula):
+        return value.text
+    if isinstance(value, DataTableFormula):
+        return "=TABLE()"
+    return value
+
+
 class CSV(base_formats.CSV):
     """import-export's CSV, size-capped on import and formula-escaped on export."""
 
@@ -154,7 +165,9 @@ class XLSX(base_formats.XLSX):
 
         check_size(len(in_stream))
         check_unpacked_size(in_stream)
-        book = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=True)
+        # Not data_only: a formula cell reads as its formula ("=…"), which the import
+        # refuses, rather than as the value a spreadsheet last computed.
+        book = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=False)
         try:
             sheet = book.active
             # The declared <dimension>, read before any cell.
@@ -175,7 +188,8 @@ class XLSX(base_formats.XLSX):
         width = len(header)
         for number, row in enumerate(rows, 2):
             check_dimensions(rows=number, columns=max(len(row), width))
-            dataset.append((tuple(row) + (None,) * width)[:width])
+            row = tuple(formula_text(value) for value in row)
+            dataset.append((row + (None,) * width)[:width])
         return dataset
 
     def export_data(self, dataset, **kwargs):

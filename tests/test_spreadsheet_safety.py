@@ -17,6 +17,7 @@ from django.forms import BooleanField
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet.formula import ArrayFormula
 
 from cases import roles
 from cases.models import Person
@@ -145,6 +146,24 @@ def test_an_xlsx_import_refuses_a_formula_and_writes_nothing(start):
     errors = result.invalid_rows[0].field_specific_errors
     assert set(errors) == {"pseudonym"}
     assert "Line 2, column “pseudonym”" in errors["pseudonym"][0]
+
+
+def test_an_xlsx_formula_cell_is_refused_not_read_as_its_computed_value(researcher):
+    content = xlsx_bytes([["code", "pseudonym", "sex"], [None, '=CONCAT("W","1")', "male"]])
+    response = post_import(researcher, content, name="p.xlsx", format=XLSX_FORMAT)
+    assert "confirm_form" not in response.context
+    assert "Line 1, column “pseudonym”" in response.content.decode()
+
+
+def test_an_xlsx_array_formula_is_refused(researcher):
+    book = openpyxl.Workbook()
+    book.active.append(["code", "pseudonym", "sex"])
+    book.active.append([None, None, "male"])
+    book.active["B2"] = ArrayFormula("B2:B2", '=CONCAT("W","1")')
+    out = io.BytesIO()
+    book.save(out)
+    response = post_import(researcher, out.getvalue(), name="p.xlsx", format=XLSX_FORMAT)
+    assert "Line 1, column “pseudonym”" in response.content.decode()
 
 
 def test_an_escaped_export_imports_back_as_it_was():
