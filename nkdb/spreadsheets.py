@@ -10,12 +10,16 @@ Three attacks (security issue 16) are stopped in this module:
   shown, never run; values that are not text (numbers, dates) and texts that
   are plain numbers ("-3") are left as they are. Imports read a quote our export
   added back off, and refuse any other cell that a spreadsheet would run
-  (`formula_refusal`, used by cases/resources.py).
+  (`formula_refusal`, used by cases/resources.py), an XLSX formula cell too (read
+  as its formula, not as the value it last computed).
 - Memory exhaustion. openpyxl pads every row to the width the sheet declares:
   3,000 rows with one cell in column XFD (16,384 columns) are 49 million cells
   from a 26 KB file. Uploads are capped by size, an XLSX also by its unpacked
-  size and the rows and columns it declares, all before a cell is read, and
-  its cells are read in openpyxl's streaming (read-only) mode, row by row.
+  size and the rows, columns and cells (rows times columns) it declares, all
+  before a cell is read, and its cells are read in openpyxl's streaming
+  (read-only) mode, row by row, each row checked before it is kept. A CSV is
+  refused before it is parsed when it could hold too many cells (one per comma
+  or line break).
 - Uploads left on disk. django-import-export keeps the file between the
   preview and the confirmation in the system's temporary folder, where a
   rejected or abandoned upload stayed, in plain text. `DatabaseStorage` keeps it
