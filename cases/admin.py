@@ -13,7 +13,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -47,7 +46,9 @@ from cases.models import (
 from cases.pagination import CappedPaginator
 from cases.resources import RESOURCES
 from cases.vault import ENCRYPTED_COLUMNS, identity_log
+from jobs.models import uploads_purge_expired
 from jobs.services import job_import_queue_if_large
+from nkdb.spreadsheets import CSV, XLSX, SpreadsheetImportForm, SpreadsheetRefused
 
 PUBLICATION_FIELDS = ("status", "confidentiality", "is_synthetic")
 PERIOD_FIELDS = (("start_date", "start_precision"), ("end_date", "end_precision"))
@@ -191,7 +192,8 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
     # (templates/admin/cases/pagination.html).
     paginator = CappedPaginator
     change_form_template = "admin/cases/record_change_form.html"
-    formats = (CSV, XLSX)
+    formats = (CSV, XLSX)  # formula-escaped and size-capped (nkdb/spreadsheets.py)
+    import_form_class = SpreadsheetImportForm
     actions = ("submit_for_review", "publish")
 
     def get_queryset(self, request):
@@ -310,6 +312,7 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
     def import_action(self, request, **kwargs):
+        uploads_purge_expired()
         # A large file is checked, then imported, by a worker (jobs/), not in the request.
         if request.method == "POST" and self.has_import_permission(request):
             form = self.create_import_form(request)
@@ -325,7 +328,38 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
                         % {"rows": settings.BACKGROUND_IMPORT_ROWS},
                     )
                     return HttpResponseRedirect(job.get_absolute_url())
-        return super().import_action(request, **kwargs)
+        response = None
+        try:
+            response = super().import_action(request, **kwargs)
+        finally:
+            # The file is kept only for a clean preview's confirmation.
+            if "confirm_form" not in (getattr(response, "context_data", None) or {}):
+                self.remove_upload(
+                    getattr(request.FILES.get("import_file"), "tmp_storage_name", "")
+                )
+        return response
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except SpreadsheetRefused as error:
+            self.message_user(request, str(error), messages.ERROR)
+            info = self.opts.app_label, self.opts.model_name
+            return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*info)))
+        finally:
+            # Imported, refused or failed: the previewed file goes, whatever the outcome.
+            if request.method == "POST" and self.has_import_permission(request):
+                self.remove_upload(request.POST.get("import_file_name", ""))
+
+    def remove_upload(self, name):
+        if name:
+            self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs()).remove()
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, SpreadsheetRefused):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     # --- workflow -----------------------------------------------------------
 

@@ -81,6 +81,7 @@ from cases.models import (
     new_code,
 )
 from nkdb import caching
+from nkdb.spreadsheets import formula_refusal, is_formula, unescape_cell
 
 # Fields no resource may ever carry, checked by the tests.
 NEVER_EXPORTED = {
@@ -559,6 +560,7 @@ class RecordResource(resources.ModelResource):
             for name in DERIVED_FIELDS
             if name in {f.name for f in self._meta.model._meta.fields}
         ]
+        self.column_attributes = {f.column_name: f.attribute for f in self.get_import_fields()}
         # What each row sets, found once per file rather than once per row.
         self.row_fields = [
             field
@@ -603,14 +605,29 @@ class RecordResource(resources.ModelResource):
     def import_instance(self, instance, row, **kwargs):
         """As Resource.import_instance: each cell through its field and widget, every
         field's error collected; over the fields the file sets, found once."""
-        errors = {}
+        errors = self.formula_errors(row, line=kwargs["row_number"])
         for field in self.row_fields:
+            if field.attribute in errors:
+                continue
             try:
                 field.save(instance, row, **kwargs)
             except ValueError as e:
                 errors[field.attribute] = ValidationError(force_str(e), code="invalid")
         if errors:
             raise ValidationError(errors)
+
+    def formula_errors(self, row, *, line):
+        """Refuses every cell of the row a spreadsheet would run as a formula, whether
+        a field reads it or not; reads a quote our export added back off first."""
+        errors = {}
+        for column, value in row.items():
+            if is_formula(value):
+                key = self.column_attributes.get(column) or NON_FIELD_ERRORS
+                message = formula_refusal(line=line, column=column)
+                errors.setdefault(key, []).append(ValidationError(message, code="formula"))
+            else:
+                row[column] = unescape_cell(value)
+        return errors
 
     def get_or_init_instance(self, instance_loader, row):
         code = code_of(row.get("code"))

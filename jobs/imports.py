@@ -7,12 +7,12 @@ from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
-from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 
 from cases.resources import RESOURCES
 from jobs.models import Job
 from jobs.progress import Throttle
+from nkdb.spreadsheets import CSV, XLSX, SpreadsheetRefused
 
 # The formats the admin accepts (RecordAdmin.formats), by the name stored with an upload.
 FORMATS = {"csv": CSV, "xlsx": XLSX}
@@ -76,7 +76,12 @@ def run_import(job):
         if not may_import(job.user, model):
             job.finish(Job.Status.FAILED, error=_("The user may not import these records."))
             return
-        dataset = read_dataset(upload.content, upload.format)
+        try:
+            dataset = read_dataset(upload.content, upload.format)
+        except SpreadsheetRefused as error:
+            refusal = {"row": None, "field": "", "reason": str(error)}
+            job.finish(Job.Status.REJECTED, rejected_rows=[refusal], error=str(error))
+            return
         job.start(rows_total=len(dataset))
         resource = with_progress(RESOURCES[model])()
         resource.progress = Throttle(lambda done, total: job.record_progress(done))

@@ -18,6 +18,8 @@ logger = logging.getLogger(__name__)
 REJECTED_ROWS_KEPT = 1000
 # An upload a dry run checked but nobody confirmed is deleted after this long.
 UNCONFIRMED_UPLOAD_LIFETIME = datetime.timedelta(days=1)
+# A file the admin's import previewed but nobody confirmed is deleted after this long.
+PENDING_UPLOAD_LIFETIME = datetime.timedelta(hours=1)
 
 
 def runs_maintenance(user):
@@ -186,3 +188,35 @@ class Upload(models.Model):
 
     def __str__(self):
         return self.job.file_name
+
+
+class PendingUploadQuerySet(models.QuerySet):
+    def expired(self):
+        return self.filter(created_at__lt=timezone.now() - PENDING_UPLOAD_LIFETIME)
+
+
+class PendingUpload(models.Model):
+    """A file the admin's import previewed, kept until the researcher confirms or
+    leaves it (nkdb/spreadsheets.py, DatabaseStorage): in the database, where
+    every web process finds it, never in a temporary folder."""
+
+    name = models.CharField(_("name"), max_length=32, unique=True)
+    content = models.BinaryField(_("content"))
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
+
+    objects = PendingUploadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("previewed file")
+        verbose_name_plural = _("previewed files")
+
+    def __str__(self):
+        return self.name
+
+
+def uploads_purge_expired():
+    """Deletes the files of checks and previews nobody confirmed in time; run at each
+    import and each background job, so an abandoned file does not wait for the next
+    upload."""
+    Upload.objects.unconfirmed().delete()
+    PendingUpload.objects.expired().delete()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from jobs import tasks
 from jobs.imports import format_name, read_dataset
-from jobs.models import Job, Upload, runs_maintenance
+from jobs.models import Job, Upload, runs_maintenance, uploads_purge_expired
 
 
 def _enqueue(job, task):
@@ -23,7 +23,7 @@ def _enqueue(job, task):
 def job_import_queue(*, user, model, file_name, content, format, dry_run=True):
     """Queue a check (dry run) or an import of a spreadsheet into `model`'s records.
     The worker checks the user's permissions again, as the admin's import does."""
-    Upload.objects.unconfirmed().delete()
+    uploads_purge_expired()
     job = Job.objects.create(
         kind=Job.Kind.IMPORT,
         user=user,

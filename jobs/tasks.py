@@ -10,7 +10,7 @@ from django_tasks import task
 from cases import search
 from cases.models import BorderCrossing, Event, Testimony, Violation
 from jobs.imports import run_import
-from jobs.models import Job
+from jobs.models import Job, uploads_purge_expired
 from jobs.progress import Throttle
 from stats.importers import StatsImportError
 from stats.shipped import SHIPPED_FILES, load_shipped_statistics
@@ -19,6 +19,7 @@ SEARCH_MODELS = (Event, Violation, Testimony, BorderCrossing)
 
 
 def run(job_id, work):
+    uploads_purge_expired()
     job = Job.objects.select_related("user").get(pk=job_id)
     if job.status != Job.Status.QUEUED:
         return  # already run: a task is never run twice

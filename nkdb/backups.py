@@ -330,6 +330,12 @@ def postgres_connection(alias="default"):
     return params["NAME"], env
 
 
+def upload_tables():
+    from jobs.models import PendingUpload, Upload
+
+    return [Upload._meta.db_table, PendingUpload._meta.db_table]
+
+
 def backup(path, *, alias="default", to=None, progress=None):
     """Dump the database to `path`, encrypted to the public keys `to` (by default
     BACKUP_RECIPIENTS); returns the number of bytes written.
@@ -344,6 +350,8 @@ def backup(path, *, alias="default", to=None, progress=None):
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
     command = [pg_tool("pg_dump"), "--format=custom", "--no-owner", "--dbname", name]
+    # Uploaded spreadsheets live only as long as their import: never in a backup.
+    command += [f"--exclude-table-data={table}" for table in upload_tables()]
     process = subprocess.Popen(  # noqa: S603 (fixed arguments, no shell)
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
     )

@@ -299,6 +299,20 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Between the preview and the confirmation the file is kept in the database, for
+# that import only, never in the temporary folder (nkdb/spreadsheets.py).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "nkdb.spreadsheets.DatabaseStorage"
+# Spreadsheet uploads are refused above this size in bytes, and an XLSX also when
+# its sheet declares more rows (besides the header) or columns than these, before
+# any cell is read (nkdb/spreadsheets.py)...
+SPREADSHEET_MAX_BYTES = int(os.environ.get("SPREADSHEET_MAX_BYTES", 20 * 1024 * 1024))
+SPREADSHEET_MAX_ROWS = int(os.environ.get("SPREADSHEET_MAX_ROWS", "200000"))
+SPREADSHEET_MAX_COLUMNS = int(os.environ.get("SPREADSHEET_MAX_COLUMNS", "100"))
+# ...and rows times columns, empty cells included (what memory follows), for CSV too.
+SPREADSHEET_MAX_CELLS = int(os.environ.get("SPREADSHEET_MAX_CELLS", "3000000"))
+# An upload within the limit stays in memory; Django writes a larger request to a
+# temporary file, deleted at the end of the request, and the import refuses it.
+FILE_UPLOAD_MAX_MEMORY_SIZE = SPREADSHEET_MAX_BYTES + 64 * 1024
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

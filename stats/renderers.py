@@ -3,6 +3,8 @@ import io
 
 from rest_framework.renderers import BaseRenderer
 
+from nkdb.spreadsheets import escape_cell
+
 SOURCE_COLUMNS = ("dataset", "dataset_title", "dataset_edition", "dataset_address")
 
 
@@ -33,7 +35,8 @@ class CSVRenderer(BaseRenderer):
         for row in rows:
             header.extend(key for key in row if key not in header)
         out = io.StringIO()
+        # Texts a spreadsheet would run as formulas are escaped (nkdb/spreadsheets.py).
+        csv.writer(out, lineterminator="\n").writerow([escape_cell(key) for key in header])
         writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: escape_cell(value) for key, value in row.items()} for row in rows)
         return out.getvalue().encode(self.charset)
