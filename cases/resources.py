@@ -665,6 +665,13 @@ class RecordResource(resources.ModelResource):
                 "change is reviewed."
             ) % {"code": instance.code}
             errors.setdefault("code", []).append(message)
+        for name in instance.workflow_fields if stored else ():
+            if getattr(instance, name) != stored[name]:  # cases/workflow.py, rule 2
+                message = _(
+                    "%(code)s: this column changes only through the review workflow, on the "
+                    "record's page in the admin."
+                ) % {"code": instance.code}
+                errors.setdefault(name, []).append(message)
         if stored and not self.sees_all and stored["confidentiality"] != Confidentiality.STANDARD:
             message = _("%(code)s is restricted; only a custodian may change it.") % {
                 "code": instance.code

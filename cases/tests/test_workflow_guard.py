@@ -394,5 +394,5 @@ def test_the_matrix_bites_a_revert_that_republishes(client):
     before = snapshot()
     testimony = case[Testimony]
     factories.workflow_save(testimony, status="published", consent_withdrawn_on=None)
-    with pytest.raises(AssertionError, match="public record"):
+    with pytest.raises(AssertionError, match="became public"):
         check_invariants(before, snapshot(), moved=set(), may_publish=False, where="test")
