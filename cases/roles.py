@@ -65,7 +65,9 @@ ROLES = {
     ADMINISTRATOR: _RESEARCHER
     | _perms(["add", "change", "delete", "view"], CASE_RECORDS + REFERENCE)
     | {REVIEW, MERGE_PERSON, WITHDRAW_CONSENT}
-    | _perms(["add", "change", "view"], ["user", "group"], app_label="auth"),
+    | _perms(["add", "change", "view"], ["user", "group"], app_label="auth")
+    # Which accounts were given which role (staff/).
+    | _perms(["view"], ["groupchange"], app_label="staff"),
 }
 
 

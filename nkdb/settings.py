@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "cases",
     "stats",
     "jobs",
+    # Staff accounts: roles granted by superusers only, and the group change log.
+    "staff",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,68 @@
+"""Accounts and groups in the admin, with roles granted by superusers only (staff/guards.py),
+and the read-only log of group changes."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+
+from staff.guards import grantable_groups, may_grant, may_manage_account, protected_groups
+from staff.models import GroupChange
+
+User = get_user_model()
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not may_grant(request.user):
+            fields += ["is_superuser", "user_permissions"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not may_manage_account(actor=request.user, account=obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not may_grant(request.user):
+            kwargs["queryset"] = grantable_groups()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(Group)
+class StaffGroupAdmin(GroupAdmin):
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not may_grant(request.user):
+            fields.append("permissions")
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if (
+            obj is not None
+            and not may_grant(request.user)
+            and protected_groups().filter(pk=obj.pk).exists()
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+
+@admin.register(GroupChange)
+class GroupChangeAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "account", "action", "group"]
+    list_filter = ["action", "group"]
+    search_fields = ["actor", "account", "group"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
