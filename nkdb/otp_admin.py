@@ -93,6 +93,14 @@ def _credentials(user):
     return {settings.AXES_USERNAME_FORM_FIELD: user.get_username()}
 
 
+def attempts_left(request, username):
+    """How many more failures lock `username` out from this address (django-axes counts)."""
+    failures = AxesProxyHandler.get_failures(
+        request, {settings.AXES_USERNAME_FORM_FIELD: username or ""}
+    )
+    return max(settings.AXES_FAILURE_LIMIT - failures, 0)
+
+
 def totp_matches(device, code):
     """Whether `code` is valid for the (unsaved) `device`; nothing is written."""
     if not code.isdigit():
@@ -191,6 +199,8 @@ class AdminSite(OTPAdminSite):
             "next": next_url,
             "site_header": self.site_header,
         }
+        if form.errors:
+            context["attempts_left"] = attempts_left(request, request.POST.get("username"))
         return self._render(request, "admin/two_factor/login.html", context)
 
     def _code_step(self, request, next_url):
@@ -224,6 +234,7 @@ class AdminSite(OTPAdminSite):
                 return get_lockout_response(request, credentials=_credentials(user))
             form.add_error("code", _("This code is not valid. Check your device's clock."))
         context = {
+            "attempts_left": attempts_left(request, user.get_username()) if form.errors else None,
             "title": _("Log in"),
             "subtitle": _("Step 2 of 2: the code from your authenticator app"),
             "form": form,
@@ -265,6 +276,7 @@ class AdminSite(OTPAdminSite):
                 return get_lockout_response(request, credentials=_credentials(user))
             form.add_error("code", _("This code is not valid. Check your device's clock."))
         context = {
+            "attempts_left": attempts_left(request, user.get_username()) if form.errors else None,
             "title": _("Set up two-factor authentication"),
             "form": form,
             "next": next_url,

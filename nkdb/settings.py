@@ -124,15 +124,17 @@ MIDDLEWARE = [
 ]
 
 # django-axes counts failed logins (passwords, and second-factor codes through
-# nkdb/otp_admin.py) and locks out a username, and separately an address, after
-# AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_TIME hours.
+# nkdb/otp_admin.py) and locks out a username *from one address* after
+# AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_TIME hours: one person's typing
+# errors do not lock out colleagues behind the same office NAT. An administrator
+# lifts a lockout in the admin (Axes -> Access attempts: delete the attempt).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/two_factor/locked_out.html"
 # Behind a reverse proxy, the number of proxies in front of the site.

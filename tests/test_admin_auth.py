@@ -8,6 +8,8 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases import roles
+from cases.tests.conftest import as_role  # noqa: F401 (the fixture)
 from cases.tests.factories import UserFactory
 from tests.test_security import PASSWORD, code, password_step, secret_code
 
@@ -66,3 +68,48 @@ def test_a_new_device_is_announced_once_at_the_next_login(client, staff):
 
     assert "A new second-factor device (intruder)" in log_in()
     assert "intruder" not in log_in()
+
+
+# --- Finding 11: lockouts by username and address together ---------------------------
+
+
+def test_a_lockout_is_for_one_username_from_one_address(client, staff, settings):
+    colleague = UserFactory(username="colleague")
+    colleague.set_password(PASSWORD)
+    colleague.save()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        password_step(client, password="wrong")
+    assert password_step(client).status_code == 429
+    # The colleague behind the same office address still logs in,
+    assert password_step(Client(), username="colleague").status_code == 302
+    # and so does the same user from another address (another office, a phone).
+    assert password_step(Client(REMOTE_ADDR="10.0.0.9")).status_code == 302
+
+
+def test_the_forms_warn_of_the_attempts_left(client, staff, settings):
+    response = password_step(client, password="wrong")
+    left = settings.AXES_FAILURE_LIMIT - 1
+    assert f"{left} more failed attempts lock this account" in response.content.decode()
+    assert "more failed attempts" not in client.get("/admin/login/").content.decode()
+    TOTPDevice.objects.create(user=staff, name="phone")
+    password_step(client)
+    response = client.post("/admin/login/", {"code": "000000"})
+    # A correct password resets the count (AXES_RESET_ON_SUCCESS); a wrong code counts.
+    assert f"{left} more failed attempts lock this account" in response.content.decode()
+    for _ in range(left - 1):
+        response = client.post("/admin/login/", {"code": "000000"})
+    assert "One more failed attempt locks this account" in response.content.decode()
+
+
+def test_an_administrator_lifts_a_lockout(as_role, staff, settings):  # noqa: F811
+    locked = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        password_step(locked, password="wrong")
+    assert password_step(locked).status_code == 429
+    administrator = as_role(roles.ADMINISTRATOR)
+    response = administrator.get("/admin/axes/accessattempt/")
+    assert response.status_code == 200 and "reviewer1" in response.content.decode()
+    attempt = response.context["cl"].result_list[0]
+    url = f"/admin/axes/accessattempt/{attempt.pk}/delete/"
+    assert administrator.post(url, {"post": "yes"}).status_code == 302
+    assert password_step(locked).status_code == 302
