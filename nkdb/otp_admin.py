@@ -11,7 +11,8 @@ A failed code counts as a failed login for django-axes, so guessing codes locks
 out like guessing passwords. A member of staff without a device is sent, after
 the password step, to the enrolment page: a TOTP secret shown as a QR code drawn
 on the server (SVG, no request to anyone) and as text, confirmed with a first
-code, followed by ten single-use recovery codes shown once. The secret is made
+code and the one-time enrolment code a superuser issued (staff/enrolment.py),
+followed by ten single-use recovery codes shown once. The secret is made
 for that one session and kept in it; the device is created only when the first
 code confirms it, so a secret seen in another session never becomes a device.
 After the second step the user is told of every device added to the account
@@ -57,6 +58,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from nkdb.security import log_out_everywhere
+from staff.enrolment import use_enrolment_code
 
 RECOVERY_CODES = 10
 ENROLMENT_DEVICE = "authenticator"
@@ -74,6 +76,16 @@ class CodeForm(forms.Form):
 
     def clean_code(self):
         return "".join(self.cleaned_data["code"].split())
+
+
+class EnrolForm(CodeForm):
+    enrolment_code = forms.CharField(
+        label=_("Enrolment code"),
+        max_length=32,
+        help_text=_("The one-time code a superuser gave you for setting up your device."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    field_order = ["enrolment_code", "code"]
 
 
 def qr_svg(text):
@@ -259,22 +271,28 @@ class AdminSite(OTPAdminSite):
             request.session[ENROLMENT_KEY] = default_key()
         # Not saved until a first code confirms it (`_confirm`).
         device = TOTPDevice(user=user, name=ENROLMENT_DEVICE, key=request.session[ENROLMENT_KEY])
-        form = CodeForm(request.POST or None)
+        form = EnrolForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            if totp_matches(device, form.cleaned_data["code"]):
-                codes = self._confirm(user, device)
-                if codes is None:  # another session enrolled a device first
+            if not totp_matches(device, form.cleaned_data["code"]):
+                form.add_error("code", _("This code is not valid. Check your device's clock."))
+            else:
+                codes = self._confirm(user, device, form.cleaned_data["enrolment_code"])
+                if codes is not None:
+                    del request.session[ENROLMENT_KEY]
+                    otp_login(request, device)
+                    request.session.cycle_key()
+                    context = {"title": _("Your recovery codes"), "codes": codes, "next": next_url}
+                    return self._render(request, "admin/two_factor/recovery_codes.html", context)
+                if user_has_device(user):  # another session enrolled first
                     return HttpResponseRedirect(self._with_next("admin:login", next_url))
-                del request.session[ENROLMENT_KEY]
-                otp_login(request, device)
-                request.session.cycle_key()
-                context = {"title": _("Your recovery codes"), "codes": codes, "next": next_url}
-                return self._render(request, "admin/two_factor/recovery_codes.html", context)
+                form.add_error(
+                    "enrolment_code",
+                    _("This enrolment code is not valid. Ask a superuser for a new one."),
+                )
             user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)
             if getattr(request, "axes_locked_out", False):
                 auth_logout(request)
                 return get_lockout_response(request, credentials=_credentials(user))
-            form.add_error("code", _("This code is not valid. Check your device's clock."))
         context = {
             "attempts_left": attempts_left(request, user.get_username()) if form.errors else None,
             "title": _("Set up two-factor authentication"),
@@ -287,10 +305,11 @@ class AdminSite(OTPAdminSite):
 
     @staticmethod
     @transaction.atomic
-    def _confirm(user, device):
-        """Save the confirmed device and new recovery codes; None if a device exists."""
+    def _confirm(user, device, enrolment_code):
+        """Save the confirmed device and new recovery codes; None if a device exists
+        or the enrolment code is not valid."""
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        if user_has_device(user):
+        if user_has_device(user) or not use_enrolment_code(user=user, code=enrolment_code):
             return None
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         device.confirmed = True

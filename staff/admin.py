@@ -5,9 +5,13 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from staff.enrolment import VALID_FOR, issue_enrolment_code
 from staff.guards import grantable_groups, may_grant, may_manage_account, protected_groups
-from staff.models import GroupChange
+from staff.models import EnrolmentCode, GroupChange
 
 User = get_user_model()
 admin.site.unregister(User)
@@ -16,6 +20,22 @@ admin.site.unregister(Group)
 
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
+    actions = ["issue_enrolment_codes"]
+
+    @admin.action(description=_("Issue an enrolment code"), permissions=["issue_enrolment_code"])
+    def issue_enrolment_codes(self, request, queryset):
+        issued = [(user, issue_enrolment_code(user=user, by=request.user)) for user in queryset]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Enrolment codes"),
+            "issued": issued,
+            "expires": timezone.now() + VALID_FOR,
+        }
+        return TemplateResponse(request, "admin/staff/enrolment_codes.html", context)
+
+    def has_issue_enrolment_code_permission(self, request):
+        return may_grant(request.user)
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not may_grant(request.user):
@@ -65,4 +85,18 @@ class GroupChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EnrolmentCode)
+class EnrolmentCodeAdmin(admin.ModelAdmin):
+    """Who was given a code, by whom, and whether it was used; deleting one revokes it."""
+
+    list_display = ["user", "issued_by", "issued_at", "expires_at", "used_at"]
+    fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -1,5 +1,6 @@
-"""The append-only log of role (group) membership changes."""
+"""The append-only log of role (group) membership changes, and enrolment codes."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -37,3 +38,30 @@ class GroupChange(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The group change log is append-only.")
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code, issued by a superuser, without which no first device is enrolled.
+
+    Only a digest is stored; the code is shown once, to the superuser who issues it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    digest = models.CharField(max_length=64, editable=False)
+    issued_by = models.CharField(_("issued by"), max_length=150, blank=True)
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("enrolment code")
+        verbose_name_plural = _("enrolment codes")
+
+    def __str__(self):
+        return str(self.user)

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cases import roles
 from cases.tests.conftest import as_role  # noqa: F401 (the fixture)
 from cases.tests.factories import UserFactory
+from staff.enrolment import issue_enrolment_code
 from tests.test_security import PASSWORD, code, password_step, secret_code
 
 pytestmark = pytest.mark.django_db
@@ -37,11 +38,18 @@ def test_each_enrolment_session_gets_its_own_secret(staff):
     real_secret, stolen_secret = shown_secret(real), shown_secret(thief)
     assert real_secret != stolen_secret
     assert shown_secret(real) == real_secret  # stable within the session
-    real.post("/admin/two-factor/enrol/", {"code": secret_code(real_secret)})
+    enrolment_code = issue_enrolment_code(user=staff)
+    real.post(
+        "/admin/two-factor/enrol/",
+        {"enrolment_code": enrolment_code, "code": secret_code(real_secret)},
+    )
     assert real.get("/admin/").status_code == 200
     # The thief's copied secret opens nothing, neither now nor after a new login.
     assert (
-        thief.post("/admin/two-factor/enrol/", {"code": secret_code(stolen_secret)}).status_code
+        thief.post(
+            "/admin/two-factor/enrol/",
+            {"enrolment_code": enrolment_code, "code": secret_code(stolen_secret)},
+        ).status_code
         == 302
     )
     assert thief.get("/admin/").status_code == 302

@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.tests.factories import UserFactory
 from nkdb.security import csp_directives, tile_source
+from staff.enrolment import issue_enrolment_code
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a long and unusual passphrase 71"
@@ -82,8 +83,11 @@ def test_new_staff_enrol_a_device_and_get_recovery_codes(client, staff):
     )
     secret = re.search(r'class="otp-secret">(\w+)<', content)[1]
     assert not TOTPDevice.objects.filter(user=staff).exists()  # not until confirmed
-    assert client.post("/admin/two-factor/enrol/", {"code": "123456"}).status_code == 200
-    response = client.post("/admin/two-factor/enrol/", {"code": secret_code(secret)})
+    enrolment = {"enrolment_code": issue_enrolment_code(user=staff)}
+    assert (
+        client.post("/admin/two-factor/enrol/", {**enrolment, "code": "123456"}).status_code == 200
+    )
+    response = client.post("/admin/two-factor/enrol/", {**enrolment, "code": secret_code(secret)})
     codes = re.findall(r"<li><code>(\w+)</code></li>", response.content.decode())
     assert len(codes) == 10
     assert client.get("/admin/").status_code == 200
