@@ -9,7 +9,8 @@ session was verified by a device) with its own login in two steps:
 
 A failed code counts as a failed login for django-axes, so guessing codes locks
 out like guessing passwords. A member of staff without a device is sent, after
-the password step, to the enrolment page: a TOTP secret shown as a QR code drawn
+the password step, to the enrolment page: a TOTP secret (stored encrypted,
+`staff.models.SealedTOTPDevice`) shown as a QR code drawn
 on the server (SVG, no request to anyone) and as text, confirmed with a first
 code and the one-time enrolment code a superuser issued (staff/enrolment.py),
 followed by ten single-use recovery codes shown once. The secret is made
@@ -59,6 +60,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from nkdb.security import log_out_everywhere
 from staff.enrolment import use_enrolment_code
+from staff.models import SealedTOTPDevice
 
 RECOVERY_CODES = 10
 ENROLMENT_DEVICE = "authenticator"
@@ -270,7 +272,9 @@ class AdminSite(OTPAdminSite):
         if ENROLMENT_KEY not in request.session:
             request.session[ENROLMENT_KEY] = default_key()
         # Not saved until a first code confirms it (`_confirm`).
-        device = TOTPDevice(user=user, name=ENROLMENT_DEVICE, key=request.session[ENROLMENT_KEY])
+        device = SealedTOTPDevice(
+            user=user, name=ENROLMENT_DEVICE, key=request.session[ENROLMENT_KEY]
+        )
         form = EnrolForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             if not totp_matches(device, form.cleaned_data["code"]):
@@ -311,7 +315,8 @@ class AdminSite(OTPAdminSite):
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         if user_has_device(user) or not use_enrolment_code(user=user, code=enrolment_code):
             return None
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()  # left from before
+        SealedTOTPDevice.objects.filter(user=user, confirmed=False).delete()
         device.confirmed = True
         device.set_last_used_timestamp(commit=False)
         device.save()

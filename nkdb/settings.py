@@ -44,30 +44,38 @@ if not SECRET_KEY:
 # (SECURITY.md, "Keys"); comma-separated.
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
+
+def fernet_keys(name, purpose):
+    """Fernet keys from the environment variable `name`: comma-separated, newest first.
+
+    The newest encrypts; every key decrypts, so a key can be rotated before the
+    old one is dropped. Without DEBUG there is no fallback: encryption fails
+    closed. Returns the keys and whether they are the development-only key
+    derived from SECRET_KEY (a system check warns about it).
+    """
+    keys = env_list(name)
+    if not keys:
+        if not DEBUG:
+            raise ImproperlyConfigured(f"{name} must be set when DEBUG is off.")
+        digest = hashlib.sha256(f"{purpose}-dev:{SECRET_KEY}".encode()).digest()
+        return [base64.urlsafe_b64encode(digest).decode()], True
+    for key in keys:
+        try:
+            if len(base64.urlsafe_b64decode(key.encode())) != 32:
+                raise ValueError
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"Each {name} entry must be a Fernet key (32 url-safe base64-encoded bytes)."
+            ) from None
+    return keys, False
+
+
 # The identity vault (cases/vault.py) encrypts real names, contacts and
-# relatives with Fernet keys from IDENTITY_KEYS: comma-separated, newest first.
-# The newest encrypts; every key decrypts, so a key can be rotated
-# (`manage.py rotate_identity_key`) before the old one is dropped. Without DEBUG
-# there is no fallback: the vault fails closed.
-IDENTITY_KEYS = env_list("IDENTITY_KEYS")
-IDENTITY_KEYS_ARE_DEVELOPMENT_ONLY = not IDENTITY_KEYS
-if not IDENTITY_KEYS:
-    if not DEBUG:
-        raise ImproperlyConfigured("IDENTITY_KEYS must be set when DEBUG is off.")
-    # Derived from the development SECRET_KEY; a system check warns about it.
-    IDENTITY_KEYS = [
-        base64.urlsafe_b64encode(
-            hashlib.sha256(f"identity-vault-dev:{SECRET_KEY}".encode()).digest()
-        ).decode()
-    ]
-for _key in IDENTITY_KEYS:
-    try:
-        if len(base64.urlsafe_b64decode(_key.encode())) != 32:
-            raise ValueError
-    except ValueError:
-        raise ImproperlyConfigured(
-            "Each IDENTITY_KEYS entry must be a Fernet key (32 url-safe base64-encoded bytes)."
-        ) from None
+# relatives (rotated with `manage.py rotate_identity_key`).
+IDENTITY_KEYS, IDENTITY_KEYS_ARE_DEVELOPMENT_ONLY = fernet_keys("IDENTITY_KEYS", "identity-vault")
+# The admin's TOTP secrets (staff.models.SealedTOTPDevice), kept apart from the
+# identity keys so that neither opens the other.
+OTP_KEYS, OTP_KEYS_ARE_DEVELOPMENT_ONLY = fernet_keys("OTP_KEYS", "otp-secrets")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -8,14 +8,17 @@ from django.contrib.auth.models import Group
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff.enrolment import VALID_FOR, issue_enrolment_code
 from staff.guards import grantable_groups, may_grant, may_manage_account, protected_groups
-from staff.models import EnrolmentCode, GroupChange
+from staff.models import EnrolmentCode, GroupChange, SealedTOTPDevice
 
 User = get_user_model()
 admin.site.unregister(User)
 admin.site.unregister(Group)
+# Devices are enrolled as SealedTOTPDevice (secret encrypted); no plain ones are made here.
+admin.site.unregister(TOTPDevice)
 
 
 @admin.register(User)
@@ -94,6 +97,22 @@ class EnrolmentCodeAdmin(admin.ModelAdmin):
 
     list_display = ["user", "issued_by", "issued_at", "expires_at", "used_at"]
     fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SealedTOTPDevice)
+class SealedTOTPDeviceAdmin(admin.ModelAdmin):
+    """A lost device is deleted here; the secret is never shown, nor a device added."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    fields = list_display
+    list_filter = ["confirmed"]
+    search_fields = ["user__username", "name"]
 
     def has_add_permission(self, request):
         return False

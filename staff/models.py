@@ -1,8 +1,14 @@
-"""The append-only log of role (group) membership changes, and enrolment codes."""
+"""The append-only log of role (group) membership changes, enrolment codes, and
+TOTP devices whose secrets are encrypted at rest."""
 
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.plugins.otp_totp import models as totp_models
+
+from cases import vault
 
 
 class GroupChange(models.Model):
@@ -65,3 +71,48 @@ class EnrolmentCode(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class SealedKeyField(models.TextField):
+    """A TOTP secret (hex) stored as a Fernet token made with `settings.OTP_KEYS`."""
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return None if value is None else vault.encrypt(value, keys=settings.OTP_KEYS)
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return value
+        try:
+            return vault.decrypt(value, keys=settings.OTP_KEYS)
+        except InvalidToken:
+            raise vault.VaultError(
+                "A TOTP secret cannot be decrypted: is OTP_KEYS complete?"
+            ) from None
+
+
+class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
+    """django-otp's TOTP device, with its secret encrypted at rest.
+
+    A copy of `otp_totp.TOTPDevice`'s fields and behaviour rather than a
+    subclass: a (multi-table) subclass would keep the plain secret in the
+    parent's `key` column.
+    """
+
+    key = SealedKeyField(validators=[totp_models.key_validator], default=totp_models.default_key)
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    bin_key = totp_models.TOTPDevice.bin_key
+    config_url = totp_models.TOTPDevice.config_url
+    verify_token = totp_models.TOTPDevice.verify_token
+    get_throttle_factor = totp_models.TOTPDevice.get_throttle_factor
+    _read_str_from_settings = totp_models.TOTPDevice._read_str_from_settings
+
+    class Meta(Device.Meta):
+        verbose_name = _("TOTP device")
+        verbose_name_plural = _("TOTP devices")

@@ -12,6 +12,7 @@ from cases import roles
 from cases.tests.conftest import as_role  # noqa: F401 (the fixture)
 from cases.tests.factories import UserFactory
 from staff.enrolment import issue_enrolment_code
+from staff.models import SealedTOTPDevice
 from tests.test_security import PASSWORD, code, password_step, secret_code
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_each_enrolment_session_gets_its_own_secret(staff):
     password_step(thief)
     assert thief.post("/admin/login/", {"code": secret_code(stolen_secret)}).status_code == 200
     assert thief.get("/admin/").status_code == 302
-    assert TOTPDevice.objects.filter(user=staff).count() == 1
+    assert SealedTOTPDevice.objects.filter(user=staff).count() == 1
 
 
 def test_a_new_device_is_announced_once_at_the_next_login(client, staff):

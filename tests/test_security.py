@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
+from django_otp import user_has_device
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -82,7 +83,7 @@ def test_new_staff_enrol_a_device_and_get_recovery_codes(client, staff):
         r'xmlns="[^"]+"', "", content.split("<svg", 1)[1].split("</svg>")[0]
     )
     secret = re.search(r'class="otp-secret">(\w+)<', content)[1]
-    assert not TOTPDevice.objects.filter(user=staff).exists()  # not until confirmed
+    assert not user_has_device(staff, confirmed=None)  # not until confirmed
     enrolment = {"enrolment_code": issue_enrolment_code(user=staff)}
     assert (
         client.post("/admin/two-factor/enrol/", {**enrolment, "code": "123456"}).status_code == 200

@@ -56,7 +56,7 @@ def test_an_enrolment_code_works_once(client, newcomer):
     assert "recovery-codes" in enrol(client, code.lower().replace("-", " ")).content.decode()
     assert client.get("/admin/").status_code == 200
     assert EnrolmentCode.objects.get().used_at is not None
-    newcomer.totpdevice_set.all().delete()  # the device and codes are lost and deleted
+    newcomer.sealedtotpdevice_set.all().delete()  # the device and codes are lost and deleted
     newcomer.staticdevice_set.all().delete()
     assert enrol(Client(), code).status_code == 200
     assert not user_has_device(newcomer)
