@@ -144,6 +144,9 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Never kept in the access attempts (which administrators read): passwords are
+# masked by axes itself; second-factor and enrolment codes are masked here.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "enrolment_code"]
 AXES_LOCKOUT_TEMPLATE = "admin/two_factor/locked_out.html"
 # Behind a reverse proxy, the number of proxies in front of the site.
 AXES_IPWARE_PROXY_COUNT = int(os.environ["PROXY_COUNT"]) if os.environ.get("PROXY_COUNT") else None

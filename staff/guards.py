@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, pre_save
+from django.db.models.signals import m2m_changed, pre_delete, pre_save
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
@@ -125,6 +125,33 @@ def superuser_flag_guard(sender, instance, raw=False, update_fields=None, **kwar
         _refuse()
 
 
+def group_guard(sender, instance, raw=False, **kwargs):
+    """No renaming a protected group, or a group into a role's name, but by a superuser."""
+    if raw or may_grant(acting_user()):
+        return
+    if instance.name in PROTECTED_ROLES or (
+        instance.pk and protected_groups().filter(pk=instance.pk).exists()
+    ):
+        _refuse()
+
+
+def log_deleted_memberships(sender, instance, **kwargs):
+    """Deleting an account or a group ends its memberships without an m2m signal."""
+    actor = acting_user()
+    actor_name = "" if actor is NO_ACTOR or actor is None else actor.get_username()
+    rows = get_user_model().groups.through.objects.select_related("user", "group")
+    rows = rows.filter(group=instance) if sender is Group else rows.filter(user=instance)
+    GroupChange.objects.bulk_create(
+        GroupChange(
+            actor=actor_name,
+            account=row.user.get_username(),
+            group=row.group.name,
+            action=GroupChange.Action.REMOVED,
+        )
+        for row in rows
+    )
+
+
 def connect_signals():
     User = get_user_model()
     m2m_changed.connect(
@@ -137,3 +164,6 @@ def connect_signals():
         permissions_changed, sender=Group.permissions.through, dispatch_uid="staff_group_perms"
     )
     pre_save.connect(superuser_flag_guard, sender=User, dispatch_uid="staff_superuser_flag")
+    pre_save.connect(group_guard, sender=Group, dispatch_uid="staff_group_guard")
+    for model in (User, Group):
+        pre_delete.connect(log_deleted_memberships, sender=model, dispatch_uid=f"staff_{model}")

@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -44,6 +45,8 @@ def test_a_password_alone_does_not_enrol_a_device(client, newcomer):
     response = enrol(client, "ABCD-EFGH-JKLM")
     assert response.status_code == 200
     assert "This enrolment code is not valid" in response.content.decode()
+    # Administrators read the failed attempts: the codes typed are not kept there.
+    assert "ABCD-EFGH-JKLM" not in AccessAttempt.objects.get(username="newcomer").post_data
     assert not user_has_device(newcomer, confirmed=None)
     code = issue_enrolment_code(user=newcomer)
     EnrolmentCode.objects.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))

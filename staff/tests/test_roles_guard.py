@@ -135,6 +135,10 @@ def test_the_orm_refuses_protected_changes_inside_a_non_superuser_request():
         account.is_superuser = True
         with pytest.raises(PermissionDenied), transaction.atomic():
             account.save()
+        account.is_superuser = False
+        custodians.name = "former custodians"
+        with pytest.raises(PermissionDenied), transaction.atomic():
+            custodians.save()
         account.groups.add(group(roles.REVIEWER))  # a lesser role is fine
     finally:
         del HistoricalRecords.context.request
@@ -159,3 +163,11 @@ def test_the_group_change_log_is_read_only(superuser, administrator):
     assert GroupChange.objects.get(pk=change.pk).group == roles.RESEARCHER
     with pytest.raises(ValueError):
         change.delete()
+
+
+def test_deleting_an_account_logs_its_removal_from_its_groups():
+    account = user_in(roles.REVIEWER)
+    account.delete()
+    assert GroupChange.objects.filter(
+        account=account.username, group=roles.REVIEWER, action="removed"
+    ).exists()
