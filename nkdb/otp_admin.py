@@ -8,16 +8,16 @@ session was verified by a device) with its own login in two steps:
 2. a six-digit code from the authenticator app, or one of the recovery codes.
 
 A failed code counts as a failed login for django-axes, so guessing codes locks
-out like guessing passwords. A member of staff without a device is sent, after
-the password step, to the enrolment page: a TOTP secret (stored encrypted,
-`staff.models.SealedTOTPDevice`) shown as a QR code drawn
-on the server (SVG, no request to anyone) and as text, confirmed with a first
-code and the one-time enrolment code a superuser issued (staff/enrolment.py),
-followed by ten single-use recovery codes shown once. The secret is made
-for that one session and kept in it; the device is created only when the first
-code confirms it, so a secret seen in another session never becomes a device.
-After the second step the user is told of every device added to the account
-since the device they used was last used.
+out like guessing passwords; after a failure the form says how many attempts
+are left. A member of staff without a device is sent, after the password step,
+to the enrolment page: a TOTP secret shown as a QR code drawn on the server
+(SVG, no request to anyone) and as text, confirmed with a first code and the
+one-time enrolment code a superuser issued (staff/enrolment.py), followed by ten
+single-use recovery codes shown once. The secret is made for that one session
+and kept in it; the device (`staff.models.SealedTOTPDevice`, its secret
+encrypted) is created only when confirmed, so a secret seen in another session
+never becomes a device. After the second step the user is told of every device
+added to the account since the device they used was last used.
 
 "Log out everywhere" ends every session of the user and deletes their API token.
 """
