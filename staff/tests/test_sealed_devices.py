@@ -1,10 +1,12 @@
 """Issue 16, finding 14 (part): TOTP secrets are encrypted at rest with OTP_KEYS."""
 
 import importlib
+import io
 
 import pytest
-from cryptography.fernet import InvalidToken
+from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -53,3 +55,14 @@ def test_the_migration_seals_existing_secrets(client, newcomer):  # noqa: F811
     assert HEX_KEY not in stored_key(sealed)
     password_step(client, username="newcomer")
     assert client.post("/admin/login/", {"code": code(sealed)}).status_code == 302
+
+
+def test_the_otp_key_rotates(newcomer, settings):  # noqa: F811
+    device = SealedTOTPDevice.objects.create(user=newcomer, name="phone", key=HEX_KEY)
+    old_keys = settings.OTP_KEYS
+    settings.OTP_KEYS = [Fernet.generate_key().decode(), *old_keys]
+    call_command("rotate_otp_key", stdout=io.StringIO())
+    settings.OTP_KEYS = settings.OTP_KEYS[:1]  # the old key dropped
+    assert SealedTOTPDevice.objects.get(pk=device.pk).key == HEX_KEY
+    with pytest.raises(InvalidToken):
+        vault.decrypt(stored_key(device), keys=old_keys)
