@@ -4,7 +4,7 @@ At the top level because Gunicorn reads ./gunicorn.conf.py by itself: from the
 checkout, `gunicorn nkdb.wsgi` is enough. Every value can be overridden by the
 environment (below) or on the command line.
 
-    SECRET_KEY=... ALLOWED_HOSTS=... IDENTITY_KEYS=... BACKUP_KEY=... \\
+    SECRET_KEY=... ALLOWED_HOSTS=... IDENTITY_KEYS=... OTP_KEYS=... BACKUP_KEY=... \\
         .venv/bin/gunicorn nkdb.wsgi
 
 Measured with bench/load.py (docs/load.md): on 2 cores, sync workers and gthread

@@ -45,6 +45,10 @@ def setup():
         from cryptography.fernet import Fernet
 
         os.environ["IDENTITY_KEYS"] = Fernet.generate_key().decode()
+    if "OTP_KEYS" not in os.environ:
+        from cryptography.fernet import Fernet
+
+        os.environ["OTP_KEYS"] = Fernet.generate_key().decode()
     import django
 
     django.setup()

@@ -194,6 +194,7 @@ def production_env(work, args):
         "PYTHONPATH": os.pathsep.join([str(work), str(ROOT)]),
         "SECRET_KEY": base64.urlsafe_b64encode(os.urandom(48)).decode(),
         "IDENTITY_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        "OTP_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
         "BACKUP_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback, no proxy in front

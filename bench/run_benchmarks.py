@@ -36,6 +36,10 @@ if "IDENTITY_KEYS" not in os.environ:
     from cryptography.fernet import Fernet
 
     os.environ["IDENTITY_KEYS"] = Fernet.generate_key().decode()
+if "OTP_KEYS" not in os.environ:
+    from cryptography.fernet import Fernet
+
+    os.environ["OTP_KEYS"] = Fernet.generate_key().decode()
 
 import django  # noqa: E402
 from django.conf import settings  # noqa: E402

@@ -65,7 +65,10 @@ ROLES = {
     ADMINISTRATOR: _RESEARCHER
     | _perms(["add", "change", "delete", "view"], CASE_RECORDS + REFERENCE)
     | {REVIEW, MERGE_PERSON, WITHDRAW_CONSENT}
-    | _perms(["add", "change", "view"], ["user", "group"], app_label="auth"),
+    | _perms(["add", "change", "view"], ["user", "group"], app_label="auth")
+    # Which accounts were given which role (staff/), and lifting lockouts (django-axes).
+    | _perms(["view"], ["groupchange"], app_label="staff")
+    | _perms(["view", "delete"], ["accessattempt"], app_label="axes"),
 }
 
 

@@ -8,15 +8,22 @@ session was verified by a device) with its own login in two steps:
 2. a six-digit code from the authenticator app, or one of the recovery codes.
 
 A failed code counts as a failed login for django-axes, so guessing codes locks
-out like guessing passwords. A member of staff without a device is sent, after
-the password step, to the enrolment page: a TOTP secret shown as a QR code drawn
-on the server (SVG, no request to anyone) and as text, confirmed with a first
-code, followed by ten single-use recovery codes shown once.
+out like guessing passwords; after a failure the form says how many attempts
+are left. A member of staff without a device is sent, after the password step,
+to the enrolment page: a TOTP secret shown as a QR code drawn on the server
+(SVG, no request to anyone) and as text, confirmed with a first code and the
+one-time enrolment code a superuser issued (staff/enrolment.py), followed by ten
+single-use recovery codes shown once. The secret is made for that one session
+and kept in it; the device (`staff.models.SealedTOTPDevice`, its secret
+encrypted) is created only when confirmed, so a secret seen in another session
+never becomes a device. After the second step the user is told of every device
+added to the account since the device they used was last used.
 
 "Log out everywhere" ends every session of the user and deletes their API token.
 """
 
 import base64
+import time
 
 import qrcode
 import qrcode.image.svg
@@ -26,7 +33,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.signals import user_login_failed
@@ -35,23 +42,30 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
+from django_otp import devices_for_user, match_token, user_has_device
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
 from django_otp.admin import OTPAdminSite
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from nkdb.security import log_out_everywhere
+from staff.enrolment import use_enrolment_code
+from staff.models import SealedTOTPDevice
 
 RECOVERY_CODES = 10
 ENROLMENT_DEVICE = "authenticator"
+# The secret being enrolled in this session (hex), until its first code confirms it.
+ENROLMENT_KEY = "otp_enrolment_key"
 
 
 class CodeForm(forms.Form):
@@ -64,6 +78,16 @@ class CodeForm(forms.Form):
 
     def clean_code(self):
         return "".join(self.cleaned_data["code"].split())
+
+
+class EnrolForm(CodeForm):
+    enrolment_code = forms.CharField(
+        label=_("Enrolment code"),
+        max_length=32,
+        help_text=_("The one-time code a superuser gave you for setting up your device."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    field_order = ["enrolment_code", "code"]
 
 
 def qr_svg(text):
@@ -81,6 +105,46 @@ def method_decorator_never_cache_sensitive(view):
 
 def _credentials(user):
     return {settings.AXES_USERNAME_FORM_FIELD: user.get_username()}
+
+
+def attempts_left(request, username):
+    """How many more failures lock `username` out from this address (django-axes counts)."""
+    failures = AxesProxyHandler.get_failures(
+        request, {settings.AXES_USERNAME_FORM_FIELD: username or ""}
+    )
+    return max(settings.AXES_FAILURE_LIMIT - failures, 0)
+
+
+def totp_matches(device, code):
+    """Whether `code` is valid for the (unsaved) `device`; nothing is written."""
+    if not code.isdigit():
+        return False
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if not totp.verify(int(code), device.tolerance):
+        return False
+    device.last_t = totp.t()
+    return True
+
+
+def notify_new_devices(request, *, device, since):
+    """Warn of each device (other than `device` and recovery codes) added since `since`."""
+    if since is None:
+        return
+    for other in devices_for_user(request.user):
+        created = getattr(other, "created_at", None)
+        if isinstance(other, StaticDevice) or other.persistent_id == device.persistent_id:
+            continue
+        if created and created > since:
+            when = date_format(timezone.localtime(created), "DATETIME_FORMAT")
+            messages.warning(
+                request,
+                _(
+                    "A new second-factor device (%(name)s) was added to your account on "
+                    "%(when)s. If it was not you, tell a superuser at once."
+                )
+                % {"name": other.name, "when": when},
+            )
 
 
 class AdminSite(OTPAdminSite):
@@ -149,6 +213,8 @@ class AdminSite(OTPAdminSite):
             "next": next_url,
             "site_header": self.site_header,
         }
+        if form.errors:
+            context["attempts_left"] = attempts_left(request, request.POST.get("username"))
         return self._render(request, "admin/two_factor/login.html", context)
 
     def _code_step(self, request, next_url):
@@ -158,10 +224,17 @@ class AdminSite(OTPAdminSite):
             return get_lockout_response(request, credentials=_credentials(user))
         form = CodeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
+            last_used = {
+                known.persistent_id: known.last_used_at or known.created_at
+                for known in devices_for_user(user)
+            }
             device = match_token(user, form.cleaned_data["code"])
             if device is not None:
                 otp_login(request, device)
                 request.session.cycle_key()
+                notify_new_devices(
+                    request, device=device, since=last_used.get(device.persistent_id)
+                )
                 if isinstance(device, StaticDevice):
                     left = StaticToken.objects.filter(device=device).count()
                     messages.warning(
@@ -175,6 +248,7 @@ class AdminSite(OTPAdminSite):
                 return get_lockout_response(request, credentials=_credentials(user))
             form.add_error("code", _("This code is not valid. Check your device's clock."))
         context = {
+            "attempts_left": attempts_left(request, user.get_username()) if form.errors else None,
             "title": _("Log in"),
             "subtitle": _("Step 2 of 2: the code from your authenticator app"),
             "form": form,
@@ -195,20 +269,36 @@ class AdminSite(OTPAdminSite):
         if user_has_device(user):
             # Devices are replaced by an administrator (who deletes the old one), never here.
             return HttpResponseRedirect(self._with_next("admin:login", next_url))
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-        if device is None:
-            device = TOTPDevice.objects.create(user=user, name=ENROLMENT_DEVICE, confirmed=False)
-        form = CodeForm(request.POST or None)
+        if ENROLMENT_KEY not in request.session:
+            request.session[ENROLMENT_KEY] = default_key()
+        # Not saved until a first code confirms it (`_confirm`).
+        device = SealedTOTPDevice(
+            user=user, name=ENROLMENT_DEVICE, key=request.session[ENROLMENT_KEY]
+        )
+        form = EnrolForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            if device.verify_token(form.cleaned_data["code"]):
-                codes = self._confirm(user, device)
-                otp_login(request, device)
-                request.session.cycle_key()
-                context = {"title": _("Your recovery codes"), "codes": codes, "next": next_url}
-                return self._render(request, "admin/two_factor/recovery_codes.html", context)
+            if not totp_matches(device, form.cleaned_data["code"]):
+                form.add_error("code", _("This code is not valid. Check your device's clock."))
+            else:
+                codes = self._confirm(user, device, form.cleaned_data["enrolment_code"])
+                if codes is not None:
+                    del request.session[ENROLMENT_KEY]
+                    otp_login(request, device)
+                    request.session.cycle_key()
+                    context = {"title": _("Your recovery codes"), "codes": codes, "next": next_url}
+                    return self._render(request, "admin/two_factor/recovery_codes.html", context)
+                if user_has_device(user):  # another session enrolled first
+                    return HttpResponseRedirect(self._with_next("admin:login", next_url))
+                form.add_error(
+                    "enrolment_code",
+                    _("This enrolment code is not valid. Ask a superuser for a new one."),
+                )
             user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)
-            form.add_error("code", _("This code is not valid. Check your device's clock."))
+            if getattr(request, "axes_locked_out", False):
+                auth_logout(request)
+                return get_lockout_response(request, credentials=_credentials(user))
         context = {
+            "attempts_left": attempts_left(request, user.get_username()) if form.errors else None,
             "title": _("Set up two-factor authentication"),
             "form": form,
             "next": next_url,
@@ -219,10 +309,17 @@ class AdminSite(OTPAdminSite):
 
     @staticmethod
     @transaction.atomic
-    def _confirm(user, device):
+    def _confirm(user, device, enrolment_code):
+        """Save the confirmed device and new recovery codes; None if a device exists
+        or the enrolment code is not valid."""
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        if user_has_device(user) or not use_enrolment_code(user=user, code=enrolment_code):
+            return None
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()  # left from before
+        SealedTOTPDevice.objects.filter(user=user, confirmed=False).delete()
         device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        device.set_last_used_timestamp(commit=False)
+        device.save()
         StaticDevice.objects.filter(user=user).delete()
         recovery = StaticDevice.objects.create(user=user, name=_("recovery codes"), confirmed=True)
         codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]

@@ -44,30 +44,38 @@ if not SECRET_KEY:
 # (SECURITY.md, "Keys"); comma-separated.
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
+
+def fernet_keys(name, purpose):
+    """Fernet keys from the environment variable `name`: comma-separated, newest first.
+
+    The newest encrypts; every key decrypts, so a key can be rotated before the
+    old one is dropped. Without DEBUG there is no fallback: encryption fails
+    closed. Returns the keys and whether they are the development-only key
+    derived from SECRET_KEY (a system check warns about it).
+    """
+    keys = env_list(name)
+    if not keys:
+        if not DEBUG:
+            raise ImproperlyConfigured(f"{name} must be set when DEBUG is off.")
+        digest = hashlib.sha256(f"{purpose}-dev:{SECRET_KEY}".encode()).digest()
+        return [base64.urlsafe_b64encode(digest).decode()], True
+    for key in keys:
+        try:
+            if len(base64.urlsafe_b64decode(key.encode())) != 32:
+                raise ValueError
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"Each {name} entry must be a Fernet key (32 url-safe base64-encoded bytes)."
+            ) from None
+    return keys, False
+
+
 # The identity vault (cases/vault.py) encrypts real names, contacts and
-# relatives with Fernet keys from IDENTITY_KEYS: comma-separated, newest first.
-# The newest encrypts; every key decrypts, so a key can be rotated
-# (`manage.py rotate_identity_key`) before the old one is dropped. Without DEBUG
-# there is no fallback: the vault fails closed.
-IDENTITY_KEYS = env_list("IDENTITY_KEYS")
-IDENTITY_KEYS_ARE_DEVELOPMENT_ONLY = not IDENTITY_KEYS
-if not IDENTITY_KEYS:
-    if not DEBUG:
-        raise ImproperlyConfigured("IDENTITY_KEYS must be set when DEBUG is off.")
-    # Derived from the development SECRET_KEY; a system check warns about it.
-    IDENTITY_KEYS = [
-        base64.urlsafe_b64encode(
-            hashlib.sha256(f"identity-vault-dev:{SECRET_KEY}".encode()).digest()
-        ).decode()
-    ]
-for _key in IDENTITY_KEYS:
-    try:
-        if len(base64.urlsafe_b64decode(_key.encode())) != 32:
-            raise ValueError
-    except ValueError:
-        raise ImproperlyConfigured(
-            "Each IDENTITY_KEYS entry must be a Fernet key (32 url-safe base64-encoded bytes)."
-        ) from None
+# relatives (rotated with `manage.py rotate_identity_key`).
+IDENTITY_KEYS, IDENTITY_KEYS_ARE_DEVELOPMENT_ONLY = fernet_keys("IDENTITY_KEYS", "identity-vault")
+# The admin's TOTP secrets (staff.models.SealedTOTPDevice), kept apart from the
+# identity keys so that neither opens the other.
+OTP_KEYS, OTP_KEYS_ARE_DEVELOPMENT_ONLY = fernet_keys("OTP_KEYS", "otp-secrets")
 
 # Backups (nkdb/backups.py) are encrypted to the age public keys (age1...) in
 # BACKUP_RECIPIENTS, comma-separated: one per custodian, each able to restore
@@ -104,6 +112,8 @@ INSTALLED_APPS = [
     "cases",
     "stats",
     "jobs",
+    # Staff accounts: roles granted by superusers only, and the group change log.
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -128,16 +138,21 @@ MIDDLEWARE = [
 ]
 
 # django-axes counts failed logins (passwords, and second-factor codes through
-# nkdb/otp_admin.py) and locks out a username, and separately an address, after
-# AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_TIME hours.
+# nkdb/otp_admin.py) and locks out a username *from one address* after
+# AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_TIME hours: one person's typing
+# errors do not lock out colleagues behind the same office NAT. An administrator
+# lifts a lockout in the admin (Axes -> Access attempts: delete the attempt).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Never kept in the access attempts (which administrators read): passwords are
+# masked by axes itself; second-factor and enrolment codes are masked here.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "enrolment_code"]
 AXES_LOCKOUT_TEMPLATE = "admin/two_factor/locked_out.html"
 # Behind a reverse proxy, the number of proxies in front of the site.
 AXES_IPWARE_PROXY_COUNT = int(os.environ["PROXY_COUNT"]) if os.environ.get("PROXY_COUNT") else None

@@ -13,7 +13,9 @@ PRINT_DEBUG = (
 
 # A valid Fernet key for the identity vault, for these tests only.
 IDENTITY_KEY = "y5fIhbOqOCbzGAlXMvc1tKYbm2ktRswNG4YeOqjYP4Y="
-OWN_VARIABLES = ("DEBUG", "SECRET_KEY", "IDENTITY_KEYS")
+# And one for the TOTP secrets (staff.models.SealedTOTPDevice).
+OTP_KEY = "hF0e1n6Yw3Q8mS2vXk9rT5uL7aJ4cB1dE6gH8iK0pZo="
+OWN_VARIABLES = ("DEBUG", "SECRET_KEY", "IDENTITY_KEYS", "OTP_KEYS")
 
 
 def run_check(env_overrides):
@@ -36,7 +38,7 @@ def test_settings_refuse_to_start_without_secret_key_when_debug_is_off():
 
 
 def test_debug_is_off_unless_asked_for():
-    result = run_check({"SECRET_KEY": "x" * 50, "IDENTITY_KEYS": IDENTITY_KEY})
+    result = run_check({"SECRET_KEY": "x" * 50, "IDENTITY_KEYS": IDENTITY_KEY, "OTP_KEYS": OTP_KEY})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
 
@@ -67,6 +69,18 @@ def test_settings_refuse_a_malformed_identity_key():
     assert "not-a-key" not in result.stderr
 
 
+def test_settings_refuse_to_start_without_otp_keys_or_with_a_malformed_one():
+    result = run_check({"SECRET_KEY": "x" * 50, "IDENTITY_KEYS": IDENTITY_KEY})
+    assert result.returncode != 0
+    assert "OTP_KEYS must be set" in result.stderr
+    result = run_check(
+        {"SECRET_KEY": "x" * 50, "IDENTITY_KEYS": IDENTITY_KEY, "OTP_KEYS": "not-a-key"}
+    )
+    assert result.returncode != 0
+    assert "Each OTP_KEYS entry must be a Fernet key" in result.stderr
+    assert "not-a-key" not in result.stderr
+
+
 def test_debug_without_identity_keys_uses_a_development_key_and_says_so():
     env = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
     env.update(DEBUG="1", DJANGO_SETTINGS_MODULE="nkdb.settings")
@@ -87,6 +101,7 @@ def test_production_settings_pass_the_deployment_checklist():
     env.update(
         SECRET_KEY="a-long-random-production-key-" + "k7Qz9" * 10,
         IDENTITY_KEYS=IDENTITY_KEY,
+        OTP_KEYS=OTP_KEY,
         ALLOWED_HOSTS="nkdb.example.org",
         DJANGO_SETTINGS_MODULE="nkdb.settings",
     )

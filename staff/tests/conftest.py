@@ -1,0 +1,1 @@
+from cases.tests.conftest import as_role  # noqa: F401 (a fixture)
