@@ -23,7 +23,6 @@ that a revert has a public past to restore.
 import datetime
 import itertools
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib import admin
@@ -46,6 +45,7 @@ from cases.models import (
     WorkflowStatus,
 )
 from cases.tests import factories
+from cases.tests.forms import form_data
 from cases.tests.personas import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -197,54 +197,6 @@ def moved_records(since):
 
 
 # --- Posting as a browser (or an attacker) would ---------------------------------
-
-
-class FormFields(HTMLParser):
-    """The named fields of the page's main form (the admin's `<model>_form`)."""
-
-    def __init__(self, form_id):
-        super().__init__()
-        self.form_id, self.inside, self.fields = form_id, False, []
-        self.textarea = self.select = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.inside = attrs.get("id") == self.form_id
-        if not self.inside or ("name" not in attrs and tag != "option"):
-            return
-        if tag == "input" and attrs.get("type") not in ("submit", "button", "file"):
-            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
-                return
-            self.fields.append((attrs["name"], attrs.get("value", "on")))
-        elif tag == "textarea":
-            self.textarea = [attrs["name"], ""]
-        elif tag == "select":
-            self.select = attrs["name"]
-        elif tag == "option" and self.select and "selected" in attrs:
-            self.fields.append((self.select, attrs.get("value", "")))
-
-    def handle_data(self, data):
-        if self.textarea is not None:
-            self.textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "textarea" and self.textarea is not None:
-            self.fields.append(tuple(self.textarea))
-            self.textarea = None
-        elif tag == "select":
-            self.select = None
-
-
-def form_data(response, model):
-    parser = FormFields(f"{model._meta.model_name}_form")
-    parser.feed(response.content.decode())
-    data = {}
-    for name, value in parser.fields:
-        data.setdefault(name, []).append(value)
-    return data
 
 
 def attack(data):
