@@ -1,7 +1,6 @@
 """Security issue 16: spreadsheet formulas (finding 7), oversized XLSX (finding 8)
 and uploads left in the temporary folder (finding 10)."""
 
-import base64
 import csv
 import datetime
 import io
@@ -370,7 +369,7 @@ def test_a_backup_leaves_out_the_uploaded_files(monkeypatch, tmp_path):
     monkeypatch.setattr(backups, "pg_tool", lambda name: name)
     monkeypatch.setattr(backups.subprocess, "Popen", popen)
     with pytest.raises(RuntimeError):
-        backups.backup(tmp_path / "x.bak", key=base64.urlsafe_b64encode(bytes(32)).decode())
+        backups.backup(tmp_path / "x.bak", to=[backups.generate_key_pair()[0]])
     assert "--exclude-table-data=jobs_upload" in commands[0]
     assert "--exclude-table-data=jobs_pendingupload" in commands[0]
 

@@ -98,12 +98,25 @@ def test_import_cannot_publish_or_change_a_published_record():
 def test_only_a_custodian_can_change_a_restricted_record_by_import(role, allowed):
     hidden = factories.PersonFactory(confidentiality="confidential", pseudonym="Hidden")
     data = tablib.Dataset(headers=["code", "pseudonym", "confidentiality"])
-    data.append([hidden.code, "Renamed", "standard"])
+    data.append([hidden.code, "Renamed", "confidential"])
     result = run(data, user=user_in(role))
     hidden.refresh_from_db()
     assert result.has_validation_errors() is not allowed
     assert (hidden.pseudonym == "Renamed") is allowed
-    assert (hidden.confidentiality == "standard") is allowed
+
+
+@pytest.mark.parametrize("role", [roles.RESEARCHER, roles.CUSTODIAN])
+def test_no_import_changes_confidentiality_or_consent(role):
+    """They change through the review workflow only (cases/workflow.py), for every role."""
+    hidden = factories.PersonFactory(confidentiality="confidential", pseudonym="Hidden")
+    data = tablib.Dataset(headers=["code", "pseudonym", "confidentiality"])
+    data.append([hidden.code, "Hidden", "standard"])
+    result = run(data, user=user_in(role))
+    assert result.has_validation_errors()
+    message = str(result.invalid_rows[0].error_dict["confidentiality"])
+    assert "only through the review workflow" in message
+    hidden.refresh_from_db()
+    assert hidden.confidentiality == "confidential"
 
 
 def test_imports_are_recorded_in_the_history_with_the_user():
