@@ -1,7 +1,7 @@
 """Who sees which record and which field: the rules the admin and the staff API share.
 
 Object- and field-level rules on top of the role permissions (`cases/roles.py`).
-The admin (`cases/admin.py`) and the staff API (`cases/staff_api.py`) both read
+The admin (`cases/admin/`) and the staff API (`cases/staff_api.py`) both read
 them from here, so that a rule changed once changes everywhere.
 """
 

@@ -3,7 +3,7 @@
 `ensure_roles()` creates or corrects them; `bootstrap` calls it, so running it
 again changes nothing. Object- and field-level rules on top of these
 permissions (who sees which transcript, who edits a published record) live in
-`cases/admin.py` and the services, and read the permissions named here.
+`cases/admin/` and the services, and read the permissions named here.
 """
 
 from django.contrib.auth.models import Group, Permission

@@ -1,5 +1,5 @@
 """A spreadsheet import run by a worker, through the same resources and checks as
-the admin's import (cases/resources.py, `RecordAdmin` in cases/admin.py)."""
+the admin's import (cases/resources.py, `RecordAdmin` in cases/admin/base.py)."""
 
 from types import SimpleNamespace
 

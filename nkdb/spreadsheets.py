@@ -215,7 +215,7 @@ class SpreadsheetImportForm(ImportForm):
 class DatabaseStorage(BaseStorage):
     """import-export's storage between the preview and the confirmation: a row in
     the database (so any web process can confirm), never a file. The admin
-    removes it once the import is over, whatever the outcome (cases/admin.py);
+    removes it once the import is over, whatever the outcome (cases/admin/base.py);
     one nobody confirmed is deleted after PENDING_UPLOAD_LIFETIME."""
 
     def save(self, data):

@@ -1,0 +1,442 @@
+"""The case records and their inlines: persons, testimonies, events, violations,
+border crossings, and their parts."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from cases import roles, services
+from cases.access import is_sensitive, sees_restricted
+from cases.admin.base import (
+    PERIOD_FIELDS,
+    PUBLICATION_FIELDS,
+    GuardedInline,
+    PartAdmin,
+    RecordAdmin,
+    VersionedForm,
+    report_refusal,
+)
+from cases.models import (
+    BorderCrossing,
+    ConsentScope,
+    CrossingLeg,
+    Event,
+    Information,
+    Involvement,
+    Person,
+    Testimony,
+    Violation,
+    WorkflowStatus,
+)
+
+
+class PersonForm(VersionedForm):
+    viewer = None  # the user, set by PersonAdmin.get_form
+    not_a_duplicate = forms.BooleanField(
+        label=_("Not a duplicate"),
+        required=False,
+        help_text=_("Tick after checking the possible duplicates listed above."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk or cleaned.get("not_a_duplicate"):
+            return cleaned
+        similar = services.similar_persons(
+            pseudonym=cleaned.get("pseudonym"),
+            visible_to=self.viewer,
+            birth_year=cleaned.get("birth_year"),
+            origin_place=cleaned.get("origin_place"),
+        )
+        if similar:
+            names = "; ".join(
+                f"{person.code} {person.pseudonym} ({person.birth_year or '?'}, "
+                f"{person.origin_place or '?'})"
+                for person in similar
+            )
+            raise ValidationError(
+                _(
+                    "This person may already be recorded: %(names)s. Use the existing record, "
+                    "or tick “Not a duplicate” to save anyway."
+                )
+                % {"names": names},
+                code="possible_duplicate",
+            )
+        return cleaned
+
+
+@admin.register(Person)
+class PersonAdmin(RecordAdmin):
+    form = PersonForm
+    list_display = ("code", "pseudonym", "sex", "birth_year", "origin_place", *PUBLICATION_FIELDS)
+    list_filter = ("status", "confidentiality", "sex", "is_synthetic")
+    search_fields = ("code", "pseudonym")
+    list_select_related = ("origin_place",)
+    autocomplete_fields = ("origin_place",)
+    actions = (*RecordAdmin.actions, "merge_persons")
+    fieldsets = (
+        (
+            None,
+            {"fields": ("code", "pseudonym", "sex", ("birth_year", "birth_year_is_approximate"))},
+        ),
+        (
+            _("Life in the North"),
+            {"fields": ("origin_place", "occupation_in_north", "education_in_north", "is_alive")},
+        ),
+        (_("Publication"), {"fields": (*PUBLICATION_FIELDS, "notes")}),
+        (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": (*options["fields"], "not_a_duplicate")}), *rest]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"viewer": request.user})
+
+    def has_merge_permission(self, request):
+        return request.user.has_perm(roles.MERGE_PERSON)
+
+    @admin.action(description=_("Merge two selected persons"), permissions=["merge"])
+    def merge_persons(self, request, queryset):
+        persons = list(queryset.order_by("pk")[:3])
+        if len(persons) != 2:
+            self.message_user(request, _("Select exactly two persons to merge."), messages.ERROR)
+            return None
+        if "keep" in request.POST:
+            keep = next((p for p in persons if str(p.pk) == request.POST["keep"]), None)
+            if keep is None:
+                self.message_user(request, _("Choose the record to keep."), messages.ERROR)
+                return None
+            duplicate = persons[1] if keep is persons[0] else persons[0]
+            try:
+                merge = services.person_merge(keep=keep, duplicate=duplicate, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                report_refusal(self, request, error)
+                return None
+            self.message_user(
+                request,
+                _("%(old)s merged into %(new)s.")
+                % {"old": merge.merged_code, "new": merge.kept.code},
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/cases/person_merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Merge persons"),
+                "opts": self.opts,
+                "persons": persons,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+class InformationInline(GuardedInline, admin.TabularInline):
+    model = Information
+    extra = 0
+    autocomplete_fields = ("testimony", "source", "event", "violation")
+    fields = ("testimony", "source", "event", "violation", "knowledge", "reliability")
+
+
+class BorderCrossingInline(GuardedInline, admin.StackedInline):
+    """The interviewee's crossing, entered with the testimony; the person is filled in."""
+
+    model = BorderCrossing
+    fk_name = "testimony"
+    extra = 0
+    show_change_link = True
+    autocomplete_fields = ("departure_place", "crossing_place", "settlement_place")
+    fields = (
+        ("departure_place", "crossing_place", "crossing_point"),
+        ("crossing_date", "crossing_date_precision", "broker"),
+        ("outcome", "arrival_date", "arrival_date_precision", "settlement_place"),
+    )
+
+
+class ConsentForm(forms.Form):
+    """The consent the witness gave, recorded through the workflow (the change form
+    shows it read-only once the testimony exists)."""
+
+    consent_scope = forms.ChoiceField(label=_("consent"), choices=ConsentScope.choices)
+    consent_given_on = forms.DateField(
+        label=_("consent given on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    consent_method = forms.CharField(
+        label=_("how consent was given"), required=False, max_length=200
+    )
+
+
+@admin.register(Testimony)
+class TestimonyAdmin(RecordAdmin):
+    list_display = (
+        "code",
+        "title_ko",
+        "title_en",
+        "interviewee",
+        "interview_date",
+        "consent_scope",
+        *PUBLICATION_FIELDS,
+    )
+    list_filter = ("status", "consent_scope", "confidentiality", "language", "is_synthetic")
+    search_fields = ("code", "title_en", "title_ko", "interviewee__code", "interviewee__pseudonym")
+    list_select_related = ("interviewee",)
+    autocomplete_fields = ("interviewee",)
+    date_hierarchy = "interview_date"
+    inlines = (InformationInline, BorderCrossingInline)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "code",
+                    "interviewee",
+                    ("interviewer", "interview_date"),
+                    ("interview_country", "language"),
+                    "knowledge",
+                )
+            },
+        ),
+        (_("Period covered"), {"fields": PERIOD_FIELDS}),
+        (
+            _("Text"),
+            {
+                "fields": (
+                    ("title_ko", "title_en"),
+                    "public_summary_ko",
+                    "public_summary_en",
+                    "transcript",
+                )
+            },
+        ),
+        (
+            _("Consent"),
+            {
+                "fields": (
+                    "consent_scope",
+                    ("consent_given_on", "consent_method"),
+                    "consent_withdrawn_on",
+                )
+            },
+        ),
+        (_("Publication"), {"fields": PUBLICATION_FIELDS}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "consent_withdrawn_on"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or sees_restricted(request.user) or not is_sensitive(obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": tuple(f for f in options["fields"] if f != "transcript")})
+            for name, options in fieldsets
+        ]
+
+    def history_fields(self, request, current):
+        # Stricter than the page: an old transcript may predate a restriction.
+        fields = super().history_fields(request, current)
+        return fields if sees_restricted(request.user) else fields - {"transcript"}
+
+    def get_changeform_initial_data(self, request):
+        return {
+            "interview_country": "KR",
+            "interviewer": request.user.get_full_name() or request.user.get_username(),
+            **super().get_changeform_initial_data(request),
+        }
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is BorderCrossing:
+            for crossing in formset.save(commit=False):
+                crossing.person = form.instance.interviewee
+                crossing._history_user = request.user
+                crossing.save()
+            for crossing in formset.deleted_objects:
+                crossing.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
+    def run_workflow_action(self, request, record, action, comment):
+        if action == "consent":
+            form = ConsentForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(
+                    [
+                        f"{form.fields[name].label}: {' '.join(errors)}"
+                        for name, errors in form.errors.items()
+                    ]
+                )
+            return services.testimony_set_consent(
+                testimony=record, by=request.user, **form.cleaned_data
+            )
+        if action != "withdraw":
+            return super().run_workflow_action(request, record, action, comment)
+        field = forms.DateField(label=_("consent withdrawn on"))
+        withdrawn_on = field.clean(request.POST.get("withdrawn_on"))
+        return services.testimony_withdraw_consent(
+            testimony=record, withdrawn_on=withdrawn_on, by=request.user, comment=comment
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        record = self.get_object(request, unquote(object_id))
+        context = {
+            "can_withdraw_consent": request.user.has_perm(roles.WITHDRAW_CONSENT),
+            "consent_form": ConsentForm(
+                initial={name: getattr(record, name) for name in services.CONSENT_FIELDS}
+            )
+            if record is not None
+            and record.status in (WorkflowStatus.DRAFT, WorkflowStatus.RETURNED)
+            and not record.consent_withdrawn_on
+            and self.has_change_permission(request, record)
+            else None,
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, context)
+
+
+class ViolationInline(GuardedInline, admin.TabularInline):
+    model = Violation
+    extra = 0
+    show_change_link = True
+    autocomplete_fields = ("violation_type", "victim", "place", "facility")
+    fields = ("violation_type", "victim", "victim_age", "start_date", "start_precision", "status")
+    readonly_fields = ("status",)
+
+
+@admin.register(Event)
+class EventAdmin(RecordAdmin):
+    list_display = ("code", "title_ko", "title_en", "earliest_date", "place", *PUBLICATION_FIELDS)
+    list_filter = ("status", "confidentiality", "is_synthetic", "start_precision")
+    search_fields = ("code", "title_en", "title_ko")
+    list_select_related = ("place",)
+    autocomplete_fields = ("place", "facility")
+    inlines = (ViolationInline, InformationInline)
+    fieldsets = (
+        (None, {"fields": ("code", ("title_ko", "title_en"), "description_ko", "description_en")}),
+        (_("When and where"), {"fields": (*PERIOD_FIELDS, "place", "facility")}),
+        (_("Publication"), {"fields": PUBLICATION_FIELDS}),
+    )
+
+
+class InvolvementInline(GuardedInline, admin.TabularInline):
+    model = Involvement
+    extra = 1
+    autocomplete_fields = ("perpetrator_person", "perpetrator_organization")
+
+
+@admin.register(Violation)
+class ViolationAdmin(RecordAdmin):
+    list_display = (
+        "code",
+        "violation_type",
+        "event",
+        "victim",
+        "earliest_date",
+        *PUBLICATION_FIELDS,
+    )
+    list_filter = ("status", "confidentiality", "is_synthetic", "violation_type__parent")
+    search_fields = ("code", "event__code", "victim__code", "victim__pseudonym")
+    list_select_related = ("violation_type", "event", "victim")
+    autocomplete_fields = ("event", "violation_type", "victim", "place", "facility")
+    inlines = (InvolvementInline, InformationInline)
+    fieldsets = (
+        (None, {"fields": ("code", "event", "violation_type", ("victim", "victim_age"))}),
+        (_("When and where"), {"fields": (*PERIOD_FIELDS, "place", "facility")}),
+        (_("Description"), {"fields": ("description_ko", "description_en")}),
+        (_("Publication"), {"fields": PUBLICATION_FIELDS}),
+    )
+
+
+@admin.register(Involvement)
+class InvolvementAdmin(PartAdmin):
+    list_display = ("violation", "perpetrator_person", "perpetrator_organization", "degree")
+    list_filter = ("degree",)
+    search_fields = (
+        "violation__code",
+        "perpetrator_person__code",
+        "perpetrator_organization__name_en",
+    )
+    list_select_related = (
+        "violation__violation_type",
+        "perpetrator_person",
+        "perpetrator_organization",
+    )
+    autocomplete_fields = ("violation", "perpetrator_person", "perpetrator_organization")
+
+
+@admin.register(Information)
+class InformationAdmin(PartAdmin):
+    list_display = ("__str__", "knowledge", "reliability")
+    list_filter = ("knowledge", "reliability")
+    search_fields = ("testimony__code", "source__title", "event__code", "violation__code")
+    list_select_related = ("testimony", "source", "event", "violation__violation_type")
+    autocomplete_fields = ("testimony", "source", "event", "violation")
+
+
+class CrossingLegInline(GuardedInline, admin.TabularInline):
+    model = CrossingLeg
+    extra = 1
+    autocomplete_fields = ("country",)
+    fields = ("order", "country", "entered_on", "entered_on_precision", "what_happened", "notes")
+
+
+@admin.register(BorderCrossing)
+class BorderCrossingAdmin(RecordAdmin):
+    list_display = (
+        "code",
+        "person",
+        "crossing_date",
+        "crossing_point",
+        "outcome",
+        "settlement_place",
+        *PUBLICATION_FIELDS,
+    )
+    list_filter = ("outcome", "status", "confidentiality", "broker", "is_synthetic")
+    search_fields = ("code", "person__code", "person__pseudonym", "crossing_point")
+    list_select_related = ("person", "settlement_place")
+    autocomplete_fields = (
+        "person",
+        "testimony",
+        "departure_place",
+        "crossing_place",
+        "settlement_place",
+    )
+    inlines = (CrossingLegInline,)
+    fieldsets = (
+        (None, {"fields": ("code", "person", "testimony")}),
+        (
+            _("Crossing"),
+            {
+                "fields": (
+                    "departure_place",
+                    ("crossing_date", "crossing_date_precision"),
+                    ("crossing_point", "crossing_place"),
+                    "broker",
+                )
+            },
+        ),
+        (
+            _("Outcome"),
+            {"fields": ("outcome", ("arrival_date", "arrival_date_precision"), "settlement_place")},
+        ),
+        (_("Description"), {"fields": ("description_ko", "description_en")}),
+        (_("Publication"), {"fields": PUBLICATION_FIELDS}),
+    )
+
+
+@admin.register(CrossingLeg)
+class CrossingLegAdmin(PartAdmin):
+    list_display = ("crossing", "order", "country", "what_happened")
+    list_filter = ("what_happened",)
+    search_fields = ("crossing__code",)
+    list_select_related = ("crossing", "country")
+    autocomplete_fields = ("crossing", "country")

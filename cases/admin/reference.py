@@ -1,0 +1,61 @@
+"""Reference data: places, violation types, organizations, sources, facilities."""
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+from simple_history.admin import SimpleHistoryAdmin
+
+from cases.models import (
+    Facility,
+    Organization,
+    Place,
+    Source,
+    ViolationType,
+)
+
+
+@admin.register(Place)
+class PlaceAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name_en", "name_ko", "level", "parent", "location_precision")
+    list_filter = ("level", "location_precision")
+    search_fields = ("code", "name_en", "name_ko", "iso_alpha3")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+
+
+@admin.register(ViolationType)
+class ViolationTypeAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name_en", "name_ko", "right_affected", "crime_against_humanity")
+    list_filter = ("crime_against_humanity", ("parent", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("code", "name_en", "name_ko")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name_en", "name_ko", "country", "kind", "parent")
+    list_filter = ("country", "kind")
+    search_fields = ("code", "name_en", "name_ko", "aliases")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "title", "kind", "publisher", "published_year", "is_synthetic")
+    list_filter = ("kind", "is_public_document", "is_synthetic")
+    search_fields = ("code", "title", "publisher")
+    readonly_fields = ("code",)
+    formfield_overrides = {
+        models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
+    }
+
+
+@admin.register(Facility)
+class FacilityAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name_en", "name_ko", "kind", "place", "location_precision", "status")
+    list_filter = ("kind", "status", "location_precision")
+    search_fields = ("code", "name_en", "name_ko", "aliases")
+    list_select_related = ("place",)
+    autocomplete_fields = ("place", "source")
