@@ -7,6 +7,7 @@ pretending to know more than the witness said.
 """
 
 import datetime
+import re
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -71,3 +72,95 @@ def display_span(start, start_precision, end, end_precision):
     if end is None or (end == start and end_precision == start_precision):
         return start_text
     return f"{start_text} – {display(end, end_precision)}"  # noqa: RUF001 (an en dash is meant)
+
+
+# --- Dates as people type them ---------------------------------------------------------
+
+# From the finest to the coarsest: a date may be stated less precisely than it was
+# typed only where that changes nothing ("2009-04-01" as a month), never more.
+COARSENESS = [DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR, DatePrecision.APPROXIMATE]
+_SEP = r"\s*[-./]\s*"
+_PATTERNS = [
+    (rf"^(\d{{4}}){_SEP}(\d{{1,2}}){_SEP}(\d{{1,2}})\.?$", DatePrecision.DAY),
+    (r"^(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일$", DatePrecision.DAY),
+    (rf"^(\d{{4}}){_SEP}(\d{{1,2}})\.?$", DatePrecision.MONTH),
+    (r"^(\d{4})\s*년\s*(\d{1,2})\s*월$", DatePrecision.MONTH),
+    (r"^(\d{4})\s*년?$", DatePrecision.YEAR),
+    (r"^(?:약|대략)\s*(\d{4})\s*년?\s*(?:경|무렵|쯤)?$", DatePrecision.APPROXIMATE),
+    (r"^(\d{4})\s*년?\s*(?:경|무렵|쯤)$", DatePrecision.APPROXIMATE),
+    (r"^(?:about|around|circa|ca?\.|~)\s*(\d{4})$", DatePrecision.APPROXIMATE),
+]
+
+
+def parse(text):
+    """A date as typed: 2009-04-10, 2009-04, 2009, 2009년 4월 10일, 2009년 4월,
+    2009년, 2009년경, 약 2009년, about 2009, c. 2009 -> (first day, precision).
+    None for an empty text; ValueError for anything else."""
+    text = " ".join((text or "").split()).lower()
+    if not text:
+        return None
+    for pattern, precision in _PATTERNS:
+        match = re.match(pattern, text)
+        if match:
+            numbers = [int(group) for group in match.groups()] + [1, 1]
+            return datetime.date(*numbers[:3]), precision
+    raise ValueError(text)
+
+
+def as_typed(value, precision):
+    """The text that parse() reads back as this date and precision ("" for none)."""
+    if value is None:
+        return ""
+    if precision in (DatePrecision.UNKNOWN, DatePrecision.DAY):
+        return value.isoformat()
+    return str(display(value, precision))
+
+
+def settle(value, precision, *, typed):
+    """The precision to store a typed date with, and the error if there is none.
+
+    `typed` is the precision the text itself gives; `precision` the one chosen
+    beside it ("unknown" when left as it was). The chosen one wins where it moves
+    nothing; a date is never blanked nor moved to fit a precision.
+    """
+    if precision in (None, "", DatePrecision.UNKNOWN) or precision == typed:
+        return typed, None
+    finer = COARSENESS.index(precision) < COARSENESS.index(typed)
+    if finer or normalise(value, precision) != value:
+        message = _(
+            "%(date)s and the precision “%(precision)s” do not agree: type the date as "
+            "precisely as it is known (2009, 2009-04, 2009-04-10, 2009년경) and leave the "
+            "precision unknown, or choose the precision that fits."
+        ) % {"date": as_typed(value, typed), "precision": DatePrecision(precision).label}
+        return None, message
+    return precision, None
+
+
+def moved(value, precision):
+    """Why storing this date with this precision would lose or move it, or None."""
+    if value is None:
+        return None
+    if precision == DatePrecision.UNKNOWN:
+        return _("Say how precise the date is.")
+    if normalise(value, precision) != value:
+        return _(
+            "%(date)s is more precise than “%(precision)s”: choose the precision that fits, "
+            "or type the date as it is known."
+        ) % {"date": value.isoformat(), "precision": DatePrecision(precision).label}
+    return None
+
+
+def pairs(model):
+    """The (date, precision) field names of a model: `start_precision` goes with
+    `start_date`, `entered_on_precision` with `entered_on`."""
+    names = {field.name: field for field in model._meta.concrete_fields}
+    found = []
+    for name in names:
+        if not name.endswith("_precision"):
+            continue
+        stem = name.removesuffix("_precision")
+        for candidate in (f"{stem}_date", stem):
+            if isinstance(names.get(candidate), models.DateField):
+                found.append((candidate, name))
+                break
+    return found

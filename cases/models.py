@@ -547,6 +547,21 @@ class Publishable(models.Model):
         return f"{self.code} [{_('synthetic')}]" if self.is_synthetic else self.code
 
 
+def check_dates(record):
+    """Refuse a date that its precision would blank or move (cases/dates.py)."""
+    errors = {}
+    for date_name, precision_name in dates.pairs(type(record)):
+        precision = getattr(record, precision_name)
+        problem = dates.moved(getattr(record, date_name), precision)
+        if problem:
+            # An unknown precision is the precision's fault; a moved date, the date's.
+            unknown = precision == dates.DatePrecision.UNKNOWN
+            name, code = (precision_name, "precision_missing") if unknown else (date_name, "moved")
+            errors[name] = ValidationError(problem, code=code)
+    if errors:
+        raise ValidationError(errors)
+
+
 class UncertainPeriod(models.Model):
     """A start and an end, each with a precision, and their derived bounds."""
 
@@ -578,14 +593,7 @@ class UncertainPeriod(models.Model):
 
     def clean(self):
         super().clean()
-        for field in ("start", "end"):
-            date_value = getattr(self, f"{field}_date")
-            precision = getattr(self, f"{field}_precision")
-            if date_value and precision == DatePrecision.UNKNOWN:
-                message = _("Say how precise the date is.")
-                raise ValidationError(
-                    {f"{field}_precision": ValidationError(message, code="precision_missing")}
-                )
+        check_dates(self)
         self.set_period_bounds()
         start_earliest = dates.bounds(self.start_date, self.start_precision)[0]
         end_latest = dates.bounds(self.end_date, self.end_precision)[1]
@@ -1357,6 +1365,10 @@ class BorderCrossing(Publishable, Searchable):
         self.arrival_date = dates.normalise(self.arrival_date, self.arrival_date_precision)
         super().save(*args, **kwargs)
 
+    def clean(self):
+        super().clean()
+        check_dates(self)
+
     @property
     def crossing_date_display(self):
         return dates.display(self.crossing_date, self.crossing_date_precision)
@@ -1415,6 +1427,10 @@ class CrossingLeg(models.Model):
     def save(self, *args, **kwargs):
         self.entered_on = dates.normalise(self.entered_on, self.entered_on_precision)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        check_dates(self)
 
 
 # --- Curation records -------------------------------------------------------

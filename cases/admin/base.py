@@ -19,6 +19,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from cases import roles, services, workflow
 from cases.access import admin_records, edits_any_status, sees_restricted
+from cases.forms import UncertainDatesForm
 from cases.models import (
     ConcurrentEditError,
     Confidentiality,
@@ -47,7 +48,7 @@ def report_refusal(admin_obj, request, error):
         admin_obj.message_user(request, message, messages.ERROR)
 
 
-class VersionedForm(forms.ModelForm):
+class VersionedForm(UncertainDatesForm):
     """Carries the version the user started from; refuses the save if it moved on."""
 
     def clean(self):
@@ -122,6 +123,8 @@ class PartAdmin(SimpleHistoryAdmin):
     """A part of publishable records (a perpetrator, a citation, a leg): changed and
     deleted only while no record it belongs to is published (cases/workflow.py)."""
 
+    form = UncertainDatesForm
+
     def get_queryset(self, request):
         return admin_records(super().get_queryset(request), request.user)
 
@@ -146,6 +149,7 @@ class GuardedInline:
     """Inline rows scoped as the admin's lists are, and written under the same rules."""
 
     formset = GuardedInlineFormSet
+    form = UncertainDatesForm
 
     def get_queryset(self, request):
         return admin_records(super().get_queryset(request), request.user)

@@ -86,8 +86,19 @@ def test_a_valid_period_has_ordered_bounds(start, sp, end, ep):
     try:
         super(Event, event).clean()  # UncertainPeriod.clean, without the database
     except ValidationError as error:
-        assert set(error.message_dict) <= {"start_precision", "end_precision", "end_date"}
+        assert set(error.message_dict) <= {
+            "start_precision",
+            "end_precision",
+            "start_date",
+            "end_date",
+        }
+        for value, p in ((start, sp), (end, ep)):
+            if dates.moved(value, p):  # refused rather than blanked or moved
+                return
+        assert set(error.message_dict) <= {"end_date"}  # otherwise: the end before the start
         return
+    assert dates.moved(start, sp) is None
+    assert dates.moved(end, ep) is None
     if event.earliest_date and event.latest_date:
         assert event.earliest_date <= event.latest_date
     for value, p in ((event.start_date, sp), (event.end_date, ep)):

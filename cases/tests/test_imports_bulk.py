@@ -281,7 +281,7 @@ def test_bulk_writes_store_what_save_would_for_every_resource():
         (
             EventResource(),
             ["code", "title_en", "title_ko", "start_date", "start_precision", "place"],
-            ["", "Arrest", "요덕수용소 체포", "2003-05-17", "month", place.code],
+            ["", "Arrest", "요덕수용소 체포", "2003-05-01", "month", place.code],
             Event,
         ),
         (
@@ -302,9 +302,9 @@ def test_bulk_writes_store_what_save_would_for_every_resource():
                 event.code,
                 violation_type.code,
                 person.code,
-                "2003-05-17",
+                "2003-01-01",
                 "year",
-                "2004-02-03",
+                "2004-02-01",
                 "month",
                 "보위부에서 구타",
             ],
@@ -338,10 +338,10 @@ def test_bulk_writes_store_what_save_would_for_every_resource():
             [
                 "",
                 person.code,
-                "2008-03-19",
+                "2008-03-01",
                 "month",
                 "Tumen River near Musan",
-                "2009-07-04",
+                "2009-01-01",
                 "year",
             ],
             BorderCrossing,
@@ -354,6 +354,17 @@ def test_bulk_writes_store_what_save_would_for_every_resource():
     crossing = BorderCrossing.objects.get()
     assert crossing.crossing_date == datetime.date(2008, 3, 1)
     assert crossing.arrival_date == datetime.date(2009, 1, 1)
+
+
+def test_an_import_never_moves_a_date_to_fit_its_precision():
+    """Issue 21: 2008-03-19 "as a month" was stored as 2008-03-01 without a word."""
+    person = factories.PersonFactory()
+    headers = ["code", "person", "crossing_date", "crossing_date_precision", "crossing_point"]
+    data = tablib.Dataset(["", person.code, "2008-03-19", "month", "Musan"], headers=headers)
+    result = run(BorderCrossingResource(), data)
+    assert result.has_validation_errors()
+    assert "more precise than" in str(result.invalid_rows[0].error_dict["crossing_date"])
+    assert not BorderCrossing.objects.exists()
 
 
 def test_an_update_bumps_the_version_and_the_update_time():
