@@ -1,0 +1,183 @@
+"""Issue 16, "Second factor": custodians and superusers need a passkey; others keep TOTP."""
+
+import pytest
+from axes.models import AccessAttempt
+from django.test import Client
+from django_otp_webauthn.models import WebAuthnCredential
+
+from cases import roles
+from cases.tests.factories import UserFactory
+from cases.tests.personas import login_with_second_factor, passkey_for, user_in
+from staff.enrolment import issue_enrolment_code
+from staff.models import EnrolmentCode, SealedTOTPDevice
+from staff.passkeys import passkey_required
+from tests.test_security import PASSWORD, code, password_step
+
+pytestmark = pytest.mark.django_db
+
+REGISTER_BEGIN = "/admin/two-factor/passkey/register/begin/"
+REGISTER_COMPLETE = "/admin/two-factor/passkey/register/complete/"
+
+
+def with_password(user):
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def custodian():
+    return with_password(user_in(roles.CUSTODIAN))
+
+
+@pytest.mark.parametrize("who", ["custodian", "superuser"])
+def test_totp_alone_does_not_open_the_admin_to_custodians_and_superusers(client, who):
+    if who == "custodian":
+        user = user_in(roles.CUSTODIAN)
+    else:
+        user = UserFactory(username="root", is_superuser=True)
+    login_with_second_factor(client, user, passkey=False)
+    assert client.get("/admin/").status_code == 302
+    assert client.get("/admin/cases/person/").status_code == 302
+    # Sent to enrol a passkey, told why.
+    response = client.get("/admin/", follow=True)
+    assert response.wsgi_request.path == "/admin/two-factor/passkey/"
+    assert "Enrol a passkey" in response.content.decode()
+
+
+def test_totp_still_opens_the_admin_to_a_researcher(client):
+    researcher = user_in(roles.RESEARCHER)
+    assert not passkey_required(researcher)
+    login_with_second_factor(client, researcher, passkey=False)
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize("who", ["custodian", "superuser"])
+def test_a_passkey_opens_the_admin_to_custodians_and_superusers(client, who):
+    if who == "custodian":
+        user = user_in(roles.CUSTODIAN)
+    else:
+        user = UserFactory(username="root", is_superuser=True)
+    login_with_second_factor(client, user, passkey=True)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_totp_code_at_the_login_tells_a_custodian_to_use_a_passkey(client, custodian, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    phone = SealedTOTPDevice.objects.create(user=custodian, name="phone", confirmed=True)
+    assert password_step(client, username=custodian.username).status_code == 302
+    response = client.post("/admin/login/", {"code": code(phone)}, follow=True)
+    assert response.wsgi_request.path == "/admin/two-factor/passkey/"
+    assert "Your role needs a passkey to open the admin" in response.content.decode()
+    assert client.get("/admin/").status_code == 302
+    # With a passkey enrolled, the login page offers it instead.
+    passkey_for(custodian)
+    page = client.get("/admin/login/").content.decode()
+    assert 'id="passkey-verify"' in page and "js/passkeys.js" in page
+    assert "<script>" not in page
+
+
+def test_the_rule_is_switched_off_by_a_setting(client, settings):
+    settings.PASSKEYS_REQUIRED = False
+    login_with_second_factor(client, user_in(roles.CUSTODIAN), passkey=False)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_custodian_without_a_device_is_sent_to_enrol_a_passkey(client, custodian):
+    password_step(client, username=custodian.username)
+    response = client.get("/admin/login/")
+    assert response["Location"].startswith("/admin/two-factor/passkey/")
+    # Not TOTP: it would not open the admin.
+    assert client.get("/admin/two-factor/enrol/")["Location"].startswith(
+        "/admin/two-factor/passkey/"
+    )
+
+
+def post_json(client, url, data):
+    return client.post(url, data, content_type="application/json")
+
+
+def test_a_passkey_is_enrolled_only_with_an_enrolment_code(client, custodian):
+    password_step(client, username=custodian.username)
+    # No code, a wrong code: refused, counted as failed logins, and no code typed is kept.
+    assert post_json(client, REGISTER_BEGIN, {}).status_code == 403
+    refused = post_json(client, REGISTER_BEGIN, {"enrolment_code": "ABCD-EFGH-JKLM"})
+    assert refused.status_code == 403
+    assert "This enrolment code is not valid" in refused.json()["detail"]
+    assert AccessAttempt.objects.get(username=custodian.username).failures_since_start == 2
+    assert "ABCD-EFGH-JKLM" not in AccessAttempt.objects.get().post_data
+    # A good code gives the options of a ceremony for this site,
+    enrolment_code = issue_enrolment_code(user=custodian)
+    options = post_json(client, REGISTER_BEGIN, {"enrolment_code": enrolment_code})
+    assert options.status_code == 200
+    assert options.json()["rp"]["id"] == "localhost"
+    # but the passkey is saved only if the code is still good when it is.
+    assert (
+        post_json(
+            client,
+            REGISTER_COMPLETE,
+            {"enrolment_code": "ABCD-EFGH-JKLM", "credential": {"id": "x"}},
+        ).status_code
+        == 403
+    )
+    assert not WebAuthnCredential.objects.exists()
+    # A credential that fails verification leaves the code unspent.
+    post_json(client, REGISTER_BEGIN, {"enrolment_code": enrolment_code})
+    bogus = post_json(
+        client, REGISTER_COMPLETE, {"enrolment_code": enrolment_code, "credential": {"id": "x"}}
+    )
+    assert bogus.status_code >= 400
+    assert not WebAuthnCredential.objects.exists()
+    assert EnrolmentCode.objects.get(user=custodian).used_at is None
+
+
+def test_the_library_urls_are_not_mounted(client, custodian):
+    # Its own registration view would enrol a passkey without an enrolment code.
+    password_step(client, username=custodian.username)
+    for url in ["/webauthn/registration/begin/", "/admin/webauthn/registration/begin/"]:
+        assert post_json(client, url, {}).status_code in (302, 404)
+
+
+def test_a_user_with_a_device_verifies_the_session_before_enrolling_a_passkey(client, custodian):
+    SealedTOTPDevice.objects.create(user=custodian, name="phone", confirmed=True)
+    password_step(client, username=custodian.username)
+    assert client.get("/admin/two-factor/passkey/").status_code == 302
+    enrolment_code = issue_enrolment_code(user=custodian)
+    response = post_json(client, REGISTER_BEGIN, {"enrolment_code": enrolment_code})
+    assert response.status_code == 403
+    assert "second factor first" in response.json()["detail"]
+
+
+def test_the_passkey_of_another_account_does_not_verify_a_session(client, custodian):
+    other = passkey_for(UserFactory(username="other"))
+    password_step(client, username=custodian.username)
+    passkey_for(custodian)
+    assert post_json(client, "/admin/two-factor/passkey/verify/begin/", {}).status_code == 200
+    # A well-formed assertion naming the other account's credential.
+    from webauthn.helpers import bytes_to_base64url
+
+    raw_id = bytes_to_base64url(bytes(other.credential_id))
+    answer = post_json(
+        client,
+        "/admin/two-factor/passkey/verify/complete/",
+        {
+            "id": raw_id,
+            "rawId": raw_id,
+            "type": "public-key",
+            "response": {
+                "clientDataJSON": "e30",
+                "authenticatorData": "AAAA",
+                "signature": "AAAA",
+                "userHandle": None,
+            },
+        },
+    )
+    assert answer.status_code == 403
+    assert "another account" in answer.json()["detail"]
+    assert client.get("/admin/").status_code == 302
+
+
+def test_verification_needs_the_password_first():
+    client = Client()
+    response = post_json(client, "/admin/two-factor/passkey/verify/begin/", {})
+    assert response.status_code in (401, 403)
