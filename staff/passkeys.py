@@ -4,12 +4,12 @@ A TOTP code can be relayed by a fake login page in real time; a passkey signs a
 challenge that the browser binds to this site's origin, so a look-alike site
 gets nothing it can replay here.
 
-- `passkey_required(user)` is the rule: custodians (they read witnesses'
-  identities), anyone given an identity or restricted-material permission, and
-  superusers (they grant roles). For them the admin opens only to a session
-  verified by a passkey (`second_factor_suffices`, read by
-  `nkdb.otp_admin.AdminSite.has_permission`); everyone else keeps TOTP.
-  `PASSKEYS_REQUIRED = False` turns the rule off.
+- `passkey_required(user)` is the rule: superusers (they grant roles) and
+  whoever holds an identity or restricted-material permission
+  (`cases.roles.SENSITIVE`), that is the custodians, who read witnesses'
+  identities. For them the admin opens only to a session verified by a passkey
+  (`second_factor_suffices`, read by `nkdb.otp_admin.AdminSite.has_permission`);
+  everyone else keeps TOTP. `PASSKEYS_REQUIRED = False` turns the rule off.
 - Enrolling a passkey spends a one-time enrolment code (staff/enrolment.py), as
   enrolling TOTP does: the code is checked when the ceremony begins (a wrong one
   counts as a failed login for django-axes) and spent in the transaction that
@@ -41,7 +41,7 @@ from django_otp_webauthn.helpers import WebAuthnHelper
 from django_otp_webauthn.models import WebAuthnCredential
 from django_otp_webauthn.utils import rewrite_exceptions
 
-from cases.roles import CUSTODIAN, SENSITIVE
+from cases.roles import SENSITIVE
 from staff.enrolment import enrolment_code_is_valid, use_enrolment_code
 
 PASSKEY_NEEDED = _(
@@ -60,8 +60,11 @@ def passkey_required(user):
         return False
     if not (user is not None and user.is_authenticated):
         return False
-    if user.is_superuser or user.groups.filter(name=CUSTODIAN).exists():
+    if user.is_superuser:
         return True
+    # The custodian role is what carries these permissions; read from the
+    # permissions (cached on the user for the admin's own checks), not the group
+    # name, so that no other group carrying them escapes the rule.
     return bool(SENSITIVE & user.get_all_permissions())
 
 
