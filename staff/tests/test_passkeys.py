@@ -181,3 +181,81 @@ def test_verification_needs_the_password_first():
     client = Client()
     response = post_json(client, "/admin/two-factor/passkey/verify/begin/", {})
     assert response.status_code in (401, 403)
+
+
+def test_a_recovery_code_does_not_open_the_admin_to_a_custodian_either(client):
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    custodian = user_in(roles.CUSTODIAN)
+    recovery = StaticDevice.objects.create(user=custodian, name="recovery codes", confirmed=True)
+    client.force_login(custodian)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = recovery.persistent_id
+    session.save()
+    assert client.get("/admin/").status_code == 302
+
+
+def test_superusers_see_and_delete_passkeys_in_the_admin(client):
+    root = UserFactory(username="root", is_superuser=True)
+    lost = passkey_for(UserFactory(username="leaver"))
+    login_with_second_factor(client, root)
+    url = "/admin/django_otp_webauthn/webauthncredential/"
+    assert "leaver" in client.get(url).content.decode()
+    assert client.post(f"{url}{lost.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not WebAuthnCredential.objects.filter(pk=lost.pk).exists()
+
+
+PRINT_WEBAUTHN = (
+    "import django; django.setup(); from django.conf import settings; "
+    "print(settings.OTP_WEBAUTHN_RP_ID, ','.join(settings.OTP_WEBAUTHN_ALLOWED_ORIGINS), "
+    "settings.PASSKEYS_REQUIRED)"
+)
+
+
+def webauthn_settings(**env):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.test_settings import IDENTITY_KEY, OTP_KEY
+
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("WEBAUTHN_", "PASSKEYS_")) and k not in ("DEBUG", "ALLOWED_HOSTS")
+    }
+    base.update(
+        SECRET_KEY="a-long-random-production-key-" + "k7Qz9" * 10,
+        IDENTITY_KEYS=IDENTITY_KEY,
+        OTP_KEYS=OTP_KEY,
+        DJANGO_SETTINGS_MODULE="nkdb.settings",
+        **env,
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", PRINT_WEBAUTHN],
+        cwd=Path(__file__).resolve().parents[2],
+        env=base,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.split()
+
+
+def test_the_relying_party_comes_from_the_environment():
+    # In production: the site's own host, over HTTPS, unless set.
+    assert webauthn_settings(ALLOWED_HOSTS="nkdb.example.org,10.0.0.2") == [
+        "nkdb.example.org",
+        "https://nkdb.example.org",
+        "True",
+    ]
+    assert webauthn_settings(
+        ALLOWED_HOSTS="nkdb.example.org",
+        WEBAUTHN_RP_ID="example.org",
+        WEBAUTHN_ALLOWED_ORIGINS="https://nkdb.example.org,https://staff.example.org",
+        PASSKEYS_REQUIRED="false",
+    ) == ["example.org", "https://nkdb.example.org,https://staff.example.org", "False"]
+    # In development: localhost, on runserver's port.
+    assert webauthn_settings(DEBUG="1") == ["localhost", "http://localhost:8000", "True"]
