@@ -259,3 +259,162 @@ def test_the_relying_party_comes_from_the_environment():
     ) == ["example.org", "https://nkdb.example.org,https://staff.example.org", "False"]
     # In development: localhost, on runserver's port.
     assert webauthn_settings(DEBUG="1") == ["localhost", "http://localhost:8000", "True"]
+
+
+# --- Whole ceremonies, with a software authenticator (no browser) ---------------------
+
+
+class SoftAuthenticator:
+    """Just enough of a WebAuthn authenticator and browser: P-256 keys, "none"
+    attestation, and the origin the browser would put in the client data."""
+
+    def __init__(self, origin="http://localhost:8000", rp_id="localhost"):
+        import os
+
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        self.origin, self.rp_id = origin, rp_id
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        self.credential_id = os.urandom(16)
+        self.counter = 0
+
+    @staticmethod
+    def b64(data):
+        from webauthn.helpers import bytes_to_base64url
+
+        return bytes_to_base64url(data)
+
+    def _authenticator_data(self, flags, attested=False):
+        import hashlib
+
+        import cbor2
+
+        self.counter += 1
+        data = hashlib.sha256(self.rp_id.encode()).digest() + bytes([flags])
+        data += self.counter.to_bytes(4, "big")
+        if attested:
+            numbers = self.key.public_key().public_numbers()
+            cose = {1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big")}
+            cose[-3] = numbers.y.to_bytes(32, "big")
+            data += bytes(16) + len(self.credential_id).to_bytes(2, "big") + self.credential_id
+            data += cbor2.dumps(cose)
+        return data
+
+    def _client_data(self, kind, options):
+        import json
+
+        return json.dumps(
+            {"type": kind, "challenge": options["challenge"], "origin": self.origin}
+        ).encode()
+
+    def create(self, options):
+        import cbor2
+
+        client_data = self._client_data("webauthn.create", options)
+        attestation = {"fmt": "none", "attStmt": {}}
+        attestation["authData"] = self._authenticator_data(0x45, attested=True)  # UP, UV, AT
+        return {
+            "id": self.b64(self.credential_id),
+            "rawId": self.b64(self.credential_id),
+            "type": "public-key",
+            "clientExtensionResults": {},
+            "response": {
+                "clientDataJSON": self.b64(client_data),
+                "attestationObject": self.b64(cbor2.dumps(attestation)),
+                "transports": ["internal"],
+            },
+        }
+
+    def get(self, options):
+        import hashlib
+
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        client_data = self._client_data("webauthn.get", options)
+        data = self._authenticator_data(0x05)  # UP, UV
+        signed = data + hashlib.sha256(client_data).digest()
+        return {
+            "id": self.b64(self.credential_id),
+            "rawId": self.b64(self.credential_id),
+            "type": "public-key",
+            "clientExtensionResults": {},
+            "response": {
+                "clientDataJSON": self.b64(client_data),
+                "authenticatorData": self.b64(data),
+                "signature": self.b64(self.key.sign(signed, ec.ECDSA(hashes.SHA256()))),
+                "userHandle": None,
+            },
+        }
+
+
+VERIFY_BEGIN = "/admin/two-factor/passkey/verify/begin/"
+VERIFY_COMPLETE = "/admin/two-factor/passkey/verify/complete/"
+
+
+def enrol_passkey(client, user, authenticator):
+    enrolment_code = issue_enrolment_code(user=user)
+    options = post_json(client, REGISTER_BEGIN, {"enrolment_code": enrolment_code}).json()
+    credential = authenticator.create(options)
+    return post_json(
+        client, REGISTER_COMPLETE, {"enrolment_code": enrolment_code, "credential": credential}
+    )
+
+
+def use_passkey(client, authenticator, next_url="/admin/"):
+    options = post_json(client, VERIFY_BEGIN, {}).json()
+    return post_json(client, f"{VERIFY_COMPLETE}?next={next_url}", authenticator.get(options))
+
+
+@pytest.fixture
+def relying_party(settings):
+    settings.OTP_WEBAUTHN_RP_ID = "localhost"
+    settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = ["http://localhost:8000"]
+
+
+def test_a_custodian_enrols_a_passkey_then_opens_the_admin_with_it(
+    client, custodian, relying_party
+):
+    authenticator = SoftAuthenticator()
+    password_step(client, username=custodian.username)
+    enrolled = enrol_passkey(client, custodian, authenticator)
+    assert enrolled.status_code == 200, enrolled.content
+    assert enrolled.json()["redirect_url"].startswith("/admin/login/")
+    assert EnrolmentCode.objects.get(user=custodian).used_at is not None
+    # Enrolling is not using: the admin opens once the passkey answers a challenge.
+    assert client.get("/admin/").status_code == 302
+    session_before = client.session.session_key
+    used = use_passkey(client, authenticator, next_url="/admin/cases/person/")
+    assert used.status_code == 200, used.content
+    assert used.json()["redirect_url"] == "/admin/cases/person/"
+    assert client.session.session_key != session_before  # a new session id once verified
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_passkey_answer_made_for_a_fake_site_opens_nothing(client, custodian, relying_party):
+    """The phishing this is for: a look-alike page relays the site's challenge to
+    the victim's browser, which signs it for the look-alike's own origin."""
+    authenticator = SoftAuthenticator()
+    password_step(client, username=custodian.username)
+    assert enrol_passkey(client, custodian, authenticator).status_code == 200
+    authenticator.origin = "https://nkdb-login.example"  # where the victim's browser is
+    relayed = use_passkey(client, authenticator)
+    assert relayed.status_code == 422
+    assert client.get("/admin/").status_code == 302
+    # The same passkey on the real site does open it.
+    authenticator.origin = "http://localhost:8000"
+    assert use_passkey(client, authenticator).status_code == 200
+    assert client.get("/admin/").status_code == 200
+
+
+def test_an_enrolment_ceremony_is_not_replayed(client, custodian, relying_party):
+    authenticator = SoftAuthenticator()
+    password_step(client, username=custodian.username)
+    enrolment_code = issue_enrolment_code(user=custodian)
+    options = post_json(client, REGISTER_BEGIN, {"enrolment_code": enrolment_code}).json()
+    credential = authenticator.create(options)
+    body = {"enrolment_code": enrolment_code, "credential": credential}
+    assert post_json(client, REGISTER_COMPLETE, body).status_code == 200
+    # Refused: the state of the ceremony is gone (and the session is not yet verified).
+    assert post_json(client, REGISTER_COMPLETE, body).status_code in (400, 403)
+    assert WebAuthnCredential.objects.count() == 1
