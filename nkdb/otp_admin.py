@@ -19,6 +19,12 @@ encrypted) is created only when confirmed, so a secret seen in another session
 never becomes a device. After the second step the user is told of every device
 added to the account since the device they used was last used.
 
+Passkeys (staff/passkeys.py) are a device beside TOTP: the second step offers
+"Use your passkey" to whoever has one. Custodians and superusers must use one:
+for them `has_permission` refuses a session verified by TOTP or a recovery code,
+and the login sends them to use or enrol a passkey (enrolment spends an
+enrolment code, like TOTP's).
+
 "Log out everywhere" ends every session of the user and deletes their API token.
 """
 
@@ -59,6 +65,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from nkdb.security import log_out_everywhere
+from staff import passkeys
 from staff.enrolment import use_enrolment_code
 from staff.models import SealedTOTPDevice
 
@@ -80,13 +87,16 @@ class CodeForm(forms.Form):
         return "".join(self.cleaned_data["code"].split())
 
 
-class EnrolForm(CodeForm):
+class PasskeyEnrolForm(forms.Form):
     enrolment_code = forms.CharField(
         label=_("Enrolment code"),
         max_length=32,
         help_text=_("The one-time code a superuser gave you for setting up your device."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+
+class EnrolForm(CodeForm, PasskeyEnrolForm):
     field_order = ["enrolment_code", "code"]
 
 
@@ -153,9 +163,35 @@ class AdminSite(OTPAdminSite):
     def __init__(self, name="admin"):
         super().__init__(name)
 
+    def has_permission(self, request):
+        """A verified session, and for custodians and superusers one verified by a
+        passkey (staff/passkeys.py, `passkey_required`)."""
+        return super().has_permission(request) and passkeys.second_factor_suffices(request)
+
     def get_urls(self):
         return [
             path("two-factor/enrol/", self.enrol_view, name="otp_enrol"),
+            path("two-factor/passkey/", self.passkey_enrol_view, name="otp_passkey_enrol"),
+            path(
+                "two-factor/passkey/register/begin/",
+                passkeys.RegisterBegin.as_view(),
+                name="otp_passkey_register_begin",
+            ),
+            path(
+                "two-factor/passkey/register/complete/",
+                passkeys.RegisterComplete.as_view(),
+                name="otp_passkey_register_complete",
+            ),
+            path(
+                "two-factor/passkey/verify/begin/",
+                passkeys.VerifyBegin.as_view(),
+                name="otp_passkey_verify_begin",
+            ),
+            path(
+                "two-factor/passkey/verify/complete/",
+                passkeys.VerifyComplete.as_view(),
+                name="otp_passkey_verify_complete",
+            ),
             path(
                 "logout-everywhere/",
                 self.admin_view(self.logout_everywhere_view),
@@ -178,6 +214,24 @@ class AdminSite(OTPAdminSite):
             reverse(name, current_app=self.name) + "?" + urlencode({REDIRECT_FIELD_NAME: next_url})
         )
 
+    def _passkey_context(self, request, next_url):
+        """What the passkey buttons (static/js/passkeys.js) need: their URLs and state."""
+        user = request.user
+        query = "?" + urlencode({REDIRECT_FIELD_NAME: next_url})
+        return {
+            "required": passkeys.passkey_required(user),
+            "enrolled": passkeys.has_passkey(user),
+            "urls": {
+                name: reverse(f"admin:otp_passkey_{name}", current_app=self.name) + query
+                for name in (
+                    "register_begin",
+                    "register_complete",
+                    "verify_begin",
+                    "verify_complete",
+                )
+            },
+        }
+
     def _render(self, request, template, context):
         request.current_app = self.name
         return TemplateResponse(
@@ -198,8 +252,19 @@ class AdminSite(OTPAdminSite):
         if not (user.is_authenticated and user.is_active and user.is_staff):
             return self._password_step(request, next_url)
         if not user_has_device(user):
-            return HttpResponseRedirect(self._with_next("admin:otp_enrol", next_url))
+            return HttpResponseRedirect(self._with_next(self._enrolment(user), next_url))
+        if (
+            user.is_verified()
+            and not passkeys.second_factor_suffices(request)
+            and not passkeys.has_passkey(user)
+        ):
+            return HttpResponseRedirect(self._with_next("admin:otp_passkey_enrol", next_url))
         return self._code_step(request, next_url)
+
+    @staticmethod
+    def _enrolment(user):
+        """The enrolment page for `user`: a passkey for those who must use one."""
+        return "admin:otp_passkey_enrol" if passkeys.passkey_required(user) else "admin:otp_enrol"
 
     def _password_step(self, request, next_url):
         form = AdminAuthenticationForm(request, data=request.POST or None)
@@ -241,6 +306,12 @@ class AdminSite(OTPAdminSite):
                         request,
                         _("You used a recovery code; %(left)d are left.") % {"left": left},
                     )
+                if not passkeys.second_factor_suffices(request):
+                    messages.error(request, passkeys.PASSKEY_NEEDED)
+                    target = (
+                        "admin:login" if passkeys.has_passkey(user) else "admin:otp_passkey_enrol"
+                    )
+                    return HttpResponseRedirect(self._with_next(target, next_url))
                 return HttpResponseRedirect(next_url)
             user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)
             if getattr(request, "axes_locked_out", False):
@@ -254,7 +325,10 @@ class AdminSite(OTPAdminSite):
             "form": form,
             "next": next_url,
             "username": user.get_username(),
+            "passkey": self._passkey_context(request, next_url),
         }
+        if context["passkey"]["enrolled"]:
+            context["subtitle"] = _("Step 2 of 2: your passkey or a code")
         return self._render(request, "admin/two_factor/login.html", context)
 
     # --- enrolment ----------------------------------------------------------------
@@ -269,6 +343,8 @@ class AdminSite(OTPAdminSite):
         if user_has_device(user):
             # Devices are replaced by an administrator (who deletes the old one), never here.
             return HttpResponseRedirect(self._with_next("admin:login", next_url))
+        if passkeys.passkey_required(user):
+            return HttpResponseRedirect(self._with_next("admin:otp_passkey_enrol", next_url))
         if ENROLMENT_KEY not in request.session:
             request.session[ENROLMENT_KEY] = default_key()
         # Not saved until a first code confirms it (`_confirm`).
@@ -325,6 +401,25 @@ class AdminSite(OTPAdminSite):
         codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
         StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
         return codes
+
+    @method_decorator_never_cache_sensitive
+    def passkey_enrol_view(self, request):
+        """Enrol a passkey (with an enrolment code): the form here, the ceremony in
+        static/js/passkeys.js and staff/passkeys.py. Whoever already has a device
+        verifies the session with it first."""
+        user = request.user
+        next_url = self._next_url(request)
+        if not (user.is_authenticated and user.is_active and user.is_staff):
+            return HttpResponseRedirect(self._with_next("admin:login", next_url))
+        if user_has_device(user) and not user.is_verified():
+            return HttpResponseRedirect(self._with_next("admin:login", next_url))
+        context = {
+            "title": _("Enrol a passkey"),
+            "form": PasskeyEnrolForm(),
+            "next": next_url,
+            "passkey": self._passkey_context(request, next_url),
+        }
+        return self._render(request, "admin/two_factor/passkey_enrol.html", context)
 
     # --- logout everywhere ---------------------------------------------------------
 

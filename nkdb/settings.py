@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Passkeys (WebAuthn) as a django-otp device, beside TOTP (staff/passkeys.py).
+    "django_otp_webauthn",
     "axes",
     "csp",
     "rest_framework",
@@ -160,6 +162,41 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
 OTP_TOTP_ISSUER = "NKDB"
+
+
+def _webauthn_rp_id():
+    """The Relying Party id: WEBAUTHN_RP_ID, else localhost in DEBUG, else the first
+    named host in ALLOWED_HOSTS. Passkeys are bound to it: changing it later means
+    every passkey must be enrolled again."""
+    explicit = os.environ.get("WEBAUTHN_RP_ID", "").strip()
+    if explicit:
+        return explicit
+    if DEBUG:
+        return "localhost"
+    for host in ALLOWED_HOSTS:
+        host = host.strip().lstrip(".")
+        if host and "*" not in host and not host.startswith("["):
+            return host.split(":")[0]
+    return ""
+
+
+# Passkeys (django-otp-webauthn): phishing-resistant, since the browser binds each
+# signature to the site's origin. Custodians and superusers must use one to reach
+# the admin (staff/passkeys.py, `passkey_required`); PASSKEYS_REQUIRED=false turns
+# that rule off (TOTP then suffices for everyone, as before).
+PASSKEYS_REQUIRED = env_bool("PASSKEYS_REQUIRED", default=True)
+OTP_WEBAUTHN_RP_ID = _webauthn_rp_id()
+OTP_WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "NKDB")
+# The origins a passkey signature may come from (scheme, host and port), comma-separated.
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "WEBAUTHN_ALLOWED_ORIGINS",
+    "http://localhost:8000"
+    if DEBUG
+    else (f"https://{OTP_WEBAUTHN_RP_ID}" if OTP_WEBAUTHN_RP_ID else ""),
+)
+# Never a passkey alone: the password step comes first (axes counts its failures).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "staff.passkeys.PasskeyHelper"
 
 ROOT_URLCONF = "nkdb.urls"
 

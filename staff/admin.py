@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from staff.enrolment import VALID_FOR, issue_enrolment_code
 from staff.guards import grantable_groups, may_grant, may_manage_account, protected_groups
@@ -108,6 +109,23 @@ class EnrolmentCodeAdmin(admin.ModelAdmin):
 @admin.register(SealedTOTPDevice)
 class SealedTOTPDeviceAdmin(admin.ModelAdmin):
     """A lost device is deleted here; the secret is never shown, nor a device added."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    fields = list_display
+    list_filter = ["confirmed"]
+    search_fields = ["user__username", "name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WebAuthnCredential)
+class PasskeyAdmin(admin.ModelAdmin):
+    """A lost passkey is deleted here (then the account enrols a new one with an
+    enrolment code); none is added or changed here."""
 
     list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
     fields = list_display

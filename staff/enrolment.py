@@ -2,8 +2,9 @@
 
 A superuser issues a code for an account (the admin's user list, action "Issue
 an enrolment code", or `manage.py issue_enrolment_code`) and hands it over in
-person; the enrolment page (nkdb/otp_admin.py) asks for it with the first TOTP
-code and spends it in the transaction that saves the device.
+person; the enrolment pages (nkdb/otp_admin.py for TOTP, staff/passkeys.py for a
+passkey) ask for it with the first TOTP code or the new passkey, and spend it in
+the transaction that saves the device.
 """
 
 import datetime
@@ -44,3 +45,11 @@ def use_enrolment_code(*, user, code):
         user=user, digest=_digest(code), used_at__isnull=True, expires_at__gt=now
     ).update(used_at=now)
     return spent == 1
+
+
+def enrolment_code_is_valid(*, user, code):
+    """Whether `user`'s code would be accepted now, without spending it (a passkey
+    is made in two requests: the code is checked at the first, spent at the second)."""
+    return EnrolmentCode.objects.filter(
+        user=user, digest=_digest(code or ""), used_at__isnull=True, expires_at__gt=timezone.now()
+    ).exists()

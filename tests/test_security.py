@@ -24,7 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def staff(settings):
     # django-otp makes a device wait after a wrong code; these tests type one on purpose.
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
-    user = UserFactory(username="reviewer1", is_superuser=True)
+    # A reviewer: TOTP opens the admin to them; a superuser needs a passkey
+    # (staff/tests/test_passkeys.py).
+    user = UserFactory(username="reviewer1", roles=["reviewer"])
     user.set_password(PASSWORD)
     user.save()
     return user
