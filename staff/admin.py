@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
+from cases.admin.logs import LogAdmin
 from staff.enrolment import VALID_FOR, issue_enrolment_code
 from staff.guards import grantable_groups, may_grant, may_manage_account, protected_groups
 from staff.models import EnrolmentCode, GroupChange, SealedTOTPDevice
@@ -76,20 +77,11 @@ class StaffGroupAdmin(GroupAdmin):
 
 
 @admin.register(GroupChange)
-class GroupChangeAdmin(admin.ModelAdmin):
+class GroupChangeAdmin(LogAdmin):
     list_display = ["at", "actor", "account", "action", "group"]
     list_filter = ["action", "group"]
     search_fields = ["actor", "account", "group"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EnrolmentCode)
