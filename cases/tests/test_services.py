@@ -192,3 +192,69 @@ def test_restricting_a_draft_leaves_it_a_draft():
     )
     assert stored_status(event) == Status.DRAFT
     assert not StatusChange.objects.exists()
+
+
+# --- Recording consent ------------------------------------------------------------------
+
+
+def consent(testimony, by, scope=ConsentScope.FULL):
+    return services.testimony_set_consent(
+        testimony=testimony,
+        by=by,
+        consent_scope=scope,
+        consent_given_on=datetime.date(2020, 1, 1),
+        consent_method="recorded again",
+    )
+
+
+def stored_consent(testimony):
+    return Testimony._base_manager.values_list(
+        "consent_scope", "consent_given_on", "consent_method", "consent_withdrawn_on"
+    ).get(pk=testimony.pk)
+
+
+def test_consent_is_never_recorded_again_once_withdrawn():
+    testimony = factories.publishable_testimony(consent_method="in person")
+    services.testimony_withdraw_consent(
+        testimony=testimony, withdrawn_on=WITHDRAWN_ON, by=user_in(roles.CUSTODIAN)
+    )
+    assert stored_status(testimony) == Status.RETURNED  # where consent could be recorded
+    before = stored_consent(testimony)
+
+    with pytest.raises(ValidationError) as refused:
+        consent(testimony, user_in(roles.REVIEWER))
+
+    assert refused.value.code == "consent_withdrawn"
+    assert (
+        stored_consent(testimony)
+        == before
+        == (
+            ConsentScope.FULL,
+            datetime.date(2015, 6, 1),
+            "in person",
+            WITHDRAWN_ON,
+        )
+    )
+
+
+@pytest.mark.parametrize("status", [Status.IN_REVIEW, Status.PUBLISHED])
+def test_consent_is_recorded_on_drafts_and_returned_testimonies_only(status):
+    testimony = factories.publishable_testimony(status=status, consent_method="in person")
+    before = stored_consent(testimony)
+    with pytest.raises(ValidationError) as refused:
+        consent(testimony, user_in(roles.REVIEWER), scope=ConsentScope.INTERNAL)
+    assert refused.value.code == "wrong_status"
+    assert stored_consent(testimony) == before
+
+
+def test_recording_consent_needs_the_change_permission():
+    testimony = factories.TestimonyFactory()
+    with pytest.raises(PermissionDenied):
+        consent(testimony, factories.UserFactory(username="no-role"))
+    assert stored_consent(testimony) == (ConsentScope.NONE, None, "", None)
+    consent(testimony, user_in(roles.RESEARCHER))
+    assert stored_consent(testimony)[:3] == (
+        ConsentScope.FULL,
+        datetime.date(2020, 1, 1),
+        "recorded again",
+    )
