@@ -4,9 +4,10 @@
     .venv/bin/python tests/mutants/run.py NAME ...   # only these (names or prefixes)
     .venv/bin/python tests/mutants/run.py --list
 
-The project is copied once to a temporary folder (never mutated in place). For
-each mutant its file is changed there (the exact `find` text, which must occur
-exactly once, replaced by `replace`), its `tests` run with
+Every `find` text is checked first: one that is not in its file exactly once
+stops the run at once. Then the project is copied to a temporary folder (the
+working tree is never changed). For each mutant, its file is changed in the copy
+(`find` replaced by `replace`), its `tests` run with
 `DEBUG=1 pytest -x -q -p no:cacheprovider`, and the file is put back.
 
 A mutant is *killed* when pytest reports failed tests (exit code 1). It
@@ -94,6 +95,11 @@ def main():
     if not mutants:
         print("No mutant matches.")
         return 2
+    stale = [m for m in mutants if (ROOT / m["file"]).read_text().count(m["find"]) != 1]
+    for mutant in stale:
+        print(f"error: the `find` text of {mutant['name']} is not in {mutant['file']} exactly once")
+    if stale:
+        return 1
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="nkdb-mutants-") as folder:
         copy = Path(folder) / "nkdb"
@@ -113,7 +119,7 @@ def main():
             print(f"[{number:2}/{len(mutants)}] {outcome:8} {seconds:5.1f}s  {mutant['name']}")
             if outcome != "killed":
                 print(f"         {mutant['protection']} ({mutant['file']})")
-            if args.verbose or outcome.startswith("error"):
+            if output and (args.verbose or outcome.startswith("error")):
                 print(output[-3000:])
     killed = results.count("killed")
     minutes = (time.monotonic() - started) / 60
