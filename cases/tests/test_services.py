@@ -178,7 +178,7 @@ def test_restricting_a_record_in_review_or_published_returns_it(status, level):
     event = factories.EventFactory(status=status)
     factories.InformationFactory(event=event, testimony=factories.publishable_testimony())
     services.record_set_confidentiality(
-        record=event, confidentiality=level, by=user_in("custodian")
+        record=event, confidentiality=level, by=user_in(roles.CUSTODIAN)
     )
     stored = Event._base_manager.get(pk=event.pk)
     assert (stored.status, stored.confidentiality) == (Status.RETURNED, level)
