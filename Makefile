@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Production sets DEBUG, SECRET_KEY and ALLOWED_HOSTS itself.
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: install run test lint format migrations-check messages clean outage
+.PHONY: install run test lint format migrations-check messages clean outage mutants
 
 install: $(VENV)/.installed node_modules/.package-lock.json
 	@mkdir -p staticfiles
@@ -43,6 +43,11 @@ format:
 
 migrations-check:
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Remove each protection of tests/mutants/mutants.toml in turn and run the tests that
+# must catch it (docs/testing.md). MUTANTS="name ..." runs only those.
+mutants:
+	$(BIN)/python tests/mutants/run.py $(MUTANTS)
 
 # Regenerate the Korean catalogue after changing interface text (needs GNU gettext).
 MESSAGE_IGNORES := --ignore='node_modules/*' --ignore='.venv/*' --ignore='staticfiles/*' --ignore='*/tests/*' --ignore='tests/*' --ignore='bench/*'
