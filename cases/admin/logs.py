@@ -8,10 +8,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases import roles
-from cases.access import sees_restricted
+from cases.access import admin_records
 from cases.models import (
     BorderCrossing,
-    Confidentiality,
     ConsentWithdrawal,
     Event,
     Identity,
@@ -133,8 +132,7 @@ class StatusChangeAdmin(LogAdmin):
             records = model.objects.filter(status=WorkflowStatus.IN_REVIEW)
             if model is Violation:
                 records = records.select_related("violation_type")
-            if not sees_restricted(request.user):
-                records = records.exclude(confidentiality=Confidentiality.CONFIDENTIAL)
+            records = admin_records(records, request.user)  # as every admin list
             for record in records.order_by("updated_at")[:200]:
                 queue.append(
                     {

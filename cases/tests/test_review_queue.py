@@ -54,12 +54,6 @@ def test_confidential_records_in_review_are_queued_for_custodians_only(as_role, 
     assert codes == visible | {record.code for record in hidden}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 25 finding: the queue hides a confidential record but not the testimony, "
-    "crossing or violation of a confidential person, which the admin's lists hide "
-    "(cases/access.py admin_records); reported, not fixed here (cases/admin.py)",
-)
 def test_the_records_of_a_confidential_person_are_queued_for_custodians_only(as_role):
     person = factories.PersonFactory(confidentiality=Confidentiality.CONFIDENTIAL)
     testimony = factories.TestimonyFactory(interviewee=person, title_en="MKOWNED", **IN_REVIEW)
