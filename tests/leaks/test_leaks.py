@@ -102,7 +102,10 @@ def test_the_admin_needs_a_login(client, planted):
         if url.endswith("/login/"):
             assert response.status_code == 200
             continue
-        assert response.status_code in (302, 404, 405), url
+        json_refusal = response.status_code == 403 and response["Content-Type"].startswith(
+            "application/json"
+        )  # the passkey ceremonies' endpoints answer scripts, not people
+        assert response.status_code in (302, 404, 405) or json_refusal, url
         if response.status_code == 302:
             location = response["Location"]
             assert "/admin/login/" in location or url.endswith("/logout/"), url
