@@ -199,6 +199,7 @@ def production_env(work, args):
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback, no proxy in front
         "API_ANON_RATE": ANON_RATE,
+        "SEARCH_RATE": ANON_RATE,  # the search throttle (per address) raised likewise
         "LOG_LEVEL": "WARNING",
         # Names the server's connections, so that wait_until_idle() can find them.
         "DATABASE_URL": with_application_name(os.environ.get("DATABASE_URL", "")),

@@ -32,6 +32,7 @@ os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "k" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("API_ANON_RATE", "1000000000/minute")
+os.environ.setdefault("SEARCH_RATE", "1000000000/minute")
 if "IDENTITY_KEYS" not in os.environ:
     from cryptography.fernet import Fernet
 
