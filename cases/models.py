@@ -27,6 +27,7 @@ from simple_history.models import HistoricalRecords
 
 from cases import dates, workflow
 from cases.dates import DatePrecision
+from cases.states import Confidentiality, WorkflowStatus
 from cases.vault import EncryptedTextField
 
 # Columns computed from other records or fields, never edited and never versioned.
@@ -342,19 +343,6 @@ class Facility(BilingualNameMixin, models.Model):
 
 
 # --- Publishable records ---------------------------------------------------
-
-
-class WorkflowStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    IN_REVIEW = "in_review", _("in review")
-    RETURNED = "returned", _("returned with comments")
-    PUBLISHED = "published", _("published")
-
-
-class Confidentiality(models.TextChoices):
-    STANDARD = "standard", _("standard: may be published once reviewed")
-    RESTRICTED = "restricted", _("restricted: staff only")
-    CONFIDENTIAL = "confidential", _("confidential: custodians only")
 
 
 class PublishableQuerySet(models.QuerySet):

@@ -22,8 +22,12 @@ Spreadsheet imports write without `save()` and apply the same rules themselves
 import contextlib
 import contextvars
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
+from django.db.models.signals import pre_delete, pre_save
 from django.utils.translation import gettext as _
+
+from cases.states import WorkflowStatus
 
 _acting = contextvars.ContextVar("workflow_acting", default=False)
 
@@ -57,8 +61,6 @@ def refuse(code, reason):
 
 def check_new(record):
     """Rule 1, for a publishable record about to be inserted."""
-    from cases.models import WorkflowStatus
-
     if not is_acting() and record.status != WorkflowStatus.DRAFT:
         refuse(record.code, _("a new record starts as a draft."))
 
@@ -87,7 +89,9 @@ def published_parents(record):
         ids = {getattr(record, field.attname), (stored or {}).get(link)} - {None}
         if ids:
             parents += list(
-                field.related_model._base_manager.filter(pk__in=ids, status="published")
+                field.related_model._base_manager.filter(
+                    pk__in=ids, status=WorkflowStatus.PUBLISHED
+                )
             )
     return parents
 
@@ -101,9 +105,7 @@ def check_part(record):
 
 
 def check_delete(record):
-    """Rules 2 and 3, for a publishable record about to be deleted."""
-    from cases.models import WorkflowStatus
-
+    """Rule 3, for a publishable record about to be deleted."""
     if is_acting():
         return
     status = type(record)._base_manager.filter(pk=record.pk).values_list("status", flat=True)
@@ -123,17 +125,12 @@ def _publishable_deleted(sender, instance, **kwargs):
 def connect():
     """Check rule 3 on every save and delete of a part, and rules 2 and 3 on every
     delete of a publishable record (saves check themselves: Publishable.save)."""
-    from django.apps import apps
-    from django.db.models.signals import pre_delete, pre_save
-
-    from cases.models import Publishable
-
     for label in PARTS:
         model = apps.get_model(label)
         pre_save.connect(_part_written, sender=model, dispatch_uid=f"workflow-save-{label}")
         pre_delete.connect(_part_written, sender=model, dispatch_uid=f"workflow-delete-{label}")
     for model in apps.get_app_config("cases").get_models():
-        if issubclass(model, Publishable):
+        if hasattr(model, "workflow_fields"):  # Publishable
             pre_delete.connect(
                 _publishable_deleted, sender=model, dispatch_uid=f"workflow-delete-{model}"
             )
