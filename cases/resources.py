@@ -291,6 +291,19 @@ def normalise(record):
         record.arrival_date = dates.normalise(record.arrival_date, record.arrival_date_precision)
 
 
+def unchanged(record):
+    """Whether the row changes nothing of the stored record, its dates compared as
+    save() would store them (without storing them: validation still sees the dates
+    as typed, and refuses one that its precision would move)."""
+    stored = getattr(record, "_stored", None)
+    if stored is None:
+        return False
+    values = {name: getattr(record, name) for name in stored}
+    for date, precision in dates.pairs(type(record)):
+        values[date] = dates.normalise(values[date], values[precision])
+    return values == stored
+
+
 def prepare(record, now=None):
     """What the models' save() methods compute, for bulk writes, which skip them
     (cases/tests/test_imports_bulk.py compares the two)."""
@@ -613,6 +626,10 @@ class RecordResource(resources.ModelResource):
                 field.save(instance, row, **kwargs)
             except ValueError as e:
                 errors[field.attribute] = ValidationError(force_str(e), code="invalid")
+        for name in self.texts:
+            # An empty spreadsheet cell reads as None; a text stores it as "", as forms do.
+            if getattr(instance, name, "") is None and not instance._meta.get_field(name).null:
+                setattr(instance, name, "")
         if errors:
             raise ValidationError(errors)
 
@@ -659,7 +676,8 @@ class RecordResource(resources.ModelResource):
         docstring), and the import's own refusals."""
         errors = dict(import_validation_errors or {})
         stored = getattr(instance, "_stored", None)
-        if stored and stored["status"] in (WorkflowStatus.IN_REVIEW, WorkflowStatus.PUBLISHED):
+        reviewed = (WorkflowStatus.IN_REVIEW, WorkflowStatus.PUBLISHED)
+        if stored and stored["status"] in reviewed and not unchanged(instance):
             message = _(
                 "%(code)s is in review or published; change it in the admin so that the "
                 "change is reviewed."
@@ -672,7 +690,8 @@ class RecordResource(resources.ModelResource):
                     "record's page in the admin."
                 ) % {"code": instance.code}
                 errors.setdefault(name, []).append(message)
-        if stored and not self.sees_all and stored["confidentiality"] != Confidentiality.STANDARD:
+        restricted = stored and stored["confidentiality"] != Confidentiality.STANDARD
+        if restricted and not self.sees_all and not unchanged(instance):
             message = _("%(code)s is restricted; only a custodian may change it.") % {
                 "code": instance.code
             }
