@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def staff(settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
-    user = UserFactory(username="reviewer1", is_superuser=True)
+    # A reviewer: TOTP opens the admin to them (a superuser needs a passkey).
+    user = UserFactory(username="reviewer1", roles=["reviewer"])
     user.set_password(PASSWORD)
     user.save()
     return user
