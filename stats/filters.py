@@ -1,5 +1,7 @@
 import django_filters
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 
 from stats.models import Classification, Dataset, Measure, Observation, Status
 
@@ -19,7 +21,10 @@ class UpperCaseFilter(django_filters.CharFilter):
 
 
 class ObservationFilter(django_filters.FilterSet):
-    dataset = django_filters.CharFilter(field_name="dataset__slug", label=_("Dataset identifier"))
+    dataset = django_filters.CharFilter(
+        method="filter_dataset",
+        label=_("Dataset identifier (one edition); an unknown one is a 400 naming the datasets"),
+    )
     measure = django_filters.ChoiceFilter(choices=Measure.choices)
     status = django_filters.ChoiceFilter(choices=Status.choices)
     year = django_filters.NumberFilter(
@@ -47,6 +52,15 @@ class ObservationFilter(django_filters.FilterSet):
     class Meta:
         model = Observation
         fields = []
+
+    def filter_dataset(self, qs, name, value):
+        dataset = Dataset.objects.filter(slug=value).first()
+        if dataset is None:  # an empty answer would read as "no figures"
+            message = gettext("No such dataset. Datasets: %(slugs)s.") % {
+                "slugs": ", ".join(Dataset.objects.values_list("slug", flat=True))
+            }
+            raise ValidationError({"dataset": [message]})
+        return qs.filter(dataset=dataset)
 
     def filter_year(self, qs, name, value):
         return qs.single_years().filter(period_end=value)

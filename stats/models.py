@@ -114,6 +114,13 @@ class Dataset(models.Model):
     def __str__(self):
         return f"{self.title} ({self.edition})"
 
+    def breakdowns(self):
+        """The dimensions some of this dataset's figures are broken down by (one query)."""
+        counts = self.observations.aggregate(
+            **{dim: models.Count("pk", filter=~Q(**{dim: ""})) for dim in DIMENSIONS}
+        )
+        return [dim for dim in DIMENSIONS if counts[dim]]
+
 
 class ObservationQuerySet(models.QuerySet):
     def with_dataset(self):
