@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from nkdb.caching import STATS, CachedResponseMixin
 from stats import series
-from stats.filters import DatasetFilter, ObservationFilter
+from stats.filters import DatasetFilter, ObservationFilter, editions_of
 from stats.models import Dataset, Observation
 from stats.renderers import CSVRenderer
 from stats.serializers import DatasetSerializer, ObservationSerializer, SeriesSerializer
@@ -46,6 +46,8 @@ PAGE_SIZE_PARAM = OpenApiParameter(
     description=f"Rows per page, 1 to {StatsPagination.max_page_size} (default 50); "
     "anything else is a 400.",
 )
+# On every observations answer: "current", "all" (editions mixed) or the dataset.
+EDITIONS_HEADER = "Editions"
 BAD_REQUEST = OpenApiResponse(
     description="An unknown parameter or value; the answer names the accepted values."
 )
@@ -111,12 +113,26 @@ class DatasetViewSet(CachedReadOnlyViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[PAGE_SIZE_PARAM],
+        parameters=[
+            PAGE_SIZE_PARAM,
+            OpenApiParameter(
+                EDITIONS_HEADER,
+                str,
+                location=OpenApiParameter.HEADER,
+                response=True,
+                description='"current" (one edition of each table), "all" (editions mixed) '
+                "or the dataset asked for.",
+            ),
+        ],
         responses={200: ObservationSerializer(many=True), 400: BAD_REQUEST},
     )
 )
 class ObservationViewSet(CachedReadOnlyViewSet):
     """Published figures, one per row, each naming its dataset, edition and source.
+
+    Without `dataset`, only the current edition of each table (family) answers, so
+    that no figure is counted twice; `editions=all` mixes every edition. The
+    `Editions` header says which: "current", "all", or the dataset's identifier.
 
     A null value with status "not_reported" was not published; "small" means the
     publisher's small-count convention (UNHCR's 5 = 5 or fewer). CSV downloads
@@ -129,6 +145,12 @@ class ObservationViewSet(CachedReadOnlyViewSet):
     pagination_class = StatsPagination
     renderer_classes = RENDERERS
     csv_filename = "observations"
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code in (200, 304):  # cached or not
+            response[EDITIONS_HEADER] = editions_of(request.query_params)
+        return response
 
     def paginate_queryset(self, queryset):
         if self.request.accepted_renderer.format == "csv":

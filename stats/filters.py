@@ -15,6 +15,12 @@ class DatasetFilter(django_filters.FilterSet):
         fields = ["classification", "publisher"]
 
 
+def editions_of(params):
+    """What an observations answer holds: "current" (one edition of each table,
+    the default), "all" (mixed), or the one dataset asked for."""
+    return params.get("dataset") or params.get("editions") or "current"
+
+
 class UpperCaseFilter(django_filters.CharFilter):
     def filter(self, qs, value):
         return super().filter(qs, value.upper() if value else value)
@@ -24,6 +30,14 @@ class ObservationFilter(django_filters.FilterSet):
     dataset = django_filters.CharFilter(
         method="filter_dataset",
         label=_("Dataset identifier (one edition); an unknown one is a 400 naming the datasets"),
+    )
+    editions = django_filters.ChoiceFilter(
+        method="filter_editions",
+        choices=[
+            ("current", _("the current edition of each table (the default)")),
+            ("all", _("every edition, mixed: never add their figures together")),
+        ],
+        label=_("Editions, when no dataset is given"),
     )
     measure = django_filters.ChoiceFilter(choices=Measure.choices)
     status = django_filters.ChoiceFilter(choices=Status.choices)
@@ -52,6 +66,16 @@ class ObservationFilter(django_filters.FilterSet):
     class Meta:
         model = Observation
         fields = []
+
+    def filter_queryset(self, queryset):
+        """Without a dataset, one edition of each table, unless `editions=all`."""
+        qs = super().filter_queryset(queryset)
+        if editions_of(self.form.cleaned_data) == "current":
+            qs = qs.current_editions()
+        return qs
+
+    def filter_editions(self, qs, name, value):
+        return qs  # read by filter_queryset
 
     def filter_dataset(self, qs, name, value):
         dataset = Dataset.objects.filter(slug=value).first()

@@ -13,7 +13,7 @@ class DatasetSerializer(serializers.ModelSerializer):
         model = Dataset
         fields = [
             "url", "slug", "publisher", "title", "edition", "address", "source_key", "licence",
-            "retrieved", "classification", "description", "caveat", "observation_count",
+            "retrieved", "classification", "family", "description", "caveat", "observation_count",
         ]  # fmt: skip
 
 
