@@ -171,6 +171,15 @@ class Dataset(models.Model):
         """The edition with the identifier: two copies of one edition read apart."""
         return f"{self.edition} [{self.slug}]"
 
+    def citation(self):
+        """One line naming publisher, title, edition, address, licence and retrieval."""
+        parts = [f"{self.publisher}, {self.title}, {self.edition}", self.address]
+        if self.licence:
+            parts.append(gettext("Licence: %(licence)s") % {"licence": self.licence})
+        if self.retrieved:
+            parts.append(gettext("Retrieved %(date)s") % {"date": self.retrieved.isoformat()})
+        return ". ".join(parts) + "."
+
     def breakdowns(self):
         """The dimensions some of this dataset's figures are broken down by (one query)."""
         counts = self.observations.aggregate(
