@@ -72,3 +72,15 @@ def test_series_csv_rows_carry_the_citation_too(client, arrivals):
     assert all(row["citation"] and row["dataset_publisher"] for row in rows)
     body = client.get(reverse("stats-api:series-arrivals")).json()
     assert body["dataset"]["citation"].startswith(body["dataset"]["publisher"])
+
+
+def test_an_export_s_extraction_date_is_its_retrieval_date(client, db):
+    from stats.services import statistics_import
+    from stats.tests.conftest import SAMPLES
+
+    statistics_import(format="unhcr-export", path=SAMPLES / "unhcr_rdf_2024.csv")
+    statistics_import(format="unhcr-export", path=SAMPLES / "unhcr_rdf_2023.csv")  # states none
+    rows = client.get(URL, {"editions": "all", "page_size": 1000}).json()["results"]
+    dates = {row["dataset"]: row["dataset_retrieved"] for row in rows}
+    assert set(dates.values()) == {None, "2024-07-21"}
+    assert any(row["citation"].endswith("Retrieved 2024-07-21.") for row in rows)
