@@ -100,7 +100,10 @@ class CachedReadOnlyViewSet(CachedResponseMixin, CSVDownloadMixin, viewsets.Read
     )
 )
 class DatasetViewSet(CachedReadOnlyViewSet):
-    """Published tables, one per edition, with their source address and caveats."""
+    """Published tables, one per edition, with their source address and caveats.
+
+    Editions of one table share a `family`; `is_current` marks the one the
+    observations API answers from when no dataset is asked for."""
 
     queryset = Dataset.objects.with_observation_counts()
     serializer_class = DatasetSerializer

@@ -9,10 +9,11 @@ from stats.models import Classification, Dataset, Measure, Observation, Status
 class DatasetFilter(django_filters.FilterSet):
     classification = django_filters.ChoiceFilter(choices=Classification.choices)
     publisher = django_filters.CharFilter(lookup_expr="icontains")
+    family = django_filters.CharFilter(label=_("Family: one table across its editions"))
 
     class Meta:
         model = Dataset
-        fields = ["classification", "publisher"]
+        fields = ["classification", "publisher", "family"]
 
 
 def editions_of(params):

@@ -94,9 +94,10 @@ class DatasetQuerySet(models.QuerySet):
 
     def with_observation_counts(self):
         # Meta.ordering does not apply to aggregated queries.
-        return self.annotate(observation_count=models.Count("observations")).order_by(
-            *Dataset._meta.ordering
-        )
+        return self.annotate(
+            observation_count=models.Count("observations"),
+            is_current=models.Exists(Dataset.objects.current().filter(pk=models.OuterRef("pk"))),
+        ).order_by(*Dataset._meta.ordering)
 
 
 class Dataset(models.Model):

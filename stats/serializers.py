@@ -8,12 +8,14 @@ class DatasetSerializer(serializers.ModelSerializer):
         view_name="stats-api:dataset-detail", lookup_field="slug"
     )
     observation_count = serializers.IntegerField(read_only=True)
+    is_current = serializers.BooleanField(read_only=True)  # what observations answer from
 
     class Meta:
         model = Dataset
         fields = [
             "url", "slug", "publisher", "title", "edition", "address", "source_key", "licence",
-            "retrieved", "classification", "family", "description", "caveat", "observation_count",
+            "retrieved", "classification", "family", "is_current", "description", "caveat",
+            "observation_count",
         ]  # fmt: skip
 
 

@@ -111,3 +111,15 @@ def test_the_data_migration_fills_the_families_of_existing_datasets(db):
         "unhcr-rdf-13-june-2024": "unhcr-populations",
         "dataset-x": "dataset-x",
     }
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_the_dataset_list_says_which_edition_is_current(client, db, django_assert_num_queries, n):
+    for i in range(n):
+        ObservationFactory(dataset=DatasetFactory(slug=f"unhcr-{i}"), period_start=2000 + i)
+    ObservationFactory(dataset=DatasetFactory(slug="mou-arrivals"))
+    # 1. the revision; 2. COUNT; 3. the datasets with their counts and current flags.
+    with django_assert_num_queries(3):
+        rows = client.get(reverse("stats-api:dataset-list"), {"family": "unhcr-populations"})
+    current = {d["slug"]: d["is_current"] for d in rows.json()["results"]}
+    assert current == {f"unhcr-{i}": i == n - 1 for i in range(n)}
