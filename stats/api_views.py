@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from nkdb.caching import STATS, CachedResponseMixin
 from stats import series
 from stats.filters import DatasetFilter, ObservationFilter, editions_of
-from stats.models import Dataset, Observation
+from stats.models import Classification, Dataset, Observation
 from stats.renderers import CSVRenderer
 from stats.serializers import DatasetSerializer, ObservationSerializer, SeriesSerializer
 
@@ -165,7 +165,8 @@ DATASET_PARAM = OpenApiParameter(
     "dataset",
     str,
     description="Dataset identifier (one edition); defaults to the one shown. "
-    "An unknown identifier is a 404 naming the datasets.",
+    "An unknown identifier is a 404 naming the datasets; a dataset of another kind "
+    "(e.g. UNHCR figures for the arrivals series) is a 400 naming the suitable ones.",
 )
 YEAR_PARAM = OpenApiParameter(
     "year",
@@ -184,6 +185,7 @@ class SeriesView(CachedResponseMixin, CSVDownloadMixin, APIView):
     cache_scope = STATS
     renderer_classes = RENDERERS
     default_key = ""
+    classifications = ()  # what a dataset of this series counts
 
     def get_dataset(self):
         slug = self.request.query_params.get("dataset") or series.DEFAULT_DATASETS[self.default_key]
@@ -193,6 +195,16 @@ class SeriesView(CachedResponseMixin, CSVDownloadMixin, APIView):
                 "slugs": ", ".join(Dataset.objects.values_list("slug", flat=True))
             }
             raise NotFound(message)
+        if dataset.classification not in self.classifications:  # no empty look-alike answer
+            message = _("This series is not made from %(dataset)s. Datasets: %(slugs)s.") % {
+                "dataset": dataset.slug,
+                "slugs": ", ".join(
+                    Dataset.objects.filter(classification__in=self.classifications).values_list(
+                        "slug", flat=True
+                    )
+                ),
+            }
+            raise ValidationError({"dataset": [message]})
         return dataset
 
     def int_param(self, name):
@@ -235,6 +247,7 @@ class ArrivalsSeriesView(SeriesView):
     female share (computed). Spans such as 1999-2001 are single rows."""
 
     default_key = "arrivals"
+    classifications = [Classification.DEFECTOR_ARRIVALS]
     query_parameters = ["dataset"]
     csv_filename = "arrivals-by-sex"
 
@@ -248,6 +261,7 @@ class UnhcrByYearSeriesView(SeriesView):
     (two measures, never added together); missing years are absent."""
 
     default_key = "unhcr"
+    classifications = [Classification.UNHCR_POPULATIONS]
     query_parameters = ["dataset", "origin"]
     csv_filename = "unhcr-by-year"
 
@@ -260,6 +274,7 @@ class UnhcrByCountrySeriesView(SeriesView):
     """Refugees and asylum-seekers by country of asylum for one year."""
 
     default_key = "unhcr"
+    classifications = [Classification.UNHCR_POPULATIONS]
     query_parameters = ["dataset", "year", "origin"]
     csv_filename = "unhcr-by-country"
 
@@ -274,6 +289,7 @@ class EmigrantStockSeriesView(SeriesView):
     """Migrant stock by destination for one edition and one year."""
 
     default_key = "emigrant_stock"
+    classifications = [Classification.MIGRANT_STOCK]
     query_parameters = ["dataset", "year", "origin"]
     csv_filename = "emigrant-stock"
 
@@ -300,6 +316,7 @@ class ProfileSeriesView(SeriesView):
     """The profile of arrivals by one dimension (cumulative, for one cut-off)."""
 
     default_key = "profile"
+    classifications = [Classification.DEFECTOR_ARRIVALS, Classification.DEFECTOR_RESIDENTS]
     query_parameters = ["dataset", "dimension"]
     csv_filename = "profile"
 

@@ -93,3 +93,19 @@ def test_the_schema_documents_the_refusals(client, db):
     page_size = next(p for p in observations["parameters"] if p["name"] == "page_size")
     assert "1000" in page_size["description"]
     assert "404" in paths["/api/stats/series/unhcr-by-country/"]["get"]["responses"]
+
+
+@pytest.mark.parametrize(
+    ("name", "dataset"),
+    [
+        ("series-unhcr-by-country", "mou-arrivals"),
+        ("series-unhcr-by-year", "undesa-ims-2020"),
+        ("series-arrivals", "unhcr-rpkg-2025-12-1"),
+        ("series-emigrant-stock", "mou-profile-2024"),
+        ("series-profile", "undesa-ims-2020"),
+    ],
+)
+def test_a_dataset_of_another_kind_is_a_400_not_an_empty_series(client, shipped, name, dataset):
+    response = client.get(reverse(f"stats-api:{name}"), {"dataset": dataset})
+    assert response.status_code == 400
+    assert dataset in messages(response)
