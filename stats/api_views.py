@@ -1,7 +1,14 @@
-from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -9,12 +16,41 @@ from rest_framework.views import APIView
 
 from nkdb.caching import STATS, CachedResponseMixin
 from stats import series
-from stats.filters import DatasetFilter, ObservationFilter
-from stats.models import Dataset, Observation
+from stats.filters import DatasetFilter, ObservationFilter, editions_of
+from stats.models import Classification, Dataset, Observation
 from stats.renderers import CSVRenderer
 from stats.serializers import DatasetSerializer, ObservationSerializer, SeriesSerializer
 
 RENDERERS = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+
+
+class StatsPagination(PageNumberPagination):
+    """`?page_size=` up to MAX_PAGE_SIZE; anything else is a 400, never silently clamped."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+    def get_page_size(self, request):
+        value = request.query_params.get(self.page_size_query_param)
+        if value is None:
+            return self.page_size
+        if not (value.isascii() and value.isdigit() and 1 <= int(value) <= self.max_page_size):
+            message = _("A whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+            raise ValidationError({self.page_size_query_param: [message]})
+        return int(value)
+
+
+PAGE_SIZE_PARAM = OpenApiParameter(
+    "page_size",
+    int,
+    description=f"Rows per page, 1 to {StatsPagination.max_page_size} (default 50); "
+    "anything else is a 400.",
+)
+# On every observations answer: "current", "all" (editions mixed) or the dataset.
+EDITIONS_HEADER = "Editions"
+BAD_REQUEST = OpenApiResponse(
+    description="An unknown parameter or value; the answer names the accepted values."
+)
 
 
 class CSVDownloadMixin:
@@ -57,19 +93,49 @@ class CachedReadOnlyViewSet(CachedResponseMixin, CSVDownloadMixin, viewsets.Read
         return self.cached(lambda: super(CachedReadOnlyViewSet, self).retrieve(request, **kwargs))
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[PAGE_SIZE_PARAM],
+        responses={200: DatasetSerializer(many=True), 400: BAD_REQUEST},
+    )
+)
 class DatasetViewSet(CachedReadOnlyViewSet):
-    """Published tables, one per edition, with their source address and caveats."""
+    """Published tables, one per edition, with their source address and caveats.
+
+    Editions of one table share a `family`; `is_current` marks the one the
+    observations API answers from when no dataset is asked for."""
 
     queryset = Dataset.objects.with_observation_counts()
     serializer_class = DatasetSerializer
     filterset_class = DatasetFilter
+    pagination_class = StatsPagination
     lookup_field = "slug"
     renderer_classes = RENDERERS
     csv_filename = "datasets"
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            PAGE_SIZE_PARAM,
+            OpenApiParameter(
+                EDITIONS_HEADER,
+                str,
+                location=OpenApiParameter.HEADER,
+                response=True,
+                description='"current" (one edition of each table), "all" (editions mixed) '
+                "or the dataset asked for.",
+            ),
+        ],
+        responses={200: ObservationSerializer(many=True), 400: BAD_REQUEST},
+    )
+)
 class ObservationViewSet(CachedReadOnlyViewSet):
     """Published figures, one per row, each naming its dataset, edition and source.
+
+    Without `dataset`, only the current edition of each table (family) answers, so
+    that no figure is counted twice; `editions=all` mixes every edition. The
+    `Editions` header says which: "current", "all", or the dataset's identifier.
 
     A null value with status "not_reported" was not published; "small" means the
     publisher's small-count convention (UNHCR's 5 = 5 or fewer). CSV downloads
@@ -79,8 +145,15 @@ class ObservationViewSet(CachedReadOnlyViewSet):
     queryset = Observation.objects.with_dataset().canonical_order()
     serializer_class = ObservationSerializer
     filterset_class = ObservationFilter
+    pagination_class = StatsPagination
     renderer_classes = RENDERERS
     csv_filename = "observations"
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code in (200, 304):  # cached or not
+            response[EDITIONS_HEADER] = editions_of(request.query_params)
+        return response
 
     def paginate_queryset(self, queryset):
         if self.request.accepted_renderer.format == "csv":
@@ -89,9 +162,22 @@ class ObservationViewSet(CachedReadOnlyViewSet):
 
 
 DATASET_PARAM = OpenApiParameter(
-    "dataset", str, description="Dataset identifier (one edition); defaults to the one shown"
+    "dataset",
+    str,
+    description="Dataset identifier (one edition); defaults to the one shown. "
+    "An unknown identifier is a 404 naming the datasets; a dataset of another kind "
+    "(e.g. UNHCR figures for the arrivals series) is a 400 naming the suitable ones.",
 )
-YEAR_PARAM = OpenApiParameter("year", int, description="Year; defaults to the latest available")
+YEAR_PARAM = OpenApiParameter(
+    "year",
+    int,
+    description="Year; defaults to the latest available. A year the series lacks is a 404 "
+    "naming the years it has (also listed in `years`); a non-number is a 400.",
+)
+NOT_FOUND = OpenApiResponse(
+    description="No such dataset, or no figures for that year; the answer names those there are."
+)
+SERIES_RESPONSES = {200: SeriesSerializer, 400: BAD_REQUEST, 404: NOT_FOUND}
 ORIGIN_PARAM = OpenApiParameter("origin", str, description="Country of origin, ISO alpha-3")
 
 
@@ -99,14 +185,46 @@ class SeriesView(CachedResponseMixin, CSVDownloadMixin, APIView):
     cache_scope = STATS
     renderer_classes = RENDERERS
     default_key = ""
+    classifications = ()  # what a dataset of this series counts
 
     def get_dataset(self):
         slug = self.request.query_params.get("dataset") or series.DEFAULT_DATASETS[self.default_key]
-        return get_object_or_404(Dataset, slug=slug)
+        dataset = Dataset.objects.filter(slug=slug).first()
+        if dataset is None:
+            message = _("No such dataset. Datasets: %(slugs)s.") % {
+                "slugs": ", ".join(Dataset.objects.values_list("slug", flat=True))
+            }
+            raise NotFound(message)
+        if dataset.classification not in self.classifications:  # no empty look-alike answer
+            message = _("This series is not made from %(dataset)s. Datasets: %(slugs)s.") % {
+                "dataset": dataset.slug,
+                "slugs": ", ".join(
+                    Dataset.objects.filter(classification__in=self.classifications).values_list(
+                        "slug", flat=True
+                    )
+                ),
+            }
+            raise ValidationError({"dataset": [message]})
+        return dataset
 
     def int_param(self, name):
         value = self.request.query_params.get(name, "")
-        return int(value) if value.isascii() and value.isdigit() else None
+        if not value:
+            return None
+        if not (value.isascii() and value.isdigit()):
+            raise ValidationError({name: [_("A year, such as 2020.")]})
+        return int(value)
+
+    def check_year(self, result, year):
+        """A year the series lacks is a 404 naming the years it has, never another year."""
+        if year is not None and year != result.year:
+            message = _("No figures for %(year)d in %(dataset)s. Years: %(years)s.") % {
+                "year": year,
+                "dataset": result.dataset.slug,
+                "years": ", ".join(map(str, result.years)) or "\u2013",
+            }
+            raise NotFound(message)
+        return result
 
     def origin_param(self):
         return (self.request.query_params.get("origin") or "PRK").upper()
@@ -123,12 +241,13 @@ class SeriesView(CachedResponseMixin, CSVDownloadMixin, APIView):
         return Response(SeriesSerializer(result).data)
 
 
-@extend_schema(parameters=[DATASET_PARAM], responses=SeriesSerializer)
+@extend_schema(parameters=[DATASET_PARAM], responses=SERIES_RESPONSES)
 class ArrivalsSeriesView(SeriesView):
     """Defector arrivals in South Korea per period, male, female and total, with the
     female share (computed). Spans such as 1999-2001 are single rows."""
 
     default_key = "arrivals"
+    classifications = [Classification.DEFECTOR_ARRIVALS]
     query_parameters = ["dataset"]
     csv_filename = "arrivals-by-sex"
 
@@ -136,12 +255,13 @@ class ArrivalsSeriesView(SeriesView):
         return series.arrivals_by_sex(self.get_dataset())
 
 
-@extend_schema(parameters=[DATASET_PARAM, ORIGIN_PARAM], responses=SeriesSerializer)
+@extend_schema(parameters=[DATASET_PARAM, ORIGIN_PARAM], responses=SERIES_RESPONSES)
 class UnhcrByYearSeriesView(SeriesView):
     """Refugees and asylum-seekers per year, each summed over countries of asylum
     (two measures, never added together); missing years are absent."""
 
     default_key = "unhcr"
+    classifications = [Classification.UNHCR_POPULATIONS]
     query_parameters = ["dataset", "origin"]
     csv_filename = "unhcr-by-year"
 
@@ -149,52 +269,73 @@ class UnhcrByYearSeriesView(SeriesView):
         return series.unhcr_by_year(self.get_dataset(), origin=self.origin_param())
 
 
-@extend_schema(parameters=[DATASET_PARAM, YEAR_PARAM, ORIGIN_PARAM], responses=SeriesSerializer)
+@extend_schema(parameters=[DATASET_PARAM, YEAR_PARAM, ORIGIN_PARAM], responses=SERIES_RESPONSES)
 class UnhcrByCountrySeriesView(SeriesView):
     """Refugees and asylum-seekers by country of asylum for one year."""
 
     default_key = "unhcr"
+    classifications = [Classification.UNHCR_POPULATIONS]
     query_parameters = ["dataset", "year", "origin"]
     csv_filename = "unhcr-by-country"
 
     def build(self, request):
-        return series.unhcr_by_country(
-            self.get_dataset(), year=self.int_param("year"), origin=self.origin_param()
-        )
+        year = self.int_param("year")
+        result = series.unhcr_by_country(self.get_dataset(), year=year, origin=self.origin_param())
+        return self.check_year(result, year)
 
 
-@extend_schema(parameters=[DATASET_PARAM, YEAR_PARAM, ORIGIN_PARAM], responses=SeriesSerializer)
+@extend_schema(parameters=[DATASET_PARAM, YEAR_PARAM, ORIGIN_PARAM], responses=SERIES_RESPONSES)
 class EmigrantStockSeriesView(SeriesView):
     """Migrant stock by destination for one edition and one year."""
 
     default_key = "emigrant_stock"
+    classifications = [Classification.MIGRANT_STOCK]
     query_parameters = ["dataset", "year", "origin"]
     csv_filename = "emigrant-stock"
 
     def build(self, request):
-        return series.emigrant_stock(
-            self.get_dataset(), year=self.int_param("year"), origin=self.origin_param()
-        )
+        year = self.int_param("year")
+        result = series.emigrant_stock(self.get_dataset(), year=year, origin=self.origin_param())
+        return self.check_year(result, year)
 
 
 @extend_schema(
     parameters=[
         DATASET_PARAM,
-        OpenApiParameter("dimension", str, enum=list(series.PROFILE_DIMENSIONS)),
+        OpenApiParameter(
+            "dimension",
+            str,
+            enum=list(series.PROFILE_DIMENSIONS),
+            description="Default age_band. Another value, or a dimension the dataset is not "
+            "broken down by, is a 400 naming the accepted values.",
+        ),
     ],
-    responses=SeriesSerializer,
+    responses=SERIES_RESPONSES,
 )
 class ProfileSeriesView(SeriesView):
     """The profile of arrivals by one dimension (cumulative, for one cut-off)."""
 
     default_key = "profile"
+    classifications = [Classification.DEFECTOR_ARRIVALS, Classification.DEFECTOR_RESIDENTS]
     query_parameters = ["dataset", "dimension"]
     csv_filename = "profile"
 
     def build(self, request):
-        dimension = request.query_params.get("dimension", "age_band")
+        dimension = request.query_params.get("dimension") or "age_band"
         if dimension not in series.PROFILE_DIMENSIONS:
-            dimension = "age_band"
+            message = _("Unknown dimension. Accepted: %(accepted)s.") % {
+                "accepted": ", ".join(series.PROFILE_DIMENSIONS)
+            }
+            raise ValidationError({"dimension": [message]})
         dataset = self.get_dataset()
         self.csv_filename = f"profile-{dimension}"
-        return series.arrival_profile(dataset, dimension=dimension)
+        result = series.arrival_profile(dataset, dimension=dimension)
+        if not result.rows:  # never another table's figures under this dimension's name
+            has = [d for d in dataset.breakdowns() if d in series.PROFILE_DIMENSIONS]
+            message = _("%(dataset)s is not broken down by %(dimension)s. It has: %(has)s.") % {
+                "dataset": dataset.slug,
+                "dimension": dimension,
+                "has": ", ".join(has) or "\u2013",
+            }
+            raise ValidationError({"dimension": [message]})
+        return result

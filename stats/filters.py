@@ -1,5 +1,7 @@
 import django_filters
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 
 from stats.models import Classification, Dataset, Measure, Observation, Status
 
@@ -7,10 +9,17 @@ from stats.models import Classification, Dataset, Measure, Observation, Status
 class DatasetFilter(django_filters.FilterSet):
     classification = django_filters.ChoiceFilter(choices=Classification.choices)
     publisher = django_filters.CharFilter(lookup_expr="icontains")
+    family = django_filters.CharFilter(label=_("Family: one table across its editions"))
 
     class Meta:
         model = Dataset
-        fields = ["classification", "publisher"]
+        fields = ["classification", "publisher", "family"]
+
+
+def editions_of(params):
+    """What an observations answer holds: "current" (one edition of each table,
+    the default), "all" (mixed), or the one dataset asked for."""
+    return params.get("dataset") or params.get("editions") or "current"
 
 
 class UpperCaseFilter(django_filters.CharFilter):
@@ -19,7 +28,18 @@ class UpperCaseFilter(django_filters.CharFilter):
 
 
 class ObservationFilter(django_filters.FilterSet):
-    dataset = django_filters.CharFilter(field_name="dataset__slug", label=_("Dataset identifier"))
+    dataset = django_filters.CharFilter(
+        method="filter_dataset",
+        label=_("Dataset identifier (one edition); an unknown one is a 400 naming the datasets"),
+    )
+    editions = django_filters.ChoiceFilter(
+        method="filter_editions",
+        choices=[
+            ("current", _("the current edition of each table (the default)")),
+            ("all", _("every edition, mixed: never add their figures together")),
+        ],
+        label=_("Editions, when no dataset is given"),
+    )
     measure = django_filters.ChoiceFilter(choices=Measure.choices)
     status = django_filters.ChoiceFilter(choices=Status.choices)
     year = django_filters.NumberFilter(
@@ -47,6 +67,25 @@ class ObservationFilter(django_filters.FilterSet):
     class Meta:
         model = Observation
         fields = []
+
+    def filter_queryset(self, queryset):
+        """Without a dataset, one edition of each table, unless `editions=all`."""
+        qs = super().filter_queryset(queryset)
+        if editions_of(self.form.cleaned_data) == "current":
+            qs = qs.current_editions()
+        return qs
+
+    def filter_editions(self, qs, name, value):
+        return qs  # read by filter_queryset
+
+    def filter_dataset(self, qs, name, value):
+        dataset = Dataset.objects.filter(slug=value).first()
+        if dataset is None:  # an empty answer would read as "no figures"
+            message = gettext("No such dataset. Datasets: %(slugs)s.") % {
+                "slugs": ", ".join(Dataset.objects.values_list("slug", flat=True))
+            }
+            raise ValidationError({"dataset": [message]})
+        return qs.filter(dataset=dataset)
 
     def filter_year(self, qs, name, value):
         return qs.single_years().filter(period_end=value)

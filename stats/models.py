@@ -50,15 +50,54 @@ class Sex(models.TextChoices):
     FEMALE = "female", _("female")
 
 
+# A family is one publisher's table across its editions (and copies of an edition):
+# the observations API answers from one edition of each family unless asked for
+# another (`?dataset=`) or for all of them (`?editions=all`). Slugs are matched by
+# prefix, first match wins; a dataset matching none is a family of its own.
+FAMILY_PREFIXES = (
+    ("mou-arrivals", "mou-arrivals"),
+    ("mou-profile-", "mou-profile"),
+    ("mou-residents-", "mou-residents"),
+    ("unhcr-", "unhcr-populations"),
+    ("undesa-ims-", "undesa-ims"),
+    ("wb-bilateral-matrix-", "wb-bilateral-matrix"),
+    ("wb-gbmd-2000-total", "wb-gbmd-2000-total"),
+    ("wb-gbmd-", "wb-gbmd"),
+)
+
+
+def family_of(slug):
+    for prefix, family in FAMILY_PREFIXES:
+        if slug.startswith(prefix):
+            return family
+    return slug
+
+
 class DatasetQuerySet(models.QuerySet):
     def by_classification(self, classification):
         return self.filter(classification=classification)
 
+    def current(self):
+        """The current edition of each family: the one whose figures reach the latest
+        year; on a tie, the one retrieved last, then the one imported last."""
+        best = (
+            Dataset.objects.filter(family=models.OuterRef("family"))
+            .annotate(last_year=models.Max("observations__period_end"))
+            .order_by(
+                models.F("last_year").desc(nulls_last=True),
+                models.F("retrieved").desc(nulls_last=True),
+                "-pk",
+            )
+            .values("pk")[:1]
+        )
+        return self.filter(pk=models.Subquery(best))
+
     def with_observation_counts(self):
         # Meta.ordering does not apply to aggregated queries.
-        return self.annotate(observation_count=models.Count("observations")).order_by(
-            *Dataset._meta.ordering
-        )
+        return self.annotate(
+            observation_count=models.Count("observations"),
+            is_current=models.Exists(Dataset.objects.current().filter(pk=models.OuterRef("pk"))),
+        ).order_by(*Dataset._meta.ordering)
 
 
 class Dataset(models.Model):
@@ -95,6 +134,15 @@ class Dataset(models.Model):
     classification = models.CharField(
         _("what it counts"), max_length=32, choices=Classification.choices
     )
+    family = models.SlugField(
+        _("family"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The table this is an edition of; filled from the identifier when empty. "
+            "Without a dataset, the API answers from the current edition of each family."
+        ),
+    )
     description = models.TextField(
         _("description"), blank=True, help_text=_("What the figures count, in plain words.")
     )
@@ -112,12 +160,41 @@ class Dataset(models.Model):
         ordering = ["classification", "publisher", "slug"]
 
     def __str__(self):
-        return f"{self.title} ({self.edition})"
+        return f"{self.title} ({self.edition_label})"
+
+    def save(self, *args, **kwargs):
+        if not self.family:
+            self.family = family_of(self.slug)
+        super().save(*args, **kwargs)
+
+    @property
+    def edition_label(self):
+        """The edition with the identifier: two copies of one edition read apart."""
+        return f"{self.edition} [{self.slug}]"
+
+    def citation(self):
+        """One line naming publisher, title, edition, address, licence and retrieval."""
+        parts = [f"{self.publisher}, {self.title}, {self.edition}", self.address]
+        if self.licence:
+            parts.append(gettext("Licence: %(licence)s") % {"licence": self.licence})
+        if self.retrieved:
+            parts.append(gettext("Retrieved %(date)s") % {"date": self.retrieved.isoformat()})
+        return ". ".join(parts) + "."
+
+    def breakdowns(self):
+        """The dimensions some of this dataset's figures are broken down by (one query)."""
+        counts = self.observations.aggregate(
+            **{dim: models.Count("pk", filter=~Q(**{dim: ""})) for dim in DIMENSIONS}
+        )
+        return [dim for dim in DIMENSIONS if counts[dim]]
 
 
 class ObservationQuerySet(models.QuerySet):
     def with_dataset(self):
         return self.select_related("dataset")
+
+    def current_editions(self):
+        return self.filter(dataset__in=Dataset.objects.current())
 
     def for_dataset(self, dataset):
         if isinstance(dataset, Dataset):

@@ -5,7 +5,17 @@ from rest_framework.renderers import BaseRenderer
 
 from nkdb.spreadsheets import escape_cell
 
-SOURCE_COLUMNS = ("dataset", "dataset_title", "dataset_edition", "dataset_address")
+# A series' source, repeated on each of its rows: (CSV column, field of the dataset).
+SOURCE_COLUMNS = (
+    ("dataset", "slug"),
+    ("dataset_publisher", "publisher"),
+    ("dataset_title", "title"),
+    ("dataset_edition", "edition"),
+    ("dataset_address", "address"),
+    ("dataset_licence", "licence"),
+    ("dataset_retrieved", "retrieved"),
+    ("citation", "citation"),
+)
 
 
 class CSVRenderer(BaseRenderer):
@@ -22,11 +32,8 @@ class CSVRenderer(BaseRenderer):
         if isinstance(data, dict) and "results" in data:
             rows = data["results"]
         elif isinstance(data, dict) and "rows" in data:
-            source = data["dataset"]
-            values = (source["slug"], source["title"], source["edition"], source["address"])
-            rows = [
-                {**row, **dict(zip(SOURCE_COLUMNS, values, strict=True))} for row in data["rows"]
-            ]
+            source = {column: data["dataset"][key] for column, key in SOURCE_COLUMNS}
+            rows = [{**row, **source} for row in data["rows"]]
         elif isinstance(data, list):
             rows = data
         else:

@@ -8,19 +8,26 @@ class DatasetSerializer(serializers.ModelSerializer):
         view_name="stats-api:dataset-detail", lookup_field="slug"
     )
     observation_count = serializers.IntegerField(read_only=True)
+    is_current = serializers.BooleanField(read_only=True)  # what observations answer from
 
     class Meta:
         model = Dataset
         fields = [
             "url", "slug", "publisher", "title", "edition", "address", "source_key", "licence",
-            "retrieved", "classification", "description", "caveat", "observation_count",
+            "retrieved", "classification", "family", "is_current", "description", "caveat",
+            "observation_count",
         ]  # fmt: skip
 
 
 class DatasetSourceSerializer(serializers.ModelSerializer):
+    citation = serializers.CharField(read_only=True)
+
     class Meta:
         model = Dataset
-        fields = ["slug", "publisher", "title", "edition", "address", "licence", "caveat"]
+        fields = [
+            "slug", "publisher", "title", "edition", "address", "licence", "retrieved",
+            "citation", "caveat",
+        ]  # fmt: skip
 
 
 class ObservationSerializer(serializers.ModelSerializer):
@@ -28,11 +35,17 @@ class ObservationSerializer(serializers.ModelSerializer):
     dataset_title = serializers.CharField(source="dataset.title", read_only=True)
     dataset_edition = serializers.CharField(source="dataset.edition", read_only=True)
     dataset_address = serializers.CharField(source="dataset.address", read_only=True)
+    # The citation on every row, from the dataset read in the same query (with_dataset).
+    dataset_publisher = serializers.CharField(source="dataset.publisher", read_only=True)
+    dataset_licence = serializers.CharField(source="dataset.licence", read_only=True)
+    dataset_retrieved = serializers.DateField(source="dataset.retrieved", read_only=True)
+    citation = serializers.CharField(source="dataset.citation", read_only=True)
 
     class Meta:
         model = Observation
         fields = [
-            "id", "dataset", "dataset_title", "dataset_edition", "dataset_address", "measure",
+            "id", "dataset", "dataset_publisher", "dataset_title", "dataset_edition",
+            "dataset_address", "dataset_licence", "dataset_retrieved", "citation", "measure",
             "period_label", "period_start", "period_end", "origin", "origin_name",
             "destination", "destination_name", "sex", "age_band", "education", "occupation",
             "province", "region", "category_ko", "value", "status", "note", "source",

@@ -251,7 +251,12 @@ def arrival_profile(dataset, *, dimension):
     measure, label = PROFILE_DIMENSIONS[dimension]
     korean = (get_language() or "").startswith("ko")
     rows = {}
-    qs = Observation.objects.for_series(dataset, measure, by=[dimension, "sex"]).order_by("pk")
+    # Rows not broken down by the dimension (another table's totals) are no category.
+    qs = (
+        Observation.objects.for_series(dataset, measure, by=[dimension, "sex"])
+        .exclude(**{dimension: ""})
+        .order_by("pk")
+    )
     for obs in qs:
         category = getattr(obs, dimension)
         row = rows.setdefault(

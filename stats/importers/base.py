@@ -1,6 +1,7 @@
 """What every reader shares: the error type, the parsed-row shape, CSV helpers."""
 
 import csv
+import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ class DatasetSpec:
     licence: str = ""
     description: str = ""
     caveat: str = ""
+    retrieved: datetime.date | None = None  # only when the file states it
 
     def fields(self):
         return {k: v for k, v in self.__dict__.items() if k != "slug"}

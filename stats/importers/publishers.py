@@ -4,6 +4,7 @@ Each returns every country pair in the file unless `origin` (an ISO alpha-3
 code) narrows it to one country of origin.
 """
 
+import datetime
 import re
 
 import pycountry
@@ -42,6 +43,14 @@ UNHCR_COLUMNS = [
     ("Host Community", Measure.HOST_COMMUNITY),  # 2024 layout only
     ("Others of concern", Measure.OTHERS_OF_CONCERN),  # 2024 layout only
 ]
+
+
+def _extraction_date(text):
+    """The export's "Date extracted" ("21/07/2024 14:54 UTC"), or None if absent or unread."""
+    try:
+        return datetime.datetime.strptime(text[:10], "%d/%m/%Y").date()
+    except ValueError:
+        return None
 
 
 def read_unhcr_export(path, *, origin=None, **options):
@@ -89,6 +98,7 @@ def read_unhcr_export(path, *, origin=None, **options):
         classification=Classification.UNHCR_POPULATIONS,
         description="End-year stock population figures by country of origin and of asylum.",
         caveat=UNHCR_SMALL_CAVEAT,
+        retrieved=_extraction_date(metadata.get("Date extracted", "")),
     )
     parsed = Parsed(datasets=[spec])
     for line, cells in data_rows(rows, header, path):
