@@ -117,10 +117,15 @@ def kept_from_non_custodians(planted):
 # --- Every admin URL and staff API URL for the planted records ----------------------
 
 
-def sample_arguments(model, argument):
-    if argument == "object_id":
-        return [str(pk) for pk in model._default_manager.values_list("pk", flat=True)]
-    return None
+def every_row(model):
+    """Case records, their links and their logs: every row, for a link or a log may
+    name a confidential record. Reference lists and other apps: a few rows (for time)."""
+    return model._meta.app_label == "cases" and model._meta.model_name not in roles.REFERENCE
+
+
+def sample_pks(model):
+    rows = model._default_manager.order_by("pk").values_list("pk", flat=True)
+    return [str(pk) for pk in (rows if every_row(model) else rows[:2])]
 
 
 def admin_urls(planted):
@@ -150,14 +155,15 @@ def admin_urls(planted):
             if not arguments:
                 url = reverse(f"admin:{name}")
                 urls.add(url)
-                if name.endswith("_changelist") and model_admin.search_fields:
+                if name.endswith("_changelist") and model_admin.search_fields and every_row(model):
                     urls.update(f"{url}?q={q}" for q in queries if q)
                 continue
             if arguments in (["object_id"], ["id"]):
-                for pk in sample_arguments(model, "object_id"):
+                for pk in sample_pks(model):
                     urls.add(reverse(f"admin:{name}", kwargs={arguments[0]: pk}))
             elif set(arguments) == {"object_id", "version_id"} and history is not None:
-                for pk, version in history.values_list("id", "history_id"):
+                versions = history.order_by("history_id").values_list("id", "history_id")
+                for pk, version in versions if every_row(model) else versions[:2]:
                     urls.add(reverse(f"admin:{name}", args=[pk, version]))
             else:
                 raise AssertionError(f"No sample values for {name}: {arguments}")
