@@ -224,8 +224,13 @@ def test_tile_url_reaches_the_page_when_set(client, shipped, settings):
 
 @pytest.mark.django_db
 def test_pages_without_figures_say_so(client):
-    assert client.get(reverse("stats:maps-provinces")).status_code == 200
-    assert client.get(reverse("stats:maps-flows")).status_code == 200
+    for name, map_id in [("stats:maps-provinces", "map-origin"), ("stats:maps-flows", "map-flows")]:
+        response = client.get(reverse(name))
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "These figures have not been loaded yet." in html, name
+        assert "manage.py bootstrap" in html, name
+        assert f'id="{map_id}"' not in html, name  # no empty map drawn
     assert client.get(reverse("stats-api:maps-provinces")).status_code == 404
 
 
