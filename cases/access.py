@@ -6,7 +6,15 @@ them from here, so that a rule changed once changes everywhere.
 """
 
 from cases import roles
-from cases.models import BorderCrossing, Confidentiality, Testimony, Violation
+from cases.models import (
+    BorderCrossing,
+    Confidentiality,
+    CrossingLeg,
+    Information,
+    Involvement,
+    Testimony,
+    Violation,
+)
 
 
 def sees_restricted(user):
@@ -76,16 +84,27 @@ def staff_api_sees(user, record):
 ADMIN_OWNER = {Testimony: "interviewee", BorderCrossing: "person", Violation: "victim"}
 
 
+# The parts of case records (a citation, a perpetrator, a leg): as hidden as any
+# record they link, and as that record's person.
+PART_LINKS = {
+    Information: ["testimony", "testimony__interviewee", "event", "violation", "violation__victim"],
+    Involvement: ["violation", "violation__victim", "perpetrator_person"],
+    CrossingLeg: ["crossing", "crossing__person"],
+}
+
+
 def admin_records(queryset, user):
     """The records of `queryset` that `user` may see in the admin (lists, inlines,
-    history, autocompletes): confidential ones, or ones whose person is
-    confidential, only for custodians."""
+    history, autocompletes): confidential ones, ones whose person is confidential,
+    and the parts linking either, only for custodians."""
     if sees_restricted(user):
         return queryset
     hidden = Confidentiality.CONFIDENTIAL
-    if hasattr(queryset.model, "confidentiality"):
-        queryset = queryset.exclude(confidentiality=hidden)
-    owner = ADMIN_OWNER.get(queryset.model)
-    if owner:
-        queryset = queryset.exclude(**{f"{owner}__confidentiality": hidden})
+    links = ["", *filter(None, [ADMIN_OWNER.get(queryset.model)])]
+    links += PART_LINKS.get(queryset.model, [])
+    if not hasattr(queryset.model, "confidentiality"):
+        links.remove("")
+    for link in links:
+        field = f"{link}__confidentiality" if link else "confidentiality"
+        queryset = queryset.exclude(**{field: hidden})
     return queryset

@@ -119,7 +119,51 @@ def row_problem(record, *, user, parent):
     return None
 
 
-class PartAdmin(SimpleHistoryAdmin):
+class ScopedHistoryAdmin(SimpleHistoryAdmin):
+    """History pages that show a record only to whom its page shows it, and of it
+    only the fields its page shows; a revert only by whom may change it."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._history_record(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history lets anyone who may view a version post a revert; the
+        # record's own rules (who sees it, who changes it in which status) apply.
+        current = self._history_record(request, object_id)
+        if request.method == "POST" and not self.has_change_permission(request, current):
+            raise PermissionDenied
+        request.history_current = current
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _history_record(self, request, object_id):
+        """The record as this user may see it now, or a 404 (not a fallback to its
+        history, which would show a record its page hides)."""
+        current = self.get_object(request, unquote(object_id))
+        if current is None:
+            raise Http404
+        if not self.has_view_permission(request, current):
+            raise PermissionDenied
+        request.history_visible = self.history_fields(request, current)
+        return current
+
+    def history_fields(self, request, current):
+        """The fields whose changes the history shows: those the record's page shows."""
+        return set(flatten_fieldsets(self.get_fieldsets(request, current)))
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return VisibleFieldsHelper(
+            self.model, historical_record, visible=getattr(request, "history_visible", set())
+        )
+
+    def revert_disabled(self, request, obj=None):
+        current = self.get_object(request, obj.pk) if obj is not None else None
+        return super().revert_disabled(request, obj) or not self.has_change_permission(
+            request, current
+        )
+
+
+class PartAdmin(ScopedHistoryAdmin):
     """A part of publishable records (a perpetrator, a citation, a leg): changed and
     deleted only while no record it belongs to is published (cases/workflow.py)."""
 
@@ -159,7 +203,7 @@ class GuardedInline:
         return type(formset.__name__, (formset,), {"user": request.user})
 
 
-class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class RecordAdmin(ImportExportMixin, ScopedHistoryAdmin):
     """Publishable, versioned records.
 
     - status moves only through the workflow buttons and actions (services);
@@ -235,45 +279,6 @@ class RecordAdmin(ImportExportMixin, SimpleHistoryAdmin):
                     setattr(obj, name, getattr(current, name))
         kwargs.setdefault("widgets", {})["version"] = forms.HiddenInput
         return super().get_form(request, obj, change, **kwargs)
-
-    def history_view(self, request, object_id, extra_context=None):
-        self._history_record(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # simple_history lets anyone who may view a version post a revert; the
-        # record's own rules (who sees it, who changes it in which status) apply.
-        current = self._history_record(request, object_id)
-        if request.method == "POST" and not self.has_change_permission(request, current):
-            raise PermissionDenied
-        request.history_current = current
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def _history_record(self, request, object_id):
-        """The record as this user may see it now, or a 404 (not a fallback to its
-        history, which would show a record its page hides)."""
-        current = self.get_object(request, unquote(object_id))
-        if current is None:
-            raise Http404
-        if not self.has_view_permission(request, current):
-            raise PermissionDenied
-        request.history_visible = self.history_fields(request, current)
-        return current
-
-    def history_fields(self, request, current):
-        """The fields whose changes the history shows: those the record's page shows."""
-        return set(flatten_fieldsets(self.get_fieldsets(request, current)))
-
-    def get_historical_record_context_helper(self, request, historical_record):
-        return VisibleFieldsHelper(
-            self.model, historical_record, visible=getattr(request, "history_visible", set())
-        )
-
-    def revert_disabled(self, request, obj=None):
-        current = self.get_object(request, obj.pk) if obj is not None else None
-        return super().revert_disabled(request, obj) or not self.has_change_permission(
-            request, current
-        )
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):

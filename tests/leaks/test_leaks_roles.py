@@ -30,11 +30,6 @@ pytestmark = pytest.mark.django_db
 # Pages that would end the walking session, or begin a passkey ceremony.
 SESSION_ENDING = ("logout", "/two-factor/")
 
-# A real leak, not fixed yet (cases/admin/records.py, InformationAdmin): the
-# testimony-event links are listed, shown and versioned for every role, with the
-# titles of confidential testimonies and events. test_known_leak_* keeps it in view.
-KNOWN_LEAK = "/admin/cases/information/"
-
 NOT_CUSTODIANS = [roles.RESEARCHER, roles.REVIEWER, roles.ADMINISTRATOR]
 
 
@@ -274,7 +269,7 @@ def test_the_admin_url_list_covers_every_kind_of_page(planted):
 @pytest.mark.parametrize("role", NOT_CUSTODIANS)
 def test_no_role_but_the_custodian_sees_what_is_kept_from_it_in_the_admin(planted, users, role):
     kept = kept_from_non_custodians(planted)
-    urls = [url for url in admin_urls(planted) if not url.startswith(KNOWN_LEAK)]
+    urls = admin_urls(planted)
     found = markers_seen(admin_client(users[role]), urls)
     assert not shown(found, kept)
     errors = {url: status for url, (status, _) in found.items() if status >= 500}
@@ -295,17 +290,13 @@ def test_no_role_but_the_custodian_sees_what_is_kept_from_it_in_the_staff_api(pl
     assert sum(bool(markers) for _status, markers in found.values()) > 10
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="InformationAdmin is not scoped by access.admin_records: its list, change, "
-    "history and version pages name confidential testimonies and events to every role",
-)
-def test_known_leak_the_testimony_event_links_of_confidential_records(planted, users):
-    role = roles.RESEARCHER
+def test_the_citations_of_confidential_records_are_not_shown(planted, users):
+    """A leak this suite found: the citation pages named confidential testimonies and
+    events to every role (the parts' admins are now scoped by access.admin_records)."""
     kept = kept_from_non_custodians(planted)
-    urls = [url for url in admin_urls(planted) if url.startswith(KNOWN_LEAK)]
+    urls = [url for url in admin_urls(planted) if url.startswith("/admin/cases/information/")]
     assert len(urls) > 20
-    assert not shown(markers_seen(admin_client(users[role]), urls), kept)
+    assert not shown(markers_seen(admin_client(users[roles.RESEARCHER]), urls), kept)
 
 
 def test_a_custodian_is_shown_them(planted, users):
