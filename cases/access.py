@@ -100,11 +100,11 @@ def admin_records(queryset, user):
     if sees_restricted(user):
         return queryset
     hidden = Confidentiality.CONFIDENTIAL
-    links = ["", *filter(None, [ADMIN_OWNER.get(queryset.model)])]
-    links += PART_LINKS.get(queryset.model, [])
-    if not hasattr(queryset.model, "confidentiality"):
-        links.remove("")
-    for link in links:
-        field = f"{link}__confidentiality" if link else "confidentiality"
-        queryset = queryset.exclude(**{field: hidden})
+    if hasattr(queryset.model, "confidentiality"):
+        queryset = queryset.exclude(confidentiality=hidden)
+    owner = ADMIN_OWNER.get(queryset.model)
+    if owner:
+        queryset = queryset.exclude(**{f"{owner}__confidentiality": hidden})
+    for link in PART_LINKS.get(queryset.model, []):
+        queryset = queryset.exclude(**{f"{link}__confidentiality": hidden})
     return queryset
