@@ -43,7 +43,7 @@ def duplicate_citation():
     SourceFactory(title="Report of the COI", publisher="UN", published_year=2014)
 
 
-# Each named constraint in cases/models.py, with the ways of breaking it.
+# Each named constraint in cases/models/, with the ways of breaking it.
 VIOLATIONS = {
     "place_point_valid": [
         lambda: PlaceFactory(latitude=Decimal("91"), longitude=Decimal("125")),
