@@ -75,23 +75,23 @@ ALLOWED = {
     ("cases/vault.py", 'f"UPDATE {table} SET {assignments} WHERE id = %s"'): (
         "key rotation re-encrypts Identity, which is deliberately not versioned"
     ),
-    ("cases/resources.py", 'f"UPDATE {table} AS t SET {assignments} FROM unnest('): (
+    ("cases/import_rows.py", 'f"UPDATE {table} AS t SET {assignments} FROM unnest('): (
         "spreadsheet imports update a batch in one statement, then write one history row "
         "per record with write_history (test_imports_bulk)"
     ),
-    ("cases/resources.py", "model._base_manager.using(using).bulk_update(records, names"): (
+    ("cases/import_rows.py", "model._base_manager.using(using).bulk_update(records, names"): (
         "the same import update on other databases than PostgreSQL, followed by the same "
         "write_history"
     ),
-    ("cases/resources.py", 'cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN")'): (
+    ("cases/import_rows.py", 'cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN")'): (
         "spreadsheet imports create a batch with COPY, then write one history row per "
         "record with write_history (test_imports_bulk)"
     ),
-    ("cases/resources.py", "model._base_manager.using(using).bulk_create(records, batch_size"): (
+    ("cases/import_rows.py", "model._base_manager.using(using).bulk_create(records, batch_size"): (
         "the same import creation on other databases than PostgreSQL, followed by the same "
         "write_history"
     ),
-    ("cases/resources.py", 'f"INSERT INTO {quote(history._meta.db_table)} ({tracked}'): (
+    ("cases/import_rows.py", 'f"INSERT INTO {quote(history._meta.db_table)} ({tracked}'): (
         "write_history: the history rows themselves, one per record written"
     ),
     # Synthetic benchmark data, written without history by design (see its docstring).

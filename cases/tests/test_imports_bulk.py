@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import CheckConstraint
 from django.test.utils import CaptureQueriesContext
 
-from cases import publication, resources, roles, services
+from cases import import_rows, publication, roles, services
 from cases.markers import living_condition
 from cases.models import BorderCrossing, Event, Person, Testimony, Violation
 from cases.resources import (
@@ -33,7 +33,7 @@ def small_batches(monkeypatch):
     """Batches of three rows, so that a dozen rows cross several of them."""
     monkeypatch.setattr(PersonResource._meta, "batch_size", 3)
     monkeypatch.setattr(ViolationResource._meta, "batch_size", 3)
-    monkeypatch.setattr(resources, "BATCH", 3)
+    monkeypatch.setattr(import_rows, "BATCH", 3)
 
 
 def persons(rows, prefix="P-BULK"):
