@@ -20,3 +20,20 @@ def _fast_isolated_tests(settings):
     for cache in caches.all(initialized_only=False):
         cache.clear()
     translation.deactivate()
+
+
+BOTH_DATABASES = ["default", "public"]
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that uses the database may use both: the private record and the
+    published copy (public/models.py), which the publication writes in the same
+    test (settings.PUBLICATION_APPLY). Tests that name their databases keep them."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        uses_db = {"db", "transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+        if marker is not None and "databases" not in marker.kwargs:
+            kwargs = {**marker.kwargs, "databases": BOTH_DATABASES}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+        elif marker is None and uses_db:
+            item.add_marker(pytest.mark.django_db(databases=BOTH_DATABASES), append=False)

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "cases",
+    "public",
     "stats",
     "jobs",
     # Staff accounts: roles granted by superusers only, and the group change log.
@@ -223,8 +224,23 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
-    )
+    ),
+    # The published copy (public/models.py): only what the public may see, written
+    # only by the publication. Its own PostgreSQL database or server in production.
+    "public": dj_database_url.config(
+        env="PUBLIC_DATABASE_URL",
+        default=f"sqlite:///{BASE_DIR / 'public.sqlite3'}",
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    ),
 }
+if os.environ.get("PUBLIC_REPLICA_URL"):
+    # A streaming replica of the public database: the public pages read it.
+    DATABASES["public_replica"] = dj_database_url.parse(
+        os.environ["PUBLIC_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
+    )
+    DATABASES["public_replica"]["TEST"] = {"MIRROR": "public"}
+DATABASE_ROUTERS = ["public.routing.PublicCopyRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # In-process caches, no extra service. "default" holds API throttling (per
@@ -246,6 +262,23 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
 }
+# The public pages read from the published copy, cached under its generation
+# (public/caching.py), which only the publication changes; shared by every
+# process: Redis in production (REDIS_URL), files beside the database by default.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES["public"] = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": os.environ.get("PUBLIC_CACHE_DIR", str(BASE_DIR / "cache" / "public")),
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
+    "TIMEOUT": 24 * 3600,
+}
+if REDIS_URL:
+    CACHES["public"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "TIMEOUT": 24 * 3600,
+        "KEY_PREFIX": "public",
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,0 +1,148 @@
+"""The published copy: what the public may see, and nothing else, ready to read.
+
+These tables live in their own database (the alias `public`, public/routing.py).
+Only the publication (cases/copying.py, through the outbox of cases.models) writes
+them; the public pages read them and nothing of the private record. Each row is
+denormalized for reading: an entry carries its display text in Korean and English,
+its dates, its search columns and, as keys, every facet value it can be found by.
+
+No private id is ever shown: `record_id` only lets the publication find the row
+of a record it changes.
+"""
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    EVENT = "event", _("event")
+    VIOLATION = "violation", _("violation")
+    TESTIMONY = "testimony", _("testimony")
+    CROSSING = "crossing", _("border crossing")
+
+
+class Generation(models.Model):
+    """One row whose token changes with every change applied to the copy: the
+    key of every cached public page (public/caching.py)."""
+
+    token = models.CharField(max_length=32, default="")
+    applied_at = models.DateTimeField(null=True)
+    # The id of the last outbox row applied: the copy is current up to it.
+    outbox_position = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return self.token
+
+    @classmethod
+    def current(cls):
+        row = cls.objects.order_by("pk").first()
+        return row.token if row else ""
+
+    @classmethod
+    def advance(cls, *, position, at):
+        token = uuid.uuid4().hex
+        updated = cls.objects.update(token=token, applied_at=at, outbox_position=position)
+        if not updated:
+            cls.objects.create(token=token, applied_at=at, outbox_position=position)
+        return token
+
+
+class EntryQuerySet(models.QuerySet):
+    def of(self, kind):
+        return self.filter(kind=kind)
+
+    def in_period(self, start=None, end=None):
+        """Entries whose possible dates overlap [start, end]; once a bound is
+        given, undated entries are left out."""
+        queryset = self
+        if start:
+            queryset = queryset.filter(latest__gte=start)
+        if end:
+            queryset = queryset.filter(earliest__lte=end)
+        return queryset
+
+    def with_key(self, facet, value):
+        return self.filter(pk__in=Key.objects.filter(facet=facet, value=value).values("entry"))
+
+
+class Entry(models.Model):
+    """One published record: an event, a violation, a testimony or a crossing."""
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    record_id = models.BigIntegerField()
+    code = models.CharField(max_length=40)
+    # A violation's event, whose page shows it.
+    parent_code = models.CharField(max_length=40, blank=True, default="")
+    title_en = models.TextField(blank=True, default="")
+    title_ko = models.TextField(blank=True, default="")
+    text_en = models.TextField(blank=True, default="")
+    text_ko = models.TextField(blank=True, default="")
+    when_en = models.CharField(max_length=200, blank=True, default="")
+    when_ko = models.CharField(max_length=200, blank=True, default="")
+    # The date of the kind's default order (newest first), and the bounds of
+    # every day the record's dates can mean (the period filter, the sorts).
+    order_date = models.DateField(null=True)
+    earliest = models.DateField(null=True)
+    latest = models.DateField(null=True)
+    search_text = models.TextField(blank=True, default="")
+    search_tokens = models.TextField(blank=True, default="")
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-order_date", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "record_id"], name="entry_kind_record"),
+            models.UniqueConstraint(fields=["kind", "code"], name="entry_kind_code"),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "order_date", "code"], name="entry_kind_order"),
+            models.Index(fields=["kind", "earliest", "latest"], name="entry_kind_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.code}"
+
+
+class Key(models.Model):
+    """A facet value an entry is found by: `type` 2.1 and its category 2, the
+    province and the county its place lies in, and so on. An entry has one key
+    per value, so a facet's count of a value is the number of entries its filter
+    selects."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="keys")
+    facet = models.CharField(max_length=16)
+    value = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["facet", "value", "entry"], name="key_facet_value")
+        ]
+        indexes = [models.Index(fields=["entry", "facet"], name="key_entry_facet")]
+
+    def __str__(self):
+        return f"{self.facet}={self.value}"
+
+
+class Option(models.Model):
+    """The label of a facet value, in both languages, and its place in the list."""
+
+    facet = models.CharField(max_length=16)
+    value = models.CharField(max_length=64)
+    label_en = models.CharField(max_length=300)
+    label_ko = models.CharField(max_length=300, blank=True, default="")
+    position = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["facet", "position", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["facet", "value"], name="option_facet_value")
+        ]
+
+    def __str__(self):
+        return f"{self.facet}={self.value}: {self.label_en}"
+
+    def label(self, korean):
+        return (self.label_ko if korean else self.label_en) or self.label_en or self.value
