@@ -86,6 +86,8 @@ class Entry(models.Model):
     order_date = models.DateField(null=True)
     earliest = models.DateField(null=True)
     latest = models.DateField(null=True)
+    # Demo data: marked so on every page that shows it.
+    is_synthetic = models.BooleanField(default=False)
     search_text = models.TextField(blank=True, default="")
     search_tokens = models.TextField(blank=True, default="")
 
