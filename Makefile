@@ -22,8 +22,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input --database=public
 	$(DEV_ENV) $(BIN)/python manage.py bootstrap
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo --if-empty
+	$(DEV_ENV) $(BIN)/python manage.py rebuild_public --if-empty
 	@# A worker beside the server runs background jobs (large imports, rebuilds; jobs/),
 	@# and stops when the server does.
 	$(DEV_ENV) $(BIN)/python manage.py db_worker --queue-name '*' & worker=$$!; \
@@ -61,4 +63,4 @@ outage: install
 	$(BIN)/python bench/outage.py
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles db.sqlite3
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 public.sqlite3 cache

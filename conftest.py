@@ -14,6 +14,7 @@ def _fast_isolated_tests(settings):
     left to the next test either.
     """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PUBLICATION_APPLY = "now"
     for cache in caches.all(initialized_only=False):
         cache.clear()
     yield

@@ -8,12 +8,13 @@ class CasesConfig(AppConfig):
     verbose_name = _("Testimonies and cases")
 
     def ready(self):
-        from cases import publication, workflow
+        from cases import copying, publication, workflow
         from nkdb import caching
         from nkdb.checks import check_database_durability
 
         checks.register(check_database_durability, checks.Tags.database)
         publication.connect_signals()
+        copying.connect_signals()
         workflow.connect()
         # Every model, history and access logs included: no write can be missed.
         caching.bump_on_writes(caching.CASES, self.get_models(include_auto_created=True))

@@ -39,6 +39,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_save
 
+from cases import copying
 from cases.models import (
     BorderCrossing,
     Confidentiality,
@@ -121,8 +122,10 @@ def touch_new(record):
         if model is Violation:
             recount(model._base_manager.filter(pk__in=pk))  # through its event's information
             relocate(Event._base_manager.filter(pk=record.event_id))  # its victim may be living
+            copying.record_changes(Event, Event._base_manager.filter(pk=record.event_id))
         elif model is Event:
             relocate(model._base_manager.filter(pk__in=pk))
+        copying.record_changes(model, model._base_manager.filter(pk__in=pk))
 
 
 def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=()):
@@ -193,6 +196,9 @@ def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=(
                 recount(model._base_manager.filter(scopes[model]))
         if scopes[Event] is not nothing:
             relocate(Event._base_manager.filter(scopes[Event]))
+        for model, scope in scopes.items():
+            if scope is not nothing:
+                copying.record_changes(model, model._base_manager.filter(scope))
     return changed
 
 
@@ -206,6 +212,7 @@ def refresh_everything():
         for model in (Event, Violation):
             recount(model._base_manager.all())
         relocate(Event._base_manager.all(), everything=True)
+        copying.record_change(copying.EVERYTHING)
     return changed
 
 

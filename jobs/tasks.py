@@ -7,7 +7,7 @@ upload), so the queue itself carries no record data. Run them with
 
 from django_tasks import task
 
-from cases import search
+from cases import copying, search
 from cases.models import BorderCrossing, Event, Testimony, Violation
 from jobs.imports import run_import
 from jobs.models import Job, uploads_purge_expired
@@ -51,6 +51,7 @@ def rebuild_search_columns(job):
     report = Throttle(lambda done, total: job.record_progress(done))
     for model in SEARCH_MODELS:
         done += search.rebuild(model, progress=lambda count, before=done: report(before + count))
+    copying.record_change(copying.EVERYTHING)  # the copy holds the search columns too
     job.finish(Job.Status.DONE, updated=done)
 
 

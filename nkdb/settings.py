@@ -375,6 +375,10 @@ SPECTACULAR_SETTINGS = {
 # background tasks (jobs/). The queue is a table in the site's own database, so
 # no other service is needed; start one or more workers with `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How the published copy follows the publication (cases/copying.py): "task", by the
+# worker, after the publishing transaction commits; "now", inside it (the tests,
+# which run in a transaction that never commits).
+PUBLICATION_APPLY = os.environ.get("PUBLICATION_APPLY", "task")
 # A spreadsheet with more rows than this is checked and imported by a worker.
 BACKGROUND_IMPORT_ROWS = int(os.environ.get("BACKGROUND_IMPORT_ROWS", "2000"))
 

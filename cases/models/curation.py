@@ -92,3 +92,26 @@ class PersonMerge(models.Model):
 
     def __str__(self):
         return f"{self.merged_code} → {self.kept.code}"
+
+
+class PublicationChange(models.Model):
+    """The outbox of the published copy: one row per record whose copy may have
+    changed, written in the transaction that changed it (cases.publication).
+
+    cases/copying.py applies the rows in order and deletes them: a row applied
+    twice gives the same copy, so a crash between the two steps loses nothing.
+    `kind` is a kind of entry (public.models.Kind), "options" (reference data whose
+    names the copy shows) or "everything" (a full rebuild).
+    """
+
+    kind = models.CharField(_("kind"), max_length=12)
+    record_id = models.BigIntegerField(_("record id"), null=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("change to publish")
+        verbose_name_plural = _("changes to publish")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.kind} {self.record_id or ''}".strip()

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cases import publication
+from cases import copying, publication
 
 SHOWN = 20
 
@@ -8,8 +8,9 @@ SHOWN = 20
 class Command(BaseCommand):
     help = (
         "Compare every record's stored public flag with the publication rules. Run it "
-        "nightly: it fails, naming the records, if a write bypassed the refresh. "
-        "--fix recomputes the flags."
+        "nightly: it fails, naming the records, if a write bypassed the refresh, or if "
+        "the published copy differs from the public records. --fix recomputes the flags "
+        "and rebuilds the copy."
     )
 
     def add_arguments(self, parser):
@@ -39,3 +40,32 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Recomputed: {changed} flags changed."))
         else:
             raise CommandError(f"{differing} public flags differ from the rules; run with --fix.")
+        self.check_copy(fix)
+
+    def check_copy(self, fix):
+        """The published copy holds exactly the public records, once the outbox is applied."""
+        waiting = copying.age_of_oldest_change()
+        if waiting is not None:
+            self.stdout.write(f"Changes waiting for the published copy, the oldest {waiting} old.")
+            if not fix:
+                raise CommandError("The published copy is behind; is the worker running?")
+            copying.apply_pending()
+        found = copying.differences()
+        for kind, (missing, extra) in found.items():
+            for codes, what in ((missing, "missing from"), (extra, "in the copy but not public")):
+                if codes:
+                    more = f" and {len(codes) - SHOWN} more" if len(codes) > SHOWN else ""
+                    self.stdout.write(
+                        f"{kind}: {len(codes)} {what}: {', '.join(codes[:SHOWN])}{more}"
+                    )
+        if not found:
+            self.stdout.write(
+                self.style.SUCCESS("The published copy holds every public record, and only those.")
+            )
+        elif fix:
+            count = copying.rebuild()
+            self.stdout.write(self.style.SUCCESS(f"Published copy rebuilt: {count} entries."))
+        else:
+            raise CommandError(
+                "The published copy differs from the public records; run with --fix."
+            )

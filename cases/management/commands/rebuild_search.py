@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cases import search
+from cases import copying, search
 from cases.models import BorderCrossing, Event, Testimony, Violation
 from jobs.progress import add_progress_argument, progress_bar
 
@@ -20,3 +20,4 @@ class Command(BaseCommand):
                     model, progress=lambda done, total=total: progress(done, total)
                 )
             self.stdout.write(f"{name}: {count}")
+        copying.record_change(copying.EVERYTHING)  # the copy holds the search columns too

@@ -1,0 +1,466 @@
+"""Writing the published copy (public/models.py) from the private record.
+
+The publication (cases.publication) writes one outbox row (PublicationChange) per
+record whose copy may have changed, in the transaction that changed it, and asks
+for the rows to be applied: by a background task (`apply_publication`, run by the
+worker), or at once where settings.PUBLICATION_APPLY is "now" (the tests).
+`apply_pending()` reads the records of the rows through `.public()`, the one
+definition of what the public may see, writes their entries (or removes them),
+moves the copy to a new generation and deletes the rows. Applying a row twice gives
+the same copy, so a crash between the two databases' commits loses nothing.
+
+What an entry holds is decided here, and only here: its display text in both
+languages, its dates, its search columns (computed from public fields by
+cases.search), and its facet keys, read from public related records only.
+"""
+
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django_tasks import task
+
+from cases.filters import AGE_GROUPS, SOURCE_COUNTS, public_information
+from cases.models import (
+    BorderCrossing,
+    CrossingLeg,
+    Event,
+    Facility,
+    Involvement,
+    Knowledge,
+    Organization,
+    Person,
+    Place,
+    PublicationChange,
+    Sex,
+    Testimony,
+    Violation,
+    ViolationType,
+)
+from public.models import Entry, Generation, Key, Kind, Option
+
+MODELS = {
+    Kind.EVENT: Event,
+    Kind.VIOLATION: Violation,
+    Kind.TESTIMONY: Testimony,
+    Kind.CROSSING: BorderCrossing,
+}
+KINDS = {model: kind for kind, model in MODELS.items()}
+OPTIONS, EVERYTHING = "options", "everything"
+BATCH = 2000
+
+
+# --- The outbox ----------------------------------------------------------------
+
+
+def record_changes(model, records):
+    """Outbox rows for these records (a QuerySet), with one INSERT ... SELECT."""
+    kind = KINDS.get(model)
+    if kind is None:
+        return
+    try:
+        ids, params = records.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return
+    table = connection.ops.quote_name(PublicationChange._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (kind, at, record_id) SELECT %s, %s, changed.* "  # noqa: S608 (SQL compiled by Django, values as params)
+            f"FROM ({ids}) changed",
+            (kind, now, *params),
+        )
+        if not cursor.rowcount:
+            return
+    _schedule()
+
+
+def record_change(kind):
+    """One outbox row for OPTIONS or EVERYTHING, unless one is waiting already
+    (loading reference data saves hundreds of rows, one after the other)."""
+    if not PublicationChange.objects.filter(kind=kind).exists():
+        PublicationChange.objects.create(kind=kind)
+        _schedule()
+
+
+def _schedule():
+    if settings.PUBLICATION_APPLY == "now":
+        apply_pending()
+        return
+    # Enqueued in the same transaction as the rows: the worker sees both or neither.
+    # One task per write of the publication (a workflow step, not a draft's edit);
+    # a task that finds the outbox empty costs one query.
+    apply_publication.enqueue()
+
+
+@task
+def apply_publication():
+    """Bring the published copy up to date with the outbox (run by the worker)."""
+    apply_pending()
+
+
+def apply_pending(*, limit=10_000):
+    """Apply the outbox in order; returns the number of rows applied."""
+    applied = 0
+    while rows := list(PublicationChange.objects.order_by("pk")[:limit]):
+        kinds = {row.kind for row in rows}
+        if EVERYTHING in kinds:
+            rebuild()
+        else:
+            with transaction.atomic(using="public"):
+                _lock_generation()
+                if OPTIONS in kinds:
+                    write_options()
+                for kind in MODELS:
+                    ids = sorted({row.record_id for row in rows if row.kind == kind})
+                    for start in range(0, len(ids), BATCH):
+                        write_entries(kind, ids[start : start + BATCH])
+                Generation.advance(position=rows[-1].pk, at=timezone.now())
+        PublicationChange.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        applied += len(rows)
+    return applied
+
+
+def _lock_generation():
+    """Appliers one at a time: each reads the private record after the last wrote."""
+    if not Generation.objects.update(applied_at=timezone.now()):
+        Generation.objects.create(token="", applied_at=timezone.now())
+
+
+def rebuild(*, progress=None):
+    """The whole copy again, from `.public()`; returns the number of entries."""
+    total = 0
+    with transaction.atomic(using="public"):
+        _lock_generation()
+        Key.objects.all().delete()
+        Entry.objects.all().delete()
+        write_options()
+        for kind, model in MODELS.items():
+            ids = list(model.objects.public().order_by("pk").values_list("pk", flat=True))
+            for start in range(0, len(ids), BATCH):
+                total += write_entries(kind, ids[start : start + BATCH], fresh=True)
+                if progress is not None:
+                    progress(kind, start + len(ids[start : start + BATCH]), len(ids))
+        last = PublicationChange.objects.order_by("-pk").values_list("pk", flat=True).first()
+        Generation.advance(position=last or 0, at=timezone.now())
+    return total
+
+
+# --- Entries -------------------------------------------------------------------
+
+
+def write_entries(kind, ids, *, fresh=False):
+    """Replace the entries of these records by what `.public()` shows of them now."""
+    if not fresh:
+        Entry.objects.filter(kind=kind, record_id__in=ids).delete()
+    records = list(_public(kind, ids))
+    if not records:
+        return 0
+    tree = ReferenceTree()
+    built = [(_entry(kind, record), keys) for record, keys in _with_keys(kind, records, tree)]
+    entries = Entry.objects.bulk_create([entry for entry, _keys in built], batch_size=BATCH)
+    Key.objects.bulk_create(
+        [
+            Key(entry=entry, facet=facet, value=value)
+            for entry, (_built, keys) in zip(entries, built, strict=True)
+            for facet, value in sorted(keys)
+        ],
+        batch_size=5000,
+    )
+    return len(entries)
+
+
+def _public(kind, ids):
+    queryset = MODELS[kind].objects.public().filter(pk__in=ids).order_by("pk")
+    if kind == Kind.VIOLATION:
+        return queryset.select_related("violation_type", "event", "victim")
+    return queryset
+
+
+def _in_both(function):
+    with translation.override("en"):
+        english = str(function() or "")
+    with translation.override("ko"):
+        korean = str(function() or "")
+    return english, korean
+
+
+def _entry(kind, record):
+    entry = Entry(
+        kind=kind,
+        record_id=record.pk,
+        code=record.code,
+        is_synthetic=record.is_synthetic,
+        search_text=record.search_text,
+        search_tokens=record.search_tokens,
+    )
+    if kind == Kind.CROSSING:
+        entry.title_en = f"{_in_both(record.get_outcome_display)[0]}: {record.crossing_point}"
+        entry.title_ko = f"{_in_both(record.get_outcome_display)[1]}: {record.crossing_point}"
+        entry.text_en, entry.text_ko = record.description_en, record.description_ko
+        entry.when_en, entry.when_ko = _in_both(lambda: record.crossing_date_display)
+        entry.order_date = entry.earliest = entry.latest = record.crossing_date
+        return entry
+    entry.when_en, entry.when_ko = _in_both(lambda: record.period_display)
+    entry.earliest, entry.latest = record.earliest_date, record.latest_date
+    entry.order_date = record.earliest_date
+    if kind == Kind.EVENT:
+        entry.title_en, entry.title_ko = record.title_en, record.title_ko
+        entry.text_en, entry.text_ko = record.description_en, record.description_ko
+    elif kind == Kind.VIOLATION:
+        kind_name, event = record.violation_type, record.event
+        entry.title_en = f"{kind_name.name_en}: {event.title_en or event.title_ko}"
+        entry.title_ko = (
+            f"{kind_name.name_ko or kind_name.name_en}: {event.title_ko or event.title_en}"
+        )
+        entry.text_en, entry.text_ko = record.description_en, record.description_ko
+        entry.parent_code = event.code
+    else:
+        entry.title_en, entry.title_ko = record.title_en, record.title_ko
+        entry.text_en, entry.text_ko = record.public_summary_en, record.public_summary_ko
+        entry.order_date = record.interview_date
+    return entry
+
+
+# --- Facet keys ------------------------------------------------------------------
+
+
+class ReferenceTree:
+    """The reference data the keys read, loaded once per batch (a few hundred rows)."""
+
+    def __init__(self):
+        self.places = {
+            pk: (code, level, parent)
+            for pk, code, level, parent in Place.objects.values_list(
+                "pk", "code", "level", "parent"
+            )
+        }
+        self.facilities = dict(Facility.objects.values_list("pk", "place"))
+        self.facility_codes = dict(Facility.objects.values_list("pk", "code"))
+
+    def regions(self, place_id):
+        """(province code, county code) of a place, either None."""
+        found = {}
+        while place_id is not None and place_id in self.places:
+            code, level, parent = self.places[place_id]
+            found.setdefault(level, code)
+            place_id = parent
+        return found.get(Place.Level.PROVINCE), found.get(Place.Level.COUNTY)
+
+    def place_keys(self, place_id, facility_id):
+        keys = set()
+        for where in (place_id, self.facilities.get(facility_id)):
+            province, county = self.regions(where)
+            if province:
+                keys.add(("province", province))
+            if county:
+                keys.add(("county", county))
+        if facility_id is not None:
+            keys.add(("facility", self.facility_codes[facility_id]))
+        return keys
+
+
+def _type_keys(code):
+    parts = code.split(".")
+    return {("type", ".".join(parts[: i + 1])) for i in range(len(parts))}
+
+
+def _age_key(age):
+    for value, (low, high, _label) in AGE_GROUPS.items():
+        if age is not None and low <= age <= high:
+            return {("age", value)}
+    return set()
+
+
+def _source_keys(corroboration):
+    return {("sources", value) for value in SOURCE_COUNTS if corroboration >= int(value)}
+
+
+def _act_keys(violations):
+    """{violation id: keys an act gives itself and its event}: type, perpetrator
+    organization, the public victim's sex, the victim's age."""
+    ids = [v.pk for v in violations]
+    public_victims = set(
+        Person.objects.public()
+        .filter(pk__in=[v.victim_id for v in violations if v.victim_id])
+        .values_list("pk", flat=True)
+    )
+    keys = {}
+    for v in violations:
+        found = _type_keys(v.violation_type.code) | _age_key(v.victim_age)
+        if v.victim_id in public_victims:
+            found.add(("sex", v.victim.sex))
+        keys[v.pk] = found
+    organizations = Involvement.objects.filter(
+        violation__in=ids, perpetrator_organization__isnull=False
+    ).values_list(
+        "violation", "perpetrator_organization__code", "perpetrator_organization__parent__code"
+    )
+    for violation, code, parent in organizations:
+        keys[violation] |= {("organization", c) for c in (code, parent) if c}
+    return keys
+
+
+def _knowledge_keys(kind, ids):
+    """{record id: knowledge keys} from the public information behind each record,
+    directly or through its event (violations) or its violations (events)."""
+    information = public_information()
+    if kind == Kind.EVENT:
+        paths = [("event", {"event__in": ids}), ("violation__event", {"violation__event__in": ids})]
+    else:
+        paths = [
+            ("violation", {"violation__in": ids}),
+            ("event__violations", {"event__violations__in": ids}),
+        ]
+    keys = {}
+    for field, condition in paths:
+        for record, knowledge in information.filter(**condition).values_list(field, "knowledge"):
+            if record in ids:
+                keys.setdefault(record, set()).add(("knowledge", knowledge))
+    return keys
+
+
+def _with_keys(kind, records, tree):
+    """(record, keys) for each record."""
+    ids = [record.pk for record in records]
+    if kind == Kind.TESTIMONY:
+        for record in records:
+            yield record, {("knowledge", record.knowledge)} if record.knowledge else set()
+        return
+    if kind == Kind.CROSSING:
+        transits = {}
+        for crossing, country in CrossingLeg.objects.filter(crossing__in=ids).values_list(
+            "crossing", "country__code"
+        ):
+            transits.setdefault(crossing, set()).add(("transit", country))
+        for record in records:
+            province, _county = tree.regions(record.departure_place_id)
+            keys = {("outcome", record.outcome)} | transits.get(record.pk, set())
+            if province:
+                keys.add(("province", province))
+            yield record, keys
+        return
+    knowledge = _knowledge_keys(kind, set(ids))
+    if kind == Kind.VIOLATION:
+        acts = _act_keys(records)
+    else:
+        violations = list(
+            Violation.objects.public()
+            .filter(event__in=ids)
+            .select_related("violation_type", "victim")
+            .order_by()
+        )
+        by_act = _act_keys(violations)
+        acts = {}
+        for violation in violations:
+            acts.setdefault(violation.event_id, set()).update(by_act[violation.pk])
+    for record in records:
+        keys = acts.get(record.pk, set()) | knowledge.get(record.pk, set())
+        keys |= tree.place_keys(record.place_id, record.facility_id)
+        keys |= _source_keys(record.corroboration)
+        yield record, keys
+
+
+# --- Options -------------------------------------------------------------------
+
+
+def write_options():
+    """Every facet value's label in both languages, from the reference data and the
+    interface's choices."""
+    options = []
+    for facet, model in (
+        ("type", ViolationType.objects.all()),
+        ("facility", Facility.objects.all()),
+        ("organization", Organization.objects.all()),
+        ("province", Place.objects.filter(level=Place.Level.PROVINCE)),
+        ("county", Place.objects.filter(level=Place.Level.COUNTY)),
+        ("transit", Place.objects.filter(level=Place.Level.COUNTRY)),
+    ):
+        for code, name_en, name_ko in model.values_list("code", "name_en", "name_ko"):
+            options.append(Option(facet=facet, value=code, label_en=name_en, label_ko=name_ko))
+    choices = {
+        "sex": Sex.choices,
+        "knowledge": Knowledge.choices,
+        "outcome": BorderCrossing.Outcome.choices,
+        "age": [(value, label) for value, (_low, _high, label) in AGE_GROUPS.items()],
+        "sources": list(SOURCE_COUNTS.items()),
+    }
+    for facet, pairs in choices.items():
+        for position, (value, label) in enumerate(pairs):
+            english, korean = _in_both(lambda label=label: label)
+            options.append(
+                Option(
+                    facet=facet, value=value, label_en=english, label_ko=korean, position=position
+                )
+            )
+    Option.objects.all().delete()
+    Option.objects.bulk_create(options, batch_size=BATCH)
+
+
+# --- Checking ------------------------------------------------------------------
+
+
+def differences():
+    """{kind: (codes public but missing from the copy, codes in the copy not public)}
+    for the kinds that differ."""
+    found = {}
+    for kind, model in MODELS.items():
+        public = set(model.objects.public().values_list("code", flat=True))
+        copied = set(Entry.objects.filter(kind=kind).values_list("code", flat=True))
+        if public != copied:
+            found[kind] = (sorted(public - copied), sorted(copied - public))
+    return found
+
+
+def is_current():
+    """Whether the outbox is empty: every change has reached the copy."""
+    return not PublicationChange.objects.exists()
+
+
+def age_of_oldest_change():
+    oldest = PublicationChange.objects.order_by("pk").values_list("at", flat=True).first()
+    return None if oldest is None else timezone.now() - oldest
+
+
+# --- Reference data ------------------------------------------------------------
+# The copy shows reference names (the facets' labels, a violation's type in its
+# title) and files records under places: a renamed reference changes the labels
+# and the titles that carry the name; a moved one (a place's parent, a code)
+# changes which keys records have, so the copy is rebuilt.
+
+STRUCTURE = {
+    Place: ("code", "level", "parent_id"),
+    Facility: ("code", "place_id"),
+    Organization: ("code", "parent_id"),
+    ViolationType: ("code",),
+}
+
+
+def _remember_structure(sender, instance, **kwargs):
+    fields = STRUCTURE[sender]
+    instance._copy_structure = (
+        sender._base_manager.filter(pk=instance.pk).values_list(*fields).first()
+        if instance.pk
+        else None
+    )
+
+
+def _reference_written(sender, instance, created=False, **kwargs):
+    before = getattr(instance, "_copy_structure", None)
+    now = tuple(getattr(instance, name) for name in STRUCTURE[sender])
+    if not created and before is not None and before != now:
+        record_change(EVERYTHING)
+        return
+    record_change(OPTIONS)
+    if sender is ViolationType and not created:
+        record_changes(Violation, Violation._base_manager.filter(violation_type=instance))
+
+
+def connect_signals():
+    from django.db.models.signals import post_delete, post_save, pre_save
+
+    for model in STRUCTURE:
+        uid = f"copy-{model._meta.label_lower}"
+        pre_save.connect(_remember_structure, sender=model, dispatch_uid=uid + "-pre")
+        post_save.connect(_reference_written, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(_reference_written, sender=model, dispatch_uid=uid + "-delete")

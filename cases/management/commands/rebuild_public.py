@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand
+
+from cases import copying
+from jobs.progress import add_progress_argument, progress_bar
+from public.models import Generation
+
+
+class Command(BaseCommand):
+    help = (
+        "Rebuild the published copy (the public database) from scratch, from what the "
+        "publication rules let the public see. --if-empty does nothing if the copy "
+        "has been built before."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true")
+        add_progress_argument(parser)
+
+    def handle(self, *args, if_empty, **options):
+        if if_empty and Generation.objects.exists():
+            self.stdout.write("The published copy exists; nothing to do.")
+            return
+        with progress_bar(self, options, desc="entries") as progress:
+            count = copying.rebuild(progress=lambda kind, done, total: progress(done, total))
+        copying.apply_pending()  # changes written during the rebuild
+        self.stdout.write(self.style.SUCCESS(f"Published copy rebuilt: {count} entries."))
