@@ -17,6 +17,7 @@ cases.search), and its facet keys, read from public related records only.
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django_tasks import task
 
@@ -72,6 +73,16 @@ def record_changes(model, records):
         )
         if not cursor.rowcount:
             return
+    _schedule()
+
+
+def record_ids(model, ids):
+    """Outbox rows for records given by id (a deleted record's, say)."""
+    if hasattr(ids, "query") or not ids:
+        return  # a QuerySet's records are in the scope recorded by record_changes
+    PublicationChange.objects.bulk_create(
+        [PublicationChange(kind=KINDS[model], record_id=pk) for pk in ids]
+    )
     _schedule()
 
 
@@ -151,9 +162,11 @@ def rebuild(*, progress=None):
 
 def write_entries(kind, ids, *, fresh=False):
     """Replace the entries of these records by what `.public()` shows of them now."""
-    if not fresh:
-        Entry.objects.filter(kind=kind, record_id__in=ids).delete()
     records = list(_public(kind, ids))
+    if not fresh:
+        # By code too: a record deleted and its code given to a new one.
+        codes = [record.code for record in records]
+        Entry.objects.filter(Q(record_id__in=ids) | Q(code__in=codes), kind=kind).delete()
     if not records:
         return 0
     tree = ReferenceTree()

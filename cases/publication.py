@@ -199,6 +199,10 @@ def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=(
         for model, scope in scopes.items():
             if scope is not nothing:
                 copying.record_changes(model, model._base_manager.filter(scope))
+        # A deleted record is in no scope any more, but may be in the copy.
+        for model, ids in ((Testimony, testimonies), (Event, events), (Violation, violations)):
+            copying.record_ids(model, ids)
+        copying.record_ids(BorderCrossing, crossings)
     return changed
 
 

@@ -1,0 +1,189 @@
+"""The published copy follows the publication, and holds only what the public may see."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connections
+
+from cases import copying, services
+from cases.models import PublicationChange, Sex
+from cases.tests.factories import (
+    PRIVATE_MARKER,
+    EventFactory,
+    InvolvementFactory,
+    OrganizationFactory,
+    PersonFactory,
+    PlaceFactory,
+    UserFactory,
+    ViolationFactory,
+    ViolationTypeFactory,
+    plant_private_records,
+    published_case,
+    workflow_save,
+)
+from public.models import Entry, Generation, Key, Option
+
+pytestmark = pytest.mark.django_db
+
+
+def keys_of(code, kind):
+    return set(Key.objects.filter(entry__code=code, entry__kind=kind).values_list("facet", "value"))
+
+
+def test_a_published_case_reaches_the_copy_with_its_keys():
+    province = PlaceFactory(level="province", code="KP-09", name_en="North Hamgyong")
+    county = PlaceFactory(level="county", code="KP-09-01", parent=province)
+    event = published_case(place=county)
+    violation = event.violations.get()
+    assert copying.differences() == {}
+    entry = Entry.objects.get(kind="event", code=event.code)
+    assert (entry.title_en, entry.title_ko) == ("Detention by state security", "보위부 구금 사건")
+    assert entry.earliest == datetime.date(2003, 5, 17)
+    keys = keys_of(event.code, "event")
+    assert {("province", "KP-09"), ("county", "KP-09-01"), ("sources", "1")} <= keys
+    assert ("knowledge", "experienced") in keys
+    organization = violation.involvements.get().perpetrator_organization
+    assert ("organization", organization.code) in keys
+    assert ("type", violation.violation_type.code) in keys
+    assert ("age", "30-49") in keys
+    violation_entry = Entry.objects.get(kind="violation", code=violation.code)
+    assert violation_entry.parent_code == event.code
+    assert violation_entry.title_en.endswith(": Detention by state security")
+
+
+def test_type_and_organization_keys_name_every_level_above():
+    parent = OrganizationFactory(code="MSS")
+    child = OrganizationFactory(code="MSS-PROV", parent=parent)
+    kind = ViolationTypeFactory(code="2.1.3")
+    violation = ViolationFactory(publishable=True, violation_type=kind)
+    InvolvementFactory(violation=violation, perpetrator_organization=child)
+    copying.record_changes(type(violation), type(violation).objects.filter(pk=violation.pk))
+    keys = keys_of(violation.code, "violation")
+    assert {("type", "2"), ("type", "2.1"), ("type", "2.1.3")} <= keys
+    assert {("organization", "MSS"), ("organization", "MSS-PROV")} <= keys
+
+
+def test_only_a_public_victim_gives_the_sex_key():
+    hidden = PersonFactory(sex=Sex.FEMALE)  # a draft: not public
+    shown = PersonFactory(publishable=True, sex=Sex.MALE)
+    event = EventFactory(publishable=True)
+    ViolationFactory(publishable=True, event=event, victim=hidden)
+    ViolationFactory(publishable=True, event=event, victim=shown)
+    assert ("sex", "female") not in keys_of(event.code, "event")
+    assert ("sex", "male") in keys_of(event.code, "event")
+
+
+def test_consent_withdrawal_takes_the_records_out_of_the_copy():
+    event = published_case()
+    testimony = event.information.get().testimony
+    assert Entry.objects.filter(code__in=[event.code, testimony.code]).count() == 2
+    custodian = UserFactory(roles=["custodian"])
+    services.testimony_withdraw_consent(
+        testimony=testimony, withdrawn_on=datetime.date(2020, 1, 1), by=custodian
+    )
+    assert not Entry.objects.filter(code=testimony.code).exists()
+    assert copying.differences() == {}
+
+
+def test_a_draft_edit_leaves_the_copy_and_its_generation_alone():
+    published_case()
+    draft = EventFactory(title_en="Draft")
+    generation = Generation.current()
+    draft.title_en = "Draft, edited"
+    draft.save()
+    assert Generation.current() == generation
+    assert not PublicationChange.objects.exists()
+
+
+def test_a_renamed_violation_type_renames_the_copy():
+    event = published_case()
+    violation_type = event.violations.get().violation_type
+    violation_type.name_en = "Arbitrary detention"
+    violation_type.name_ko = "자의적 구금"
+    violation_type.save()
+    entry = Entry.objects.get(kind="violation", code=event.violations.get().code)
+    assert entry.title_en.startswith("Arbitrary detention: ")
+    assert entry.title_ko.startswith("자의적 구금: ")
+    option = Option.objects.get(facet="type", value=violation_type.code)
+    assert option.label_ko == "자의적 구금"
+
+
+def test_a_place_moved_to_another_province_moves_the_keys():
+    north = PlaceFactory(level="province", code="KP-09")
+    south = PlaceFactory(level="province", code="KP-08")
+    county = PlaceFactory(level="county", code="KP-09-01", parent=north)
+    event = published_case(place=county)
+    county.parent = south
+    county.save()
+    keys = keys_of(event.code, "event")
+    assert ("province", "KP-08") in keys
+    assert ("province", "KP-09") not in keys
+
+
+def test_applying_the_same_changes_twice_gives_the_same_copy():
+    event = published_case()
+
+    def snapshot():
+        return sorted(Key.objects.values_list("entry__kind", "entry__code", "facet", "value"))
+
+    before = snapshot()
+    for model in copying.MODELS.values():
+        copying.record_changes(model, model._base_manager.all())
+        copying.record_changes(model, model._base_manager.all())
+    assert snapshot() == before
+    assert Entry.objects.filter(code=event.code).count() == 1
+
+
+def test_the_task_mode_leaves_the_outbox_to_the_worker(settings):
+    settings.PUBLICATION_APPLY = "task"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    generation = Generation.current()
+    event = published_case()
+    assert PublicationChange.objects.exists()
+    assert not Entry.objects.filter(code=event.code).exists()
+    assert copying.apply_pending() > 0
+    assert Entry.objects.filter(code=event.code).exists()
+    assert Generation.current() != generation
+    assert not PublicationChange.objects.exists()
+
+
+def test_check_publication_finds_a_copy_that_differs_and_repairs_it():
+    event = published_case()
+    Entry.objects.filter(code=event.code).delete()
+    with pytest.raises(CommandError, match="differs"):
+        call_command("check_publication", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("check_publication", "--fix", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert copying.differences() == {}
+
+
+def test_rebuild_public_builds_the_copy_from_nothing():
+    event = published_case()
+    Key.objects.all().delete()
+    Entry.objects.all().delete()
+    call_command("rebuild_public", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Entry.objects.filter(code=event.code).exists()
+    assert copying.differences() == {}
+
+
+def test_nothing_private_reaches_the_copy():
+    published_case()
+    plant_private_records()
+    assert copying.differences() == {}
+    with connections["public"].cursor() as cursor:
+        for table in ("public_entry", "public_key", "public_option"):
+            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 (fixed names)
+            for row in cursor.fetchall():
+                assert not any(PRIVATE_MARKER in str(value) for value in row), (table, row)
+
+
+def test_a_deleted_record_leaves_the_copy():
+    from cases import workflow
+
+    event = published_case()
+    violation = event.violations.get()
+    with workflow.acting():
+        violation.delete()
+    assert not Entry.objects.filter(kind="violation", code=violation.code).exists()
+    assert copying.differences() == {}
