@@ -21,7 +21,6 @@ from cases.tests.factories import (
     ViolationTypeFactory,
     plant_private_records,
     published_case,
-    workflow_save,
 )
 from public.models import Entry, Generation, Key, Option
 
