@@ -14,7 +14,6 @@ def _fast_isolated_tests(settings):
     left to the next test either.
     """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.PUBLICATION_APPLY = "now"
     for cache in caches.all(initialized_only=False):
         cache.clear()
     yield
@@ -24,6 +23,15 @@ def _fast_isolated_tests(settings):
 
 
 BOTH_DATABASES = ["default", "public"]
+
+
+def pytest_configure(config):
+    """The publication reaches the published copy at once, inside the writing
+    transaction (a test's transaction never commits, so a task run after the commit
+    would never run). Module-scoped data is made before any test's `settings`."""
+    from django.conf import settings
+
+    settings.PUBLICATION_APPLY = "now"
 
 
 def pytest_collection_modifyitems(items):

@@ -18,19 +18,17 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_tasks import task
 
-from cases.filters import AGE_GROUPS, SOURCE_COUNTS, public_information
+from cases import entries
+from cases.filters import AGE_GROUPS, SOURCE_COUNTS
 from cases.models import (
     BorderCrossing,
-    CrossingLeg,
     Event,
     Facility,
-    Involvement,
     Knowledge,
     Organization,
-    Person,
     Place,
     PublicationChange,
     Sex,
@@ -157,221 +155,28 @@ def rebuild(*, progress=None):
     return total
 
 
-# --- Entries -------------------------------------------------------------------
+# --- Entries ---
 
 
 def write_entries(kind, ids, *, fresh=False):
     """Replace the entries of these records by what `.public()` shows of them now."""
-    records = list(_public(kind, ids))
+    built = entries.build(kind, ids)
     if not fresh:
         # By code too: a record deleted and its code given to a new one.
-        codes = [record.code for record in records]
+        codes = [entry.code for entry, _keys in built]
         Entry.objects.filter(Q(record_id__in=ids) | Q(code__in=codes), kind=kind).delete()
-    if not records:
+    if not built:
         return 0
-    tree = ReferenceTree()
-    built = [(_entry(kind, record), keys) for record, keys in _with_keys(kind, records, tree)]
-    entries = Entry.objects.bulk_create([entry for entry, _keys in built], batch_size=BATCH)
+    created = Entry.objects.bulk_create([entry for entry, _keys in built], batch_size=BATCH)
     Key.objects.bulk_create(
         [
             Key(entry=entry, facet=facet, value=value)
-            for entry, (_built, keys) in zip(entries, built, strict=True)
+            for entry, (_built, keys) in zip(created, built, strict=True)
             for facet, value in sorted(keys)
         ],
         batch_size=5000,
     )
-    return len(entries)
-
-
-def _public(kind, ids):
-    queryset = MODELS[kind].objects.public().filter(pk__in=ids).order_by("pk")
-    if kind == Kind.VIOLATION:
-        return queryset.select_related("violation_type", "event", "victim")
-    return queryset
-
-
-def _in_both(function):
-    with translation.override("en"):
-        english = str(function() or "")
-    with translation.override("ko"):
-        korean = str(function() or "")
-    return english, korean
-
-
-def _entry(kind, record):
-    entry = Entry(
-        kind=kind,
-        record_id=record.pk,
-        code=record.code,
-        is_synthetic=record.is_synthetic,
-        search_text=record.search_text,
-        search_tokens=record.search_tokens,
-    )
-    if kind == Kind.CROSSING:
-        entry.title_en = f"{_in_both(record.get_outcome_display)[0]}: {record.crossing_point}"
-        entry.title_ko = f"{_in_both(record.get_outcome_display)[1]}: {record.crossing_point}"
-        entry.text_en, entry.text_ko = record.description_en, record.description_ko
-        entry.when_en, entry.when_ko = _in_both(lambda: record.crossing_date_display)
-        entry.order_date = entry.earliest = entry.latest = record.crossing_date
-        return entry
-    entry.when_en, entry.when_ko = _in_both(lambda: record.period_display)
-    entry.earliest, entry.latest = record.earliest_date, record.latest_date
-    entry.order_date = record.earliest_date
-    if kind == Kind.EVENT:
-        entry.title_en, entry.title_ko = record.title_en, record.title_ko
-        entry.text_en, entry.text_ko = record.description_en, record.description_ko
-    elif kind == Kind.VIOLATION:
-        kind_name, event = record.violation_type, record.event
-        entry.title_en = f"{kind_name.name_en}: {event.title_en or event.title_ko}"
-        entry.title_ko = (
-            f"{kind_name.name_ko or kind_name.name_en}: {event.title_ko or event.title_en}"
-        )
-        entry.text_en, entry.text_ko = record.description_en, record.description_ko
-        entry.parent_code = event.code
-    else:
-        entry.title_en, entry.title_ko = record.title_en, record.title_ko
-        entry.text_en, entry.text_ko = record.public_summary_en, record.public_summary_ko
-        entry.order_date = record.interview_date
-    return entry
-
-
-# --- Facet keys ------------------------------------------------------------------
-
-
-class ReferenceTree:
-    """The reference data the keys read, loaded once per batch (a few hundred rows)."""
-
-    def __init__(self):
-        self.places = {
-            pk: (code, level, parent)
-            for pk, code, level, parent in Place.objects.values_list(
-                "pk", "code", "level", "parent"
-            )
-        }
-        self.facilities = dict(Facility.objects.values_list("pk", "place"))
-        self.facility_codes = dict(Facility.objects.values_list("pk", "code"))
-
-    def regions(self, place_id):
-        """(province code, county code) of a place, either None."""
-        found = {}
-        while place_id is not None and place_id in self.places:
-            code, level, parent = self.places[place_id]
-            found.setdefault(level, code)
-            place_id = parent
-        return found.get(Place.Level.PROVINCE), found.get(Place.Level.COUNTY)
-
-    def place_keys(self, place_id, facility_id):
-        keys = set()
-        for where in (place_id, self.facilities.get(facility_id)):
-            province, county = self.regions(where)
-            if province:
-                keys.add(("province", province))
-            if county:
-                keys.add(("county", county))
-        if facility_id is not None:
-            keys.add(("facility", self.facility_codes[facility_id]))
-        return keys
-
-
-def _type_keys(code):
-    parts = code.split(".")
-    return {("type", ".".join(parts[: i + 1])) for i in range(len(parts))}
-
-
-def _age_key(age):
-    for value, (low, high, _label) in AGE_GROUPS.items():
-        if age is not None and low <= age <= high:
-            return {("age", value)}
-    return set()
-
-
-def _source_keys(corroboration):
-    return {("sources", value) for value in SOURCE_COUNTS if corroboration >= int(value)}
-
-
-def _act_keys(violations):
-    """{violation id: keys an act gives itself and its event}: type, perpetrator
-    organization, the public victim's sex, the victim's age."""
-    ids = [v.pk for v in violations]
-    public_victims = set(
-        Person.objects.public()
-        .filter(pk__in=[v.victim_id for v in violations if v.victim_id])
-        .values_list("pk", flat=True)
-    )
-    keys = {}
-    for v in violations:
-        found = _type_keys(v.violation_type.code) | _age_key(v.victim_age)
-        if v.victim_id in public_victims:
-            found.add(("sex", v.victim.sex))
-        keys[v.pk] = found
-    organizations = Involvement.objects.filter(
-        violation__in=ids, perpetrator_organization__isnull=False
-    ).values_list(
-        "violation", "perpetrator_organization__code", "perpetrator_organization__parent__code"
-    )
-    for violation, code, parent in organizations:
-        keys[violation] |= {("organization", c) for c in (code, parent) if c}
-    return keys
-
-
-def _knowledge_keys(kind, ids):
-    """{record id: knowledge keys} from the public information behind each record,
-    directly or through its event (violations) or its violations (events)."""
-    information = public_information()
-    if kind == Kind.EVENT:
-        paths = [("event", {"event__in": ids}), ("violation__event", {"violation__event__in": ids})]
-    else:
-        paths = [
-            ("violation", {"violation__in": ids}),
-            ("event__violations", {"event__violations__in": ids}),
-        ]
-    keys = {}
-    for field, condition in paths:
-        for record, knowledge in information.filter(**condition).values_list(field, "knowledge"):
-            if record in ids:
-                keys.setdefault(record, set()).add(("knowledge", knowledge))
-    return keys
-
-
-def _with_keys(kind, records, tree):
-    """(record, keys) for each record."""
-    ids = [record.pk for record in records]
-    if kind == Kind.TESTIMONY:
-        for record in records:
-            yield record, {("knowledge", record.knowledge)} if record.knowledge else set()
-        return
-    if kind == Kind.CROSSING:
-        transits = {}
-        for crossing, country in CrossingLeg.objects.filter(crossing__in=ids).values_list(
-            "crossing", "country__code"
-        ):
-            transits.setdefault(crossing, set()).add(("transit", country))
-        for record in records:
-            province, _county = tree.regions(record.departure_place_id)
-            keys = {("outcome", record.outcome)} | transits.get(record.pk, set())
-            if province:
-                keys.add(("province", province))
-            yield record, keys
-        return
-    knowledge = _knowledge_keys(kind, set(ids))
-    if kind == Kind.VIOLATION:
-        acts = _act_keys(records)
-    else:
-        violations = list(
-            Violation.objects.public()
-            .filter(event__in=ids)
-            .select_related("violation_type", "victim")
-            .order_by()
-        )
-        by_act = _act_keys(violations)
-        acts = {}
-        for violation in violations:
-            acts.setdefault(violation.event_id, set()).update(by_act[violation.pk])
-    for record in records:
-        keys = acts.get(record.pk, set()) | knowledge.get(record.pk, set())
-        keys |= tree.place_keys(record.place_id, record.facility_id)
-        keys |= _source_keys(record.corroboration)
-        yield record, keys
+    return len(created)
 
 
 # --- Options -------------------------------------------------------------------
@@ -400,7 +205,7 @@ def write_options():
     }
     for facet, pairs in choices.items():
         for position, (value, label) in enumerate(pairs):
-            english, korean = _in_both(lambda label=label: label)
+            english, korean = entries.in_both(lambda label=label: label)
             options.append(
                 Option(
                     facet=facet, value=value, label_en=english, label_ko=korean, position=position

@@ -199,6 +199,11 @@ def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=(
         for model, scope in scopes.items():
             if scope is not nothing:
                 copying.record_changes(model, model._base_manager.filter(scope))
+        if scopes[Event] is not nothing:  # a testimony's page lists its public events
+            changed_events = Event._base_manager.filter(scopes[Event]).values("pk")
+            copying.record_changes(
+                Testimony, Testimony._base_manager.filter(information__event__in=changed_events)
+            )
         # A deleted record is in no scope any more, but may be in the copy.
         for model, ids in ((Testimony, testimonies), (Event, events), (Violation, violations)):
             copying.record_ids(model, ids)

@@ -90,6 +90,10 @@ class Entry(models.Model):
     is_synthetic = models.BooleanField(default=False)
     search_text = models.TextField(blank=True, default="")
     search_tokens = models.TextField(blank=True, default="")
+    # What the public API shows of the record and what its page shows, each by
+    # language ({"en": ..., "ko": ...}), built by the publication (cases/entries.py).
+    data = models.JSONField(default=dict)
+    page = models.JSONField(default=dict)
 
     objects = EntryQuerySet.as_manager()
 

@@ -12,10 +12,11 @@ import schemathesis
 from django.core import signals
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
+from nkdb.testing import rolled_back
 from tests import leaks
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
@@ -37,9 +38,8 @@ def _keep_the_test_connection_open():
 def _planted_for_the_module(django_db_setup, django_db_blocker):
     # Made once for the module, in a transaction rolled back after it; each test
     # runs in a savepoint inside it.
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), rolled_back():
         yield leaks.plant()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

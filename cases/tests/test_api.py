@@ -5,7 +5,6 @@ import json
 
 import pytest
 from django.core.cache import caches
-from django.db import transaction
 from django.urls import reverse
 
 from cases.models import Sex
@@ -24,6 +23,7 @@ from cases.tests.factories import (
     published_case,
 )
 from nkdb.caching import CASES
+from nkdb.testing import rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +42,9 @@ def _planted_for_the_module(django_db_setup, django_db_blocker):
     # Read by every test that asks for it: made once per module, in a transaction
     # rolled back after it; each test runs in a savepoint inside it, and these
     # tests run last in the module (cases/tests/conftest.py).
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), rolled_back():
         plant_private_records()
         yield published_case()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

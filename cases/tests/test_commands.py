@@ -6,7 +6,6 @@ import pycountry
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.db.models import ForeignKey
 
 from cases import reference, workflow
@@ -28,6 +27,7 @@ from cases.models import (
 )
 from cases.reference import ReferenceDataError
 from cases.tests import factories
+from nkdb.testing import rolled_back
 from stats.shipped import SHIPPED_FILES
 
 pytestmark = pytest.mark.django_db
@@ -64,9 +64,8 @@ def bootstrapped(django_db_setup, django_db_blocker):
     Each test runs in a savepoint inside this transaction, so what a test
     changes is undone before the next one.
     """
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), rolled_back():
         yield run("bootstrap")
-        transaction.set_rollback(True)
 
 
 # --- bootstrap ---------------------------------------------------------------

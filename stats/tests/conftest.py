@@ -2,8 +2,8 @@ import itertools
 from pathlib import Path
 
 import pytest
-from django.db import transaction
 
+from nkdb.testing import rolled_back
 from stats.services import statistics_import
 from stats.shipped import SHIPPED_DIR, load_shipped_statistics
 
@@ -40,9 +40,8 @@ def pytest_collection_modifyitems(items):
 def _shipped_for_the_module(django_db_setup, django_db_blocker):
     # Loading takes seconds: once per module, in a transaction rolled back after
     # it; each test runs in a savepoint inside it (as cases' `bootstrapped`).
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), rolled_back():
         yield load_shipped_statistics()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ The admin's URLs come from `admin.site.get_urls()` and each ModelAdmin's
 import pytest
 from django.contrib import admin
 from django.core.cache import cache
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.urls.exceptions import NoReverseMatch
@@ -23,6 +22,7 @@ from django.urls.exceptions import NoReverseMatch
 from cases import roles
 from cases.models import BorderCrossing, Confidentiality, Identity, Testimony, Violation
 from cases.tests.personas import login_with_second_factor, user_in
+from nkdb.testing import rolled_back
 from tests import leaks
 
 pytestmark = pytest.mark.django_db
@@ -37,11 +37,10 @@ NOT_CUSTODIANS = [roles.RESEARCHER, roles.REVIEWER, roles.ADMINISTRATOR]
 def _planted_for_the_module(django_db_setup, django_db_blocker):
     # Made once for the module, in a transaction rolled back after it; each test
     # runs in a savepoint inside it.
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), rolled_back():
         planted = leaks.plant()
         users = {role: user_in(role) for role in [*NOT_CUSTODIANS, roles.CUSTODIAN]}
         yield planted, users
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

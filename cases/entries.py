@@ -1,0 +1,439 @@
+"""What the public copy holds of one record: its entry (public/models.py).
+
+An entry is built from a public record, read with the querysets of the public
+API (cases.api_views), which prefetch only public related records, and holds:
+
+- its display text in both languages, its dates and its search columns;
+- its facet keys: every facet value the record can be found by, read from public
+  related records only, with each hierarchy flattened (a type and its category, a
+  place's county and province, an organization and its parent);
+- `data`: what the public API shows of it, by the public serializers' field lists,
+  in each language;
+- `page`: what its public page shows, in each language (violations are shown on
+  their event's page and have none).
+"""
+
+from django.utils import translation
+
+from cases import api_views, serializers
+from cases.filters import AGE_GROUPS, SOURCE_COUNTS, public_information
+from cases.models import (
+    CrossingLeg,
+    Facility,
+    Involvement,
+    Person,
+    Place,
+    Violation,
+)
+from cases.serializers import public_place
+from public.models import Entry, Kind
+
+QUERYSETS = {
+    Kind.EVENT: api_views.events_queryset,
+    Kind.VIOLATION: api_views.violations_queryset,
+    Kind.TESTIMONY: api_views.testimonies_queryset,
+    Kind.CROSSING: api_views.crossings_queryset,
+}
+SERIALIZERS = {
+    Kind.EVENT: serializers.EventSerializer,
+    Kind.VIOLATION: serializers.ViolationSerializer,
+    Kind.TESTIMONY: serializers.TestimonySerializer,
+    Kind.CROSSING: serializers.BorderCrossingSerializer,
+}
+
+
+def build(kind, ids):
+    """[(Entry, keys)] for the public records among `ids`, keys as {(facet, value)}."""
+    records = list(QUERYSETS[kind]().filter(pk__in=ids).order_by("pk"))
+    if not records:
+        return []
+    tree = ReferenceTree()
+    pages = PAGES[kind](records)
+    built = []
+    for record, keys in _with_keys(kind, records, tree):
+        entry = _entry(kind, record)
+        entry.data = {
+            language: _in(language, lambda record=record: _api_data(kind, record))
+            for language in ("en", "ko")
+        }
+        entry.page = pages.get(record.pk, {})
+        built.append((entry, keys))
+    return built
+
+
+def _in(language, function):
+    with translation.override(language):
+        return function()
+
+
+def _api_data(kind, record):
+    # Relative addresses: the API makes them absolute for each request.
+    return SERIALIZERS[kind](record, context={"request": None}).data
+
+
+def in_both(function):
+    with translation.override("en"):
+        english = str(function() or "")
+    with translation.override("ko"):
+        korean = str(function() or "")
+    return english, korean
+
+
+def _entry(kind, record):
+    entry = Entry(
+        kind=kind,
+        record_id=record.pk,
+        code=record.code,
+        is_synthetic=record.is_synthetic,
+        search_text=record.search_text,
+        search_tokens=record.search_tokens,
+    )
+    if kind == Kind.CROSSING:
+        entry.title_en = f"{in_both(record.get_outcome_display)[0]}: {record.crossing_point}"
+        entry.title_ko = f"{in_both(record.get_outcome_display)[1]}: {record.crossing_point}"
+        entry.text_en, entry.text_ko = record.description_en, record.description_ko
+        entry.when_en, entry.when_ko = in_both(lambda: record.crossing_date_display)
+        entry.order_date = entry.earliest = entry.latest = record.crossing_date
+        return entry
+    entry.when_en, entry.when_ko = in_both(lambda: record.period_display)
+    entry.earliest, entry.latest = record.earliest_date, record.latest_date
+    entry.order_date = record.earliest_date
+    if kind == Kind.EVENT:
+        entry.title_en, entry.title_ko = record.title_en, record.title_ko
+        entry.text_en, entry.text_ko = record.description_en, record.description_ko
+    elif kind == Kind.VIOLATION:
+        kind_name, event = record.violation_type, record.event
+        entry.title_en = f"{kind_name.name_en}: {event.title_en or event.title_ko}"
+        entry.title_ko = (
+            f"{kind_name.name_ko or kind_name.name_en}: {event.title_ko or event.title_en}"
+        )
+        entry.text_en, entry.text_ko = record.description_en, record.description_ko
+        entry.parent_code = event.code
+    else:
+        entry.title_en, entry.title_ko = record.title_en, record.title_ko
+        entry.text_en, entry.text_ko = record.public_summary_en, record.public_summary_ko
+        entry.order_date = record.interview_date
+    return entry
+
+
+# --- Facet keys ------------------------------------------------------------------
+
+
+class ReferenceTree:
+    """The reference data the keys read, loaded once per batch (a few hundred rows)."""
+
+    def __init__(self):
+        self.places = {
+            pk: (code, level, parent)
+            for pk, code, level, parent in Place.objects.values_list(
+                "pk", "code", "level", "parent"
+            )
+        }
+        self.facilities = dict(Facility.objects.values_list("pk", "place"))
+        self.facility_codes = dict(Facility.objects.values_list("pk", "code"))
+
+    def regions(self, place_id):
+        """(province code, county code) of a place, either None."""
+        found = {}
+        while place_id is not None and place_id in self.places:
+            code, level, parent = self.places[place_id]
+            found.setdefault(level, code)
+            place_id = parent
+        return found.get(Place.Level.PROVINCE), found.get(Place.Level.COUNTY)
+
+    def place_keys(self, place_id, facility_id):
+        keys = set()
+        for where in (place_id, self.facilities.get(facility_id)):
+            province, county = self.regions(where)
+            if province:
+                keys.add(("province", province))
+            if county:
+                keys.add(("county", county))
+        if facility_id is not None:
+            keys.add(("facility", self.facility_codes[facility_id]))
+        return keys
+
+
+def _type_keys(code):
+    parts = code.split(".")
+    return {("type", ".".join(parts[: i + 1])) for i in range(len(parts))}
+
+
+def _age_key(age):
+    for value, (low, high, _label) in AGE_GROUPS.items():
+        if age is not None and low <= age <= high:
+            return {("age", value)}
+    return set()
+
+
+def _source_keys(corroboration):
+    return {("sources", value) for value in SOURCE_COUNTS if corroboration >= int(value)}
+
+
+def _act_keys(violations):
+    """{violation id: keys an act gives itself and its event}: type, perpetrator
+    organization, the public victim's sex, the victim's age."""
+    ids = [v.pk for v in violations]
+    public_victims = set(
+        Person.objects.public()
+        .filter(pk__in=[v.victim_id for v in violations if v.victim_id])
+        .values_list("pk", flat=True)
+    )
+    keys = {}
+    for v in violations:
+        found = _type_keys(v.violation_type.code) | _age_key(v.victim_age)
+        if v.victim_id in public_victims:
+            found.add(("sex", v.victim.sex))
+        keys[v.pk] = found
+    organizations = Involvement.objects.filter(
+        violation__in=ids, perpetrator_organization__isnull=False
+    ).values_list(
+        "violation", "perpetrator_organization__code", "perpetrator_organization__parent__code"
+    )
+    for violation, code, parent in organizations:
+        keys[violation] |= {("organization", c) for c in (code, parent) if c}
+    return keys
+
+
+def _knowledge_keys(kind, ids):
+    """{record id: knowledge keys} from the public information behind each record,
+    directly or through its event (violations) or its violations (events)."""
+    information = public_information()
+    if kind == Kind.EVENT:
+        paths = [("event", {"event__in": ids}), ("violation__event", {"violation__event__in": ids})]
+    else:
+        paths = [
+            ("violation", {"violation__in": ids}),
+            ("event__violations", {"event__violations__in": ids}),
+        ]
+    keys = {}
+    for field, condition in paths:
+        for record, knowledge in information.filter(**condition).values_list(field, "knowledge"):
+            if record in ids:
+                keys.setdefault(record, set()).add(("knowledge", knowledge))
+    return keys
+
+
+def _with_keys(kind, records, tree):
+    """(record, keys) for each record."""
+    ids = [record.pk for record in records]
+    if kind == Kind.TESTIMONY:
+        for record in records:
+            yield record, {("knowledge", record.knowledge)} if record.knowledge else set()
+        return
+    if kind == Kind.CROSSING:
+        transits = {}
+        for crossing, country in CrossingLeg.objects.filter(crossing__in=ids).values_list(
+            "crossing", "country__code"
+        ):
+            transits.setdefault(crossing, set()).add(("transit", country))
+        for record in records:
+            province, _county = tree.regions(record.departure_place_id)
+            keys = {("outcome", record.outcome)} | transits.get(record.pk, set())
+            if province:
+                keys.add(("province", province))
+            yield record, keys
+        return
+    knowledge = _knowledge_keys(kind, set(ids))
+    if kind == Kind.VIOLATION:
+        acts = _act_keys(records)
+    else:
+        violations = list(
+            Violation.objects.public()
+            .filter(event__in=ids)
+            .select_related("violation_type", "victim")
+            .order_by()
+        )
+        by_act = _act_keys(violations)
+        acts = {}
+        for violation in violations:
+            acts.setdefault(violation.event_id, set()).update(by_act[violation.pk])
+    for record in records:
+        keys = acts.get(record.pk, set()) | knowledge.get(record.pk, set())
+        keys |= tree.place_keys(record.place_id, record.facility_id)
+        keys |= _source_keys(record.corroboration)
+        yield record, keys
+
+
+# --- Pages ---------------------------------------------------------------------
+# What a public page shows, as plain data in each language: the templates read
+# these dictionaries as they read the records (`event.period_display`,
+# `violation.victim.pseudonym`), so nothing else of a record can reach a page.
+
+
+def _picked(record, field):
+    """The active language's text, else the other's."""
+    korean, english = getattr(record, f"{field}_ko", ""), getattr(record, f"{field}_en", "")
+    first, second = (korean, english) if translation.get_language() == "ko" else (english, korean)
+    return first or second
+
+
+def _place(place):
+    place = public_place(place)
+    return None if place is None else {"code": place.code, "name": str(place.name)}
+
+
+def _source(information):
+    source = information.source
+    shown = None
+    if source is not None:
+        public = source.is_public_document
+        shown = {
+            "is_public_document": public,
+            "label": str(source) if public else "",
+            "url": source.url if public else "",
+            "get_kind_display": str(source.get_kind_display()),
+        }
+    testimony = information.testimony
+    return {
+        "testimony": {"code": testimony.code} if testimony and testimony.is_public else None,
+        "source": shown,
+        "get_knowledge_display": str(information.get_knowledge_display()),
+        "get_reliability_display": str(information.get_reliability_display()),
+    }
+
+
+def _violation(violation, sources):
+    victim = violation.victim
+    return {
+        "code": violation.code,
+        "is_synthetic": violation.is_synthetic,
+        "violation_type": {
+            "code": violation.violation_type.code,
+            "name": str(violation.violation_type.name),
+        },
+        "victim": {"code": victim.code, "pseudonym": victim.pseudonym} if victim else None,
+        "period_display": str(violation.period_display),
+        "shown_place": _place(violation.place),
+        "public_involvements": [
+            {
+                "perpetrator_organization": {"name": str(i.perpetrator_organization.name)},
+                "get_degree_display": str(i.get_degree_display()),
+            }
+            for i in violation.public_involvements
+        ],
+        "description": _picked(violation, "description"),
+        "sources": [_source(info) for info in sources.get(violation.pk, [])],
+    }
+
+
+def _event_pages(events):
+    sources = {}
+    for information in api_views.supporting_information().filter(
+        violation__event__in=[event.pk for event in events]
+    ):
+        sources.setdefault(information.violation_id, []).append(information)
+
+    def page(event):
+        facility = event.facility
+        return {
+            "event": {
+                "code": event.code,
+                "is_synthetic": event.is_synthetic,
+                "period_display": str(event.period_display),
+                "corroboration": event.corroboration,
+                "facility": {
+                    "name": str(facility.name),
+                    "get_kind_display": str(facility.get_kind_display()),
+                }
+                if facility
+                else None,
+                "public_violations": [_violation(v, sources) for v in event.public_violations],
+            },
+            "event_place": _place(event.place),
+            "title": _picked(event, "title"),
+            "description": _picked(event, "description"),
+            "sources": [_source(info) for info in event.public_information],
+        }
+
+    return _in_each_language(events, page)
+
+
+def _testimony_pages(testimonies):
+    ids = [testimony.pk for testimony in testimonies]
+    events, crossings = {}, {}
+    for information in (
+        public_information()
+        .filter(testimony__in=ids, event__is_public=True)
+        .select_related("event")
+        .order_by("event__code")
+    ):
+        events.setdefault(information.testimony_id, {})[information.event.code] = information.event
+    for crossing in api_views.crossings_queryset().filter(testimony__in=ids):
+        crossings.setdefault(crossing.testimony_id, []).append(crossing)
+
+    def page(testimony):
+        return {
+            "testimony": {
+                "code": testimony.code,
+                "is_synthetic": testimony.is_synthetic,
+                "period_display": str(testimony.period_display),
+                "get_knowledge_display": str(testimony.get_knowledge_display()),
+                "get_language_display": str(testimony.get_language_display()),
+            },
+            "title": _picked(testimony, "title"),
+            "summary": _picked(testimony, "public_summary"),
+            "events": [
+                {
+                    "code": event.code,
+                    "title": _picked(event, "title"),
+                    "is_synthetic": event.is_synthetic,
+                }
+                for event in events.get(testimony.pk, {}).values()
+            ],
+            "crossings": [
+                {
+                    "code": crossing.code,
+                    "get_outcome_display": str(crossing.get_outcome_display()),
+                    "crossing_date_display": str(crossing.crossing_date_display),
+                }
+                for crossing in crossings.get(testimony.pk, [])
+            ],
+        }
+
+    return _in_each_language(testimonies, page)
+
+
+def _crossing_pages(crossings):
+    def page(crossing):
+        testimony = crossing.testimony  # prefetched through .public(): None unless public
+        return {
+            "crossing": {
+                "code": crossing.code,
+                "is_synthetic": crossing.is_synthetic,
+                "get_outcome_display": str(crossing.get_outcome_display()),
+                "crossing_date_display": str(crossing.crossing_date_display),
+                "crossing_point": crossing.crossing_point,
+                "get_broker_display": str(crossing.get_broker_display()),
+                "testimony": {"code": testimony.code} if testimony else None,
+                "legs": [
+                    {
+                        "country": {"name": str(leg.country.name)},
+                        "get_what_happened_display": str(leg.get_what_happened_display()),
+                    }
+                    for leg in crossing.legs.all()
+                ],
+            },
+            "departure": _place(crossing.departure_place),
+            "settlement": _place(crossing.settlement_place),
+            "description": _picked(crossing, "description"),
+        }
+
+    return _in_each_language(crossings, page)
+
+
+def _in_each_language(records, page):
+    return {
+        record.pk: {
+            language: _in(language, lambda record=record: page(record)) for language in ("en", "ko")
+        }
+        for record in records
+    }
+
+
+PAGES = {
+    Kind.EVENT: _event_pages,
+    Kind.VIOLATION: lambda records: {},
+    Kind.TESTIMONY: _testimony_pages,
+    Kind.CROSSING: _crossing_pages,
+}

@@ -1,0 +1,45 @@
+"""The public pages of one record, read from the published copy alone.
+
+Each page is the `page` its entry holds in the visitor's language (built by the
+publication, cases/entries.py): one indexed read, no other database. A code
+that is not in the copy is a 404, like one that never existed.
+"""
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from public.models import Entry, Kind
+
+
+def _page(kind, code):
+    entry = Entry.objects.filter(kind=kind, code=code).only("page").first()
+    if entry is None:
+        raise Http404
+    language = "ko" if (get_language() or "").startswith("ko") else "en"
+    return entry.page[language]
+
+
+def event_detail(request, code):
+    return render(request, "cases/event.html", _page(Kind.EVENT, code))
+
+
+def testimony_detail(request, code):
+    return render(request, "cases/testimony.html", _page(Kind.TESTIMONY, code))
+
+
+def crossing_detail(request, code):
+    return render(request, "cases/crossing.html", _page(Kind.CROSSING, code))
+
+
+def violation_detail(request, code):
+    """A violation is shown on its event's page, at its anchor."""
+    event = (
+        Entry.objects.filter(kind=Kind.VIOLATION, code=code)
+        .values_list("parent_code", flat=True)
+        .first()
+    )
+    if event is None:
+        raise Http404
+    return redirect(reverse("cases:event", args=[event]) + f"#{code}")
