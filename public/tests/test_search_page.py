@@ -153,6 +153,7 @@ def test_result_links_go_to_the_record_and_a_violation_to_its_event(client):
         ("crossings", crossing, reverse("cases:crossing", args=["BC-1"])),
     ]:
         response = get(client, f"?kind={kind}")
+        assert codes(response) == [record.code]
         assert [r["url"] for r in response.context["results"]] == [url]
         assert f'href="{url}"' in response.content.decode()
 
