@@ -1,5 +1,7 @@
 """The public case search (/cases/) reads the published copy only."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -192,8 +194,6 @@ def test_when_is_shown_in_the_visitors_language(client):
 
 
 def test_the_period_keeps_entries_whose_dates_overlap_it(client):
-    import datetime
-
     early = entry("event", year=1995)
     spanning = entry("event", earliest=datetime.date(1998, 6, 1), latest=datetime.date(2003, 1, 1))
     late = entry("event", year=2010)
@@ -230,8 +230,6 @@ def test_invalid_parameters_give_no_results_and_say_why(client, query):
 
 
 def test_each_sort(client):
-    import datetime
-
     old = entry("event", code="B", year=1990)
     new = entry("event", code="C", year=2020)
     undated = entry("event", code="A")
