@@ -2,11 +2,14 @@ from django.urls import path
 
 from cases import views
 from public import pages
+from public import views as public_views
 
 app_name = "cases"
 
+# The search and the case pages read the published copy (public/); the counts
+# still read the private database's public records.
 urlpatterns = [
-    path("", views.case_search, name="search"),
+    path("", public_views.case_search, name="search"),
     path("counts/", views.counts, name="counts"),
     path("events/<str:code>/", pages.event_detail, name="event"),
     path("violations/<str:code>/", pages.violation_detail, name="violation"),

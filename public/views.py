@@ -1,0 +1,185 @@
+"""The public case search, reading the published copy only (public/search.py).
+
+The page's data (counts, results, facets, and the listing rendered without the
+request) is cached under the copy's generation (public/caching.py); the page
+around it is rendered for each request, as it carries the visitor's CSRF token.
+"""
+
+import json
+import math
+
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from cases import search as words
+from nkdb.throttling import SearchRateThrottle, throttled
+from public import caching
+from public.search import (
+    FACET_LABELS,
+    FACETS,
+    KINDS,
+    SEARCH_PARAMETERS,
+    SORTS,
+    SearchForm,
+    api_parameters,
+    facet_counts,
+    kind_of,
+    labelled,
+    matching,
+    ordered,
+)
+
+PAGE_SIZE = 20
+API_LISTS = {
+    "events": "event-list",
+    "violations": "violation-list",
+    "testimonies": "testimony-list",
+    "crossings": "bordercrossing-list",
+}
+# The fields of the form shown again beside it, not as hidden choices.
+FORM_FIELDS = {"kind", "q", "year_from", "year_to", "page"}
+
+
+def _query(params, **changes):
+    """The query string with some parameters changed (None removes one) and the page reset."""
+    data = {k: v for k, v in params.items() if k != "page"}
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return "?" + urlencode(data)
+
+
+def _is_korean(request):
+    return (request.LANGUAGE_CODE or "").startswith("ko")
+
+
+def _pick(request, entry, field, query=""):
+    """The visitor's language, else the other; in results, the one that matches."""
+    korean, english = getattr(entry, f"{field}_ko", ""), getattr(entry, f"{field}_en", "")
+    first, second = (korean, english) if _is_korean(request) else (english, korean)
+    terms = words.terms(query)
+
+    def matches(text):
+        return any(term in (text or "").lower() for term in terms)
+
+    if terms and not matches(first) and matches(second):
+        return second
+    return first or second
+
+
+def entry_url(entry):
+    """A violation is shown on its event's page, at its anchor."""
+    if entry.kind == "violation":
+        return reverse("cases:event", args=[entry.parent_code]) + f"#{entry.code}"
+    name = {"event": "event", "testimony": "testimony", "crossing": "crossing"}[entry.kind]
+    return reverse(f"cases:{name}", args=[entry.code])
+
+
+def _result(request, entry, query):
+    return {
+        "record": entry,
+        "url": entry_url(entry),
+        "title": words.highlight(_pick(request, entry, "title", query), query),
+        "excerpt": words.highlight(_pick(request, entry, "text", query), query, length=240),
+        "when": _pick(request, entry, "when"),
+    }
+
+
+@throttled(SearchRateThrottle)
+def case_search(request):
+    if not SEARCH_PARAMETERS.issuperset(request.GET):
+        # A tracker's tag or a cache-buster can neither reach the page nor make
+        # a new cache entry.
+        known = request.GET.copy()
+        for name in set(known) - SEARCH_PARAMETERS:
+            del known[name]
+        return redirect(f"{request.path}?{known.urlencode()}" if known else request.path)
+    asked = json.dumps(sorted(request.GET.lists()))
+    context = caching.remember(request, ["search", asked], lambda: search_context(request))
+    return render(request, "cases/search.html", context)
+
+
+def search_context(request):
+    """The search page's data: it depends on the query and the language only."""
+    kind = kind_of(request.GET)
+    params = request.GET.copy()
+    params["kind"] = kind
+    query = request.GET.get("q", "")
+    form = SearchForm(request.GET, kind)
+    valid = form.is_valid()
+    if valid:
+        entries = ordered(matching(form), form.cleaned_data["sort"])
+        count = entries.count()
+    else:
+        entries, count = None, 0
+    pages = max(1, math.ceil(count / PAGE_SIZE))
+    page = request.GET.get("page", "1")
+    page = min(max(int(page), 1), pages) if page.isascii() and page.isdigit() else 1
+    offset = (page - 1) * PAGE_SIZE
+    results = []
+    if count:
+        results = [_result(request, e, query) for e in entries[offset : offset + PAGE_SIZE]]
+    counts = facet_counts(form) if valid else {facet: {} for facet in FACETS[kind]}
+    facets = []
+    for name, options in labelled(counts, _is_korean(request)).items():
+        selected = request.GET.get(name)
+        facets.append(
+            {
+                "name": name,
+                "label": FACET_LABELS[name],
+                "estimated": False,
+                "clear": _query(params, **{name: None}) if selected else None,
+                "options": [
+                    {
+                        "value": value,
+                        "label": label,
+                        "count": n,
+                        "selected": value == selected,
+                        "url": _query(params, **{name: value}),
+                    }
+                    for value, label, n in options
+                ],
+            }
+        )
+    # The API refuses a parameter it does not read (another kind's facet, say).
+    export = urlencode({k: v for k, v in params.items() if k in api_parameters(kind)})
+    api = reverse(f"cases-api:{API_LISTS[kind]}")
+    context = {
+        "kind": kind,
+        "kinds": [
+            (key, label, _query({"q": query}, kind=key)) for key, (_k, label) in KINDS.items()
+        ],
+        # Facet choices travel with a new search from the form.
+        "hidden": [(k, v) for k, v in params.items() if k not in FORM_FIELDS],
+        "query": query,
+        "short_query": words.is_short(query),
+        "errors": [
+            (form.fields[name].label, message)
+            for name, messages in form.errors.items()
+            for message in messages
+        ],
+        "results": results,
+        "count": count,
+        # Counts over the copy are exact: nothing is estimated, capped or left unranked.
+        "capped": False,
+        "estimated": False,
+        "unranked": False,
+        "page": page,
+        "first_number": offset + 1,
+        "pages": pages,
+        "previous": _query(params, page=page - 1) if page > 1 else None,
+        "next": _query(params, page=page + 1) if page < pages else None,
+        "facets": facets,
+        "sorts": [(key, label, _query(params, sort=key)) for key, label in SORTS.items()],
+        "sort": request.GET.get("sort", ""),
+        "csv_url": f"{api}?{export}&format=csv&page_size=1000",
+        "json_url": f"{api}?{export}&format=json&page_size=1000",
+    }
+    # Rendered without the request, so that no visitor's CSRF token or user can
+    # be in it: it is cached with the data.
+    context["listing"] = render_to_string("cases/_listing.html", context)
+    return context
