@@ -11,9 +11,9 @@ DEV_ENV := DEBUG=$${DEBUG:-1}
 install: $(VENV)/.installed node_modules/.package-lock.json
 	@mkdir -p staticfiles
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
