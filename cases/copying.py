@@ -36,7 +36,7 @@ from cases.models import (
     Violation,
     ViolationType,
 )
-from public.models import Entry, Generation, Key, Kind, Option
+from public.models import Entry, Generation, Key, Kind, Option, Reference
 
 MODELS = {
     Kind.EVENT: Event,
@@ -213,6 +213,18 @@ def write_options():
             )
     Option.objects.all().delete()
     Option.objects.bulk_create(options, batch_size=BATCH)
+    write_references()
+
+
+def write_references():
+    """The reference lists of the public API, by the public serializers."""
+    rows = [
+        Reference(list=name, code=data["code"], data=data)
+        for name, (queryset, serializer) in entries.REFERENCE_LISTS.items()
+        for data in serializer(queryset(), many=True).data
+    ]
+    Reference.objects.all().delete()
+    Reference.objects.bulk_create(rows, batch_size=BATCH)
 
 
 # --- Checking ------------------------------------------------------------------

@@ -21,9 +21,11 @@ from cases.models import (
     CrossingLeg,
     Facility,
     Involvement,
+    Organization,
     Person,
     Place,
     Violation,
+    ViolationType,
 )
 from cases.serializers import public_place
 from public.models import Entry, Kind
@@ -33,6 +35,26 @@ QUERYSETS = {
     Kind.VIOLATION: api_views.violations_queryset,
     Kind.TESTIMONY: api_views.testimonies_queryset,
     Kind.CROSSING: api_views.crossings_queryset,
+}
+# The reference lists of the public API: every row is public (names, codes, the
+# taxonomy), as the public API served them from the start.
+REFERENCE_LISTS = {
+    "violation-type": (
+        lambda: ViolationType.objects.select_related("parent").order_by("code"),
+        serializers.ViolationTypeSerializer,
+    ),
+    "place": (
+        lambda: Place.objects.select_related("parent").order_by("code"),
+        serializers.PlaceSerializer,
+    ),
+    "facility": (
+        lambda: Facility.objects.select_related("place").order_by("code"),
+        serializers.FacilitySerializer,
+    ),
+    "organization": (
+        lambda: Organization.objects.select_related("parent").order_by("code"),
+        serializers.OrganizationSerializer,
+    ),
 }
 SERIALIZERS = {
     Kind.EVENT: serializers.EventSerializer,

@@ -4,7 +4,6 @@
 data is cached per process under the token of the case data (nkdb/caching.py).
 """
 
-
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode

@@ -132,6 +132,28 @@ class Key(models.Model):
         return f"{self.facet}={self.value}"
 
 
+class Reference(models.Model):
+    """A row of the reference lists the public API serves (violation types,
+    places, facilities, organizations): what the public serializers show of it."""
+
+    class List(models.TextChoices):
+        VIOLATION_TYPE = "violation-type", _("violation type")
+        PLACE = "place", _("place")
+        FACILITY = "facility", _("facility")
+        ORGANIZATION = "organization", _("organization")
+
+    list = models.CharField(max_length=16, choices=List.choices)
+    code = models.CharField(max_length=40)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["list", "code"]
+        constraints = [models.UniqueConstraint(fields=["list", "code"], name="reference_code")]
+
+    def __str__(self):
+        return f"{self.list} {self.code}"
+
+
 class Option(models.Model):
     """The label of a facet value, in both languages, and its place in the list."""
 

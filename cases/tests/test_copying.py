@@ -186,3 +186,13 @@ def test_a_deleted_record_leaves_the_copy():
         violation.delete()
     assert not Entry.objects.filter(kind="violation", code=violation.code).exists()
     assert copying.differences() == {}
+
+
+def test_the_reference_lists_follow_their_edits():
+    from public.models import Reference
+
+    place = PlaceFactory(level="province", code="KP-09", name_en="North Hamgyong")
+    assert Reference.objects.get(list="place", code="KP-09").data["name_en"] == "North Hamgyong"
+    place.name_ko = "함경북도"
+    place.save()
+    assert Reference.objects.get(list="place", code="KP-09").data["name_ko"] == "함경북도"
