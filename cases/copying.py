@@ -46,7 +46,7 @@ MODELS = {
 }
 KINDS = {model: kind for kind, model in MODELS.items()}
 OPTIONS, EVERYTHING = "options", "everything"
-BATCH = 2000
+BATCH = 500  # records read at once: SQLite refuses larger prefetch conditions
 
 
 # --- The outbox ----------------------------------------------------------------
