@@ -16,5 +16,13 @@ class CasesConfig(AppConfig):
         publication.connect_signals()
         copying.connect_signals()
         workflow.connect()
-        # Every model, history and access logs included: no write can be missed.
-        caching.bump_on_writes(caching.CASES, self.get_models(include_auto_created=True))
+        # The cached case pages change when a public record may have, which only the
+        # publication decides (cases.publication bumps the token then), and when
+        # the reference data they name changes. A draft's edit changes nothing.
+        caching.bump_on_writes(caching.CASES, reference_models())
+
+
+def reference_models():
+    from cases.models import Facility, Organization, Place, Source, ViolationType
+
+    return [Place, ViolationType, Organization, Facility, Source]

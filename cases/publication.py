@@ -118,14 +118,17 @@ def touch_new(record):
         RECEIVERS[model](instance=record)
         return
     with transaction.atomic():
-        recompute(model._base_manager.filter(pk__in=pk))
+        changed = recompute(model._base_manager.filter(pk__in=pk))
         if model is Violation:
             recount(model._base_manager.filter(pk__in=pk))  # through its event's information
-            relocate(Event._base_manager.filter(pk=record.event_id))  # its victim may be living
+            # Its victim may be living.
+            changed += relocate(Event._base_manager.filter(pk=record.event_id))
             copying.record_changes(Event, Event._base_manager.filter(pk=record.event_id))
         elif model is Event:
-            relocate(model._base_manager.filter(pk__in=pk))
+            changed += relocate(model._base_manager.filter(pk__in=pk))
         copying.record_changes(model, model._base_manager.filter(pk__in=pk))
+        if changed:
+            caching.bump(caching.CASES)
 
 
 def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=()):
@@ -186,7 +189,6 @@ def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=(
         )
     changed = 0
     with transaction.atomic():
-        caching.bump(caching.CASES)
         # Testimonies before events and acts: their corroboration counts public ones.
         for model, scope in scopes.items():
             if scope is not nothing:
@@ -196,6 +198,13 @@ def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=(
                 recount(model._base_manager.filter(scopes[model]))
         if scopes[Event] is not nothing:
             relocate(Event._base_manager.filter(scopes[Event]))
+        # The cached public case pages change only if a public record may have.
+        if changed or any(
+            model._base_manager.filter(scope, is_public=True).exists()
+            for model, scope in scopes.items()
+            if scope is not nothing
+        ):
+            caching.bump(caching.CASES)
         for model, scope in scopes.items():
             if scope is not nothing:
                 copying.record_changes(model, model._base_manager.filter(scope))
@@ -243,7 +252,9 @@ def refresh_written(records, *, created):
         with transaction.atomic():
             recount(acts)
             # A new act can only add a living victim to its event.
-            relocate(Event._base_manager.filter(pk__in=acts.values("event"), involves_living=False))
+            events = Event._base_manager.filter(pk__in=acts.values("event"), involves_living=False)
+            if relocate(events):
+                caching.bump(caching.CASES)
 
 
 def _among(pks):
@@ -257,15 +268,15 @@ def _among(pks):
 
 def relocate(events, *, everything=False):
     """Store whether these events involve a living person (cases.markers), writing
-    only the flags that change."""
+    only the flags that change; returns how many changed."""
     from cases.markers import living_condition
 
     if not everything:  # one statement; the condition is evaluated again only on a change
         living = ExpressionWrapper(living_condition(), output_field=BooleanField())
-        events.exclude(involves_living=living).update(involves_living=living)
-        return
-    events.filter(involves_living=False).filter(living_condition()).update(involves_living=True)
-    events.filter(involves_living=True).exclude(living_condition()).update(involves_living=False)
+        return events.exclude(involves_living=living).update(involves_living=living)
+    found = events.filter(involves_living=False).filter(living_condition())
+    lost = events.filter(involves_living=True).exclude(living_condition())
+    return found.update(involves_living=True) + lost.update(involves_living=False)
 
 
 def recount(records):

@@ -7,8 +7,11 @@ changes in the same transaction as any write to that data:
 - "cases": testimonies, cases, persons and their reference lists, that is,
   everything the public case pages and the case API show.
 
-Every save or deletion through the ORM of one of the scope's models changes the
-token (the signals of `bump_on_writes`: every model of the cases app). Writes
+For "stats", every save or deletion through the ORM of a dataset or an
+observation changes the token (the signals of `bump_on_writes`). For "cases",
+only what the public can see: a write of reference data (the same signals), and
+the publication's refresh when a public record may have changed
+(`cases.publication`): a draft's edit leaves the cached pages alone. Writes
 that send no signals (bulk_create, QuerySet.update, COPY, a restore) call
 `bump()` themselves: the statistics and case imports, `seed_scale`,
 `cases.publication.refresh()` and `refresh_everything()` (which every bulk path

@@ -4,23 +4,28 @@ that can change what the public sees, inside the writing transaction."""
 import pytest
 import tablib
 from django.db import transaction
-from factory.django import DjangoModelFactory
 
 from cases import publication, search
-from cases.models import Event
+from cases.models import Event, WorkflowStatus
 from cases.resources import PersonResource
 from cases.tests import factories
 from nkdb.caching import CASES, STATS, current_token
 
 pytestmark = pytest.mark.django_db
 
-CASES_FACTORIES = [
-    value
-    for value in vars(factories).values()
-    if isinstance(value, type)
-    and issubclass(value, DjangoModelFactory)
-    and not value._meta.abstract
-    and value._meta.model._meta.app_label == "cases"
+REFERENCE_FACTORIES = [
+    factories.PlaceFactory,
+    factories.ViolationTypeFactory,
+    factories.OrganizationFactory,
+    factories.FacilityFactory,
+    factories.SourceFactory,
+]
+DRAFT_FACTORIES = [
+    factories.PersonFactory,
+    factories.TestimonyFactory,
+    factories.EventFactory,
+    factories.ViolationFactory,
+    factories.BorderCrossingFactory,
 ]
 
 
@@ -34,11 +39,31 @@ def changes_token(write):
     return current_token(CASES) != before
 
 
-@pytest.mark.parametrize("factory", CASES_FACTORIES, ids=lambda f: f.__name__)
-def test_every_save_and_deletion_of_a_cases_model_changes_the_token(factory):
+@pytest.mark.parametrize("factory", REFERENCE_FACTORIES, ids=lambda f: f.__name__)
+def test_every_save_and_deletion_of_reference_data_changes_the_token(factory):
     record = factory()
     assert changes_token(record.save)
     assert changes_token(record.delete)
+
+
+@pytest.mark.parametrize("factory", DRAFT_FACTORIES, ids=lambda f: f.__name__)
+def test_a_drafts_edit_leaves_the_token_and_the_cached_pages_alone(factory):
+    event = factories.published_case()
+    # New drafts, with the reference data they name made before.
+    reuse = {"violation_type": event.violations.get().violation_type}
+    reuse = reuse if factory is factories.ViolationFactory else {}
+    record = factory(**reuse)
+    assert not changes_token(record.save)
+    assert not changes_token(lambda: factory(**reuse))
+
+
+def test_a_publication_and_its_undoing_change_the_token():
+    event = factories.published_case()
+    violation = event.violations.get()
+    assert changes_token(lambda: factories.workflow_save(violation, status=WorkflowStatus.RETURNED))
+    assert changes_token(
+        lambda: factories.workflow_save(violation, status=WorkflowStatus.PUBLISHED)
+    )
 
 
 def test_the_statistics_token_is_left_alone():

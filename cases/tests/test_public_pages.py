@@ -1,7 +1,6 @@
 """The public case pages: search with facets, case pages, counts."""
 
 import pytest
-from django.core.cache import caches
 from django.urls import reverse
 
 from cases import copying
@@ -17,7 +16,6 @@ from cases.tests.factories import (
     plant_private_records,
     published_case,
 )
-from nkdb.caching import CASES
 from nkdb.testing import rolled_back
 
 pytestmark = pytest.mark.django_db
@@ -163,136 +161,10 @@ def test_pagination(client):
     assert '<ol class="result-list" start="21">' in response.content.decode()
 
 
-# A word every record of the kind has (see published_case and the factories).
-EVERY_RECORD = {
-    "events": "보위부",
-    "violations": "침해",
-    "testimonies": "탈북",
-    "crossings": "tumen",
-}
-
-
-@pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("rows", [2, 20])
-@pytest.mark.parametrize("words", [False, True])
-def test_search_page_queries_are_constant(client, django_assert_num_queries, kind, rows, words):
-    with one_refresh():
-        for _ in range(rows):
-            testimony = published_case().information.get().testimony
-            BorderCrossingFactory(
-                publishable=True, person=testimony.interviewee, testimony=testimony
-            )
-    # The cache token, the ids in the sample and the ids of every record (with or
-    # without words), the page of records (nothing prefetched: a result shows the
-    # record's own fields), then the facets: events and violations 12 (type: counts
-    # by type and by category, type names; province and county: counts, places;
-    # facility, organization, sex, age, knowledge, sources: one each); testimonies
-    # 1 (knowledge); crossings 4 (outcome, transit, province: counts, places).
-    expected = {"events": 16, "violations": 16, "testimonies": 5, "crossings": 8}[kind]
-    params = {"kind": kind, "q": EVERY_RECORD[kind]} if words else {"kind": kind}
-    with django_assert_num_queries(expected):
-        response = client.get(search_url(**params))
-    assert len(response.context["results"]) == rows
-    with django_assert_num_queries(1):  # cached: the token only
-        assert client.get(search_url(**params)).status_code == 200
-
-
-def text_matches(queries):
-    """The queries that match the words: a substring scan or a tsquery."""
-    return [q["sql"] for q in queries if " LIKE " in q["sql"] or " @@ " in q["sql"]]
-
-
-@pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("chosen", [False, True])
-@pytest.mark.parametrize("estimated", [False, True])
-def test_records_selected_by_id_count_the_same_as_filters_evaluated_in_every_query(
-    client, monkeypatch, kind, chosen, estimated
-):
-    from cases import search
-    from cases.models import BorderCrossing
-
-    plant_private_records()
-    for title in ["보위부 구금", "보위부에서 조사", "강제북송", "보위부 고문", "탈북"]:
-        event = published_case(title_ko=title)
-        ViolationFactory(publishable=True, event=event, victim_age=50)
-        testimony = event.information.get().testimony
-        BorderCrossingFactory(publishable=True, person=testimony.interviewee, testimony=testimony)
-    params = {"kind": kind, "q": EVERY_RECORD[kind]}
-    if chosen:  # a chosen facet counts without its own choice, the others with it
-        params["age"] = "50-"
-        params["outcome"] = BorderCrossing.Outcome.REACHED_SOUTH_KOREA
-    if estimated:  # the sample is every record: estimates are exact figures
-        monkeypatch.setattr(search, "COUNT_CAP", 2)
-        monkeypatch.setattr(search, "SAMPLE_EVERY", 1)
-
-    def page():
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        with CaptureQueriesContext(connection) as queries:
-            context = client.get(search_url(**params)).context
-        assert context["estimated"] is estimated
-        codes = [result["record"].code for result in context["results"]]
-        facets = {
-            f["name"]: [(o["value"], o["count"]) for o in f["options"]] for f in context["facets"]
-        }
-        return (context["count"], codes, facets), text_matches(queries)
-
-    by_id, matched = page()
-    caches[CASES].clear()  # the same address again, computed the other way
-    count_or_estimate = search.count_or_estimate
-    monkeypatch.setattr(search, "count_or_estimate", lambda qs: (*count_or_estimate(qs)[:2], None))
-    by_filters, matched_by_filters = page()
-    assert by_id == by_filters
-    assert by_id[0] and any(by_id[2].values())  # something was counted
-    # The sample and the count (estimated: the page), then only a chosen facet: its
-    # sample (are the other choices too many to count?) and its count.
-    assert len(matched) <= 2 + 2 * chosen and len(matched) < len(matched_by_filters)
-
-
 def test_the_search_form_keeps_the_chosen_facets(client):
     published_case()
     content = client.get(search_url(kind="violations", age="30-49")).content.decode()
     assert '<input type="hidden" name="age" value="30-49">' in content
-
-
-def test_above_the_cap_counts_are_estimated_from_the_sample_and_say_so(client, monkeypatch):
-    from cases import search
-
-    monkeypatch.setattr(search, "COUNT_CAP", 5)
-    monkeypatch.setattr(search, "SAMPLE_EVERY", 1)  # the sample is every record: exact figures
-    for _ in range(7):
-        published_case(title_ko="보위부 구금")
-    response = client.get(search_url(kind="events", q="보위부"))
-    assert response.context["estimated"] and response.context["count"] == 7
-    assert response.context["unranked"]  # too many to rank: newest first
-    content = response.content.decode()
-    assert "About 7 results" in content and "estimated from a fixed 100% sample" in content
-    type_facet = next(f for f in response.context["facets"] if f["name"] == "type")
-    assert [o["count"] for o in type_facet["options"]] == [1] * 7  # a new type per case
-    assert "≈1<" in content
-
-    monkeypatch.setattr(search, "COUNT_CAP", 50)
-    caches[CASES].clear()  # a new cap comes with a restart, which empties the cache
-    response = client.get(search_url(kind="events", q="보위부"))
-    assert not response.context["estimated"] and response.context["count"] == 7
-
-
-def test_a_chosen_facet_is_estimated_when_the_other_choices_match_too_many(client, monkeypatch):
-    from cases import search
-
-    monkeypatch.setattr(search, "COUNT_CAP", 5)
-    monkeypatch.setattr(search, "SAMPLE_EVERY", 1)  # the sample is every record: exact figures
-    events = [published_case(title_ko="보위부 구금") for _ in range(7)]
-    chosen = events[0].violations.get().violation_type.code
-    response = client.get(search_url(kind="events", q="보위부", type=chosen))
-    assert not response.context["estimated"] and response.context["count"] == 1
-    facets = {f["name"]: f for f in response.context["facets"]}
-    assert facets["type"]["estimated"]  # the words alone match 7, more than the cap
-    assert [o["count"] for o in facets["type"]["options"]] == [1] * 7
-    assert not any(f["estimated"] for name, f in facets.items() if name != "type")
-    content = response.content.decode()
-    assert "match the other filters, so these counts (marked ≈) are estimated" in content
 
 
 def test_the_sample_is_the_records_whose_id_is_a_multiple(monkeypatch):
@@ -313,20 +185,3 @@ def test_the_sample_index_matches_the_sampling_rate():
 
     indexes = importlib.import_module("cases.migrations.0009_public_flag_indexes")
     assert f"MOD(id, {search.SAMPLE_EVERY}) = 0" in indexes.SAMPLE
-
-
-def test_above_the_rank_cap_the_newest_come_first_and_the_page_says_so(client, monkeypatch):
-    from cases import search
-
-    monkeypatch.setattr(search, "RANK_CAP", 2)
-    for _ in range(3):
-        published_case(title_ko="보위부 구금")
-    response = client.get(search_url(kind="events", q="보위부"))
-    assert response.context["unranked"] and not response.context["estimated"]
-    assert "too many to rank by relevance" in response.content.decode()
-    codes = [r["record"].code for r in response.context["results"]]
-    newest_first = Event.objects.public().order_by("-earliest_date", "code")
-    assert codes == list(newest_first.values_list("code", flat=True))
-    monkeypatch.setattr(search, "RANK_CAP", 10)
-    caches[CASES].clear()  # a new cap comes with a restart, which empties the cache
-    assert not client.get(search_url(kind="events", q="보위부")).context["unranked"]
