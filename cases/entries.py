@@ -15,7 +15,7 @@ API (cases.api_views), which prefetch only public related records, and holds:
 
 from django.utils import translation
 
-from cases import api_views, serializers
+from cases import api_views, markers, serializers
 from cases.filters import AGE_GROUPS, SOURCE_COUNTS, public_information
 from cases.models import (
     CrossingLeg,
@@ -77,7 +77,7 @@ def build(kind, ids):
     data = {language: _in(language, lambda: _api_data(kind, records)) for language in LANGUAGES}
     built = []
     for index, (record, keys) in enumerate(_with_keys(kind, records, tree)):
-        entry = _entry(kind, record)
+        entry = _entry(kind, record, tree)
         entry.data = {language: data[language][index] for language in LANGUAGES}
         entry.page = pages.get(record.pk, {})
         built.append((entry, keys))
@@ -102,7 +102,7 @@ def in_both(function):
     return english, korean
 
 
-def _entry(kind, record):
+def _entry(kind, record, tree):
     entry = Entry(
         kind=kind,
         record_id=record.pk,
@@ -124,6 +124,10 @@ def _entry(kind, record):
     if kind == Kind.EVENT:
         entry.title_en, entry.title_ko = record.title_en, record.title_ko
         entry.text_en, entry.text_ko = record.description_en, record.description_ko
+        point = tree.point(record)
+        if point is not None:
+            entry.latitude, entry.longitude = point.latitude, point.longitude
+            entry.precision, entry.coarsened = point.precision, point.coarsened
     elif kind == Kind.VIOLATION:
         kind_name, event = record.violation_type, record.event
         entry.title_en = f"{kind_name.name_en}: {event.title_en or event.title_ko}"
@@ -143,17 +147,31 @@ def _entry(kind, record):
 
 
 class ReferenceTree:
-    """The reference data the keys read, loaded once per batch (a few hundred rows)."""
+    """The reference data the keys and map points read, loaded once per batch
+    (places and facilities: hundreds of rows), with each place's parent and each
+    facility's place linked in memory, so walking up the tree costs no query."""
 
     def __init__(self):
+        self.place_objects = {place.pk: place for place in Place.objects.all()}
+        for place in self.place_objects.values():
+            place.parent = self.place_objects.get(place.parent_id)
+        self.facility_objects = {facility.pk: facility for facility in Facility.objects.all()}
+        for facility in self.facility_objects.values():
+            facility.place = self.place_objects.get(facility.place_id)
         self.places = {
-            pk: (code, level, parent)
-            for pk, code, level, parent in Place.objects.values_list(
-                "pk", "code", "level", "parent"
-            )
+            pk: (place.code, place.level, place.parent_id)
+            for pk, place in self.place_objects.items()
         }
-        self.facilities = dict(Facility.objects.values_list("pk", "place"))
-        self.facility_codes = dict(Facility.objects.values_list("pk", "code"))
+        self.facilities = {pk: f.place_id for pk, f in self.facility_objects.items()}
+        self.facility_codes = {pk: f.code for pk, f in self.facility_objects.items()}
+
+    def point(self, event):
+        """Where the case map may show an event (cases.markers.locate), or None."""
+        return markers.locate(
+            self.facility_objects.get(event.facility_id),
+            self.place_objects.get(event.place_id),
+            living=event.involves_living,
+        )
 
     def regions(self, place_id):
         """(province code, county code) of a place, either None."""

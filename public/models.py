@@ -86,6 +86,13 @@ class Entry(models.Model):
     order_date = models.DateField(null=True)
     earliest = models.DateField(null=True)
     latest = models.DateField(null=True)
+    # An event's point on the case map, as cases.markers.locate() allows it to be
+    # shown (rounded to its precision, never finer than the county when a living
+    # person is involved); null when it has no point precise enough.
+    latitude = models.FloatField(null=True)
+    longitude = models.FloatField(null=True)
+    precision = models.CharField(max_length=12, blank=True, default="")
+    coarsened = models.BooleanField(default=False)
     # Demo data: marked so on every page that shows it.
     is_synthetic = models.BooleanField(default=False)
     search_text = models.TextField(blank=True, default="")

@@ -254,3 +254,21 @@ def test_case_map_page(client, geography):
     assert "vendor/leaflet.markercluster/leaflet.markercluster.js" in html
     assert "<script>" not in html
     assert 'value="KP-09"' in html
+
+
+# --- The published copy holds each event's point as the map may show it -----------
+
+
+def test_the_copy_holds_the_point_the_map_may_show(geography):
+    from public.models import Entry
+
+    free = public_event(living=False, facility=geography["camp"])
+    living = public_event(living=True, facility=geography["camp"])
+    nowhere = public_event(living=False)
+    points = {
+        entry.code: (entry.latitude, entry.longitude, entry.precision, entry.coarsened)
+        for entry in Entry.objects.filter(kind="event")
+    }
+    assert points[free.code] == (41.8344, 129.7253, P.EXACT, False)
+    assert points[living.code] == (41.8, 129.8, P.COUNTY, True)  # the county's point
+    assert points[nowhere.code] == (None, None, "", False)
