@@ -11,16 +11,15 @@ system, because they share their totals.
 """
 
 import itertools
-from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, Value, When
 from django.db.models.functions import Concat, ExtractYear, Left, StrIndex
-from django.utils.translation import gettext_lazy as _
 
 from cases.models import Place, Violation, ViolationType
+from public.counts import DIMENSIONS, THRESHOLD, Counts
 
-THRESHOLD = 5
-DIMENSIONS = {"type": _("Violation type"), "year": _("Year"), "province": _("Province")}
+__all__ = ["DIMENSIONS", "THRESHOLD", "Aggregates", "suppress"]
+
 PRIMARY, COMPLEMENTARY = "fewer_than_5", "complementary"
 
 
@@ -63,16 +62,6 @@ def suppress(cells, equations, threshold=THRESHOLD):
             withheld[choice] = COMPLEMENTARY
             changed = True
     return withheld
-
-
-@dataclass
-class Cell:
-    value: int | None
-    reason: str = ""
-
-    @property
-    def suppressed(self):
-        return bool(self.reason)
 
 
 def _province():
@@ -122,56 +111,30 @@ class Aggregates:
                 groups.setdefault((total, dim), []).append(key)
         return [(total, members) for (total, _dim), members in groups.items() if total in cells]
 
-    def cell(self, **values):
-        key = tuple((d, values[d]) for d in DIMENSIONS if d in values)
-        value, _persons = self.cells.get(key, (0, 0))
-        reason = self.withheld.get(key, "")
-        return Cell(None if reason else value, reason)
-
-    def labels(self, dim):
-        present = sorted(
-            {v for key in self.cells for d, v in key if d == dim},
-            key=lambda v: (v is None, v),
-        )
-        if dim == "type":
-            names = {t.code: t.name for t in ViolationType.objects.filter(code__in=present)}
-        elif dim == "province":
-            names = {p.code: p.name for p in Place.objects.filter(code__in=present)}
-        else:
-            names = {v: str(v) for v in present if v is not None}
-        return [(v, names.get(v, _("unknown")) if v is not None else _("unknown")) for v in present]
-
-    def table(self, rows, cols=None):
-        """Rows (value, label, [cells...], total) and a total row, for one or two dimensions."""
-        row_labels = self.labels(rows)
-        col_labels = self.labels(cols) if cols else []
-        body = []
-        for value, label in row_labels:
-            cells = [self.cell(**{rows: value, cols: col}) for col, _label in col_labels]
-            body.append((value, label, cells, self.cell(**{rows: value})))
-        totals = [self.cell(**{cols: col}) for col, _label in col_labels]
+    def published_cells(self):
+        """{key: (value or None, reason)}: what may be shown of each cell."""
         return {
-            "rows": rows,
-            "cols": cols,
-            "col_labels": col_labels,
-            "body": body,
-            "totals": totals,
-            "total": self.cell(),
+            key: (None, self.withheld[key]) if key in self.withheld else (value, "")
+            for key, (value, _persons) in self.cells.items()
         }
 
+    def counts(self):
+        """The suppressed counts, with names read from the reference data."""
+        return Counts(self.published_cells(), labels=_reference_labels)
+
+    def table(self, rows, cols=None):
+        return self.counts().table(rows, cols)
+
     def records(self, dims):
-        """Flat rows for the API and CSV: the dimensions, the count, and why it is null."""
-        out = []
-        for key, (value, _persons) in sorted(self.cells.items(), key=lambda kv: str(kv[0])):
-            if [d for d, _v in key] != list(dims):
-                continue
-            reason = self.withheld.get(key, "")
-            out.append(
-                {
-                    **dict(key),
-                    "violations": None if reason else value,
-                    "suppressed": bool(reason),
-                    "suppression": reason or None,
-                }
-            )
-        return out
+        return self.counts().records(dims)
+
+    def cell(self, **values):
+        return self.counts().cell(**values)
+
+
+def _reference_labels(dim, values):
+    if dim == "type":
+        return {t.code: t.name for t in ViolationType.objects.filter(code__in=values)}
+    if dim == "province":
+        return {p.code: p.name for p in Place.objects.filter(code__in=values)}
+    return {v: str(v) for v in values if v is not None}

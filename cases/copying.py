@@ -22,6 +22,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from cases import entries
+from cases.aggregates import Aggregates
 from cases.filters import AGE_GROUPS, SOURCE_COUNTS
 from cases.models import (
     BorderCrossing,
@@ -36,7 +37,8 @@ from cases.models import (
     Violation,
     ViolationType,
 )
-from public.models import Entry, Generation, Key, Kind, Option, Reference
+from public import counts
+from public.models import Entry, Generation, Key, Kind, Option, Reference, Summary
 
 MODELS = {
     Kind.EVENT: Event,
@@ -124,6 +126,8 @@ def apply_pending(*, limit=10_000):
                     ids = sorted({row.record_id for row in rows if row.kind == kind})
                     for start in range(0, len(ids), BATCH):
                         write_entries(kind, ids[start : start + BATCH])
+                if kinds & {Kind.EVENT, Kind.VIOLATION}:
+                    write_counts()
                 Generation.advance(position=rows[-1].pk, at=timezone.now())
         PublicationChange.objects.filter(pk__in=[row.pk for row in rows]).delete()
         applied += len(rows)
@@ -150,6 +154,7 @@ def rebuild(*, progress=None):
                 total += write_entries(kind, ids[start : start + BATCH], fresh=True)
                 if progress is not None:
                     progress(kind, start + len(ids[start : start + BATCH]), len(ids))
+        write_counts()
         last = PublicationChange.objects.order_by("-pk").values_list("pk", flat=True).first()
         Generation.advance(position=last or 0, at=timezone.now())
     return total
@@ -177,6 +182,13 @@ def write_entries(kind, ids, *, fresh=False):
         batch_size=5000,
     )
     return len(created)
+
+
+def write_counts():
+    """The violation counts as they may be shown: small cells already withheld
+    (cases/aggregates.py), so the copy never holds a count it must not show."""
+    cells = counts.encode(Aggregates().published_cells())
+    Summary.objects.update_or_create(name=counts.SUMMARY, defaults={"data": cells})
 
 
 # --- Options -------------------------------------------------------------------

@@ -1,16 +1,14 @@
 from django.urls import path
 
-from cases import views
 from public import pages
 from public import views as public_views
 
 app_name = "cases"
 
-# The search and the case pages read the published copy (public/); the counts
-# still read the private database's public records.
+# The search, the case pages and the counts read the published copy (public/).
 urlpatterns = [
     path("", public_views.case_search, name="search"),
-    path("counts/", views.counts, name="counts"),
+    path("counts/", pages.counts, name="counts"),
     path("events/<str:code>/", pages.event_detail, name="event"),
     path("violations/<str:code>/", pages.violation_detail, name="violation"),
     path("testimonies/<str:code>/", pages.testimony_detail, name="testimony"),

@@ -161,6 +161,17 @@ class Reference(models.Model):
         return f"{self.list} {self.code}"
 
 
+class Summary(models.Model):
+    """A table the publication computes over all public records, stored as it may
+    be shown: the violation counts with their small cells already withheld."""
+
+    name = models.CharField(max_length=40, unique=True)
+    data = models.JSONField(default=list)
+
+    def __str__(self):
+        return self.name
+
+
 class Option(models.Model):
     """The label of a facet value, in both languages, and its place in the list."""
 

@@ -8,8 +8,10 @@ that is not in the copy is a 404, like one that never existed.
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 
+from public.counts import DIMENSIONS, THRESHOLD, Counts
 from public.models import Entry, Kind
 
 
@@ -43,3 +45,24 @@ def violation_detail(request, code):
     if event is None:
         raise Http404
     return redirect(reverse("cases:event", args=[event]) + f"#{code}")
+
+
+def counts(request):
+    """Counts of published violations, as the publication stored them (small cells
+    already withheld): one row of the copy and the labels, whatever the data's size."""
+    rows = request.GET.get("rows", "type")
+    cols = request.GET.get("cols", "year")
+    if rows not in DIMENSIONS:
+        rows = "type"
+    if cols not in DIMENSIONS or cols == rows:
+        cols = None
+    by = ",".join(d for d in DIMENSIONS if d in (rows, cols))
+    context = {
+        "table": Counts.published().table(rows, cols),
+        "dimensions": DIMENSIONS,
+        "rows": rows,
+        "cols": cols or "",
+        "threshold": THRESHOLD,
+        "csv_url": reverse("cases-api:aggregates") + "?" + urlencode({"by": by, "format": "csv"}),
+    }
+    return render(request, "cases/counts.html", context)
