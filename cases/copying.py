@@ -9,9 +9,9 @@ definition of what the public may see, writes their entries (or removes them),
 moves the copy to a new generation and deletes the rows. Applying a row twice gives
 the same copy, so a crash between the two databases' commits loses nothing.
 
-What an entry holds is decided here, and only here: its display text in both
-languages, its dates, its search columns (computed from public fields by
-cases.search), and its facet keys, read from public related records only.
+What an entry holds is decided in cases/entries.py. Besides the entries, the copy
+holds the facet labels and the public API's reference lists (rewritten when
+reference data changes) and the violation counts, small cells withheld.
 """
 
 from django.conf import settings

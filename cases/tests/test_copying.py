@@ -196,3 +196,17 @@ def test_the_reference_lists_follow_their_edits():
     place.name_ko = "함경북도"
     place.save()
     assert Reference.objects.get(list="place", code="KP-09").data["name_ko"] == "함경북도"
+
+
+def test_the_copy_never_holds_a_count_it_must_not_show(client):
+    from django.urls import reverse
+
+    from public import counts
+    from public.models import Summary
+
+    published_case()  # one act against one person: every count concerns fewer than 5
+    cells = counts.decode(Summary.objects.get(name=counts.SUMMARY).data)
+    assert cells[()] == (None, "fewer_than_5")
+    assert cells and all(value is None and reason for value, reason in cells.values())
+    table = client.get(reverse("cases:counts")).context["table"]
+    assert table["total"].value is None and table["total"].suppressed
