@@ -9,7 +9,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone, translation
 
-from cases.models import Place
+from cases.tests.factories import EventFactory
 from nkdb.throttling import SearchRateThrottle
 from public import caching
 from public.models import Generation
@@ -41,7 +41,7 @@ def test_a_draft_edit_leaves_the_cached_page_and_a_new_generation_renews_it(clie
     # generation was written: the page stays as it was.
     entry("event", code="EV-NEW", title_en="Camp again")
     with transaction.atomic():
-        Place.objects.create(code="KP-TEST", level="province", name_en="Test province")
+        EventFactory(title_en="Camp draft")  # a draft: nothing for the publication
     assert codes(client, "?q=camp") == {"EV-OLD"}
     advance(2)
     assert codes(client, "?q=camp") == {"EV-OLD", "EV-NEW"}
