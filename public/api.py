@@ -97,13 +97,10 @@ class CopyViewSet(CachedResponseMixin, CSVDownloadMixin, viewsets.GenericViewSet
 
 
 class EntryViewSet(CopyViewSet):
-    """A kind of published record (`kind`: a key of public.search.KINDS)."""
+    """A kind of published record (`kind`: a key of public.search.KINDS); its
+    `query_parameters` are `api_parameters(kind)`, the search form's."""
 
     kind = None
-
-    @property
-    def query_parameters(self):
-        return sorted(api_parameters(self.kind))
 
     def get_queryset(self):
         return Entry.objects.of(KINDS[self.kind][0])
@@ -143,6 +140,7 @@ class EventViewSet(EntryViewSet):
     descriptions in Korean and English; `type` includes sub-types."""
 
     kind = "events"
+    query_parameters = sorted(api_parameters(kind))
     csv_filename = "events"
 
 
@@ -151,6 +149,7 @@ class ViolationViewSet(EntryViewSet):
     """Published violations (acts). A victim appears only if the person is public."""
 
     kind = "violations"
+    query_parameters = sorted(api_parameters(kind))
     csv_filename = "violations"
 
 
@@ -159,6 +158,7 @@ class TestimonyViewSet(EntryViewSet):
     """Published testimonies: their public summaries only."""
 
     kind = "testimonies"
+    query_parameters = sorted(api_parameters(kind))
     csv_filename = "testimonies"
 
 
@@ -167,6 +167,7 @@ class BorderCrossingViewSet(EntryViewSet):
     """Published border crossings and their routes through transit countries."""
 
     kind = "crossings"
+    query_parameters = sorted(api_parameters(kind))
     csv_filename = "crossings"
 
 
@@ -176,7 +177,9 @@ class BorderCrossingViewSet(EntryViewSet):
 def _boolean(name, value):
     answer = {"true": True, "1": True, "false": False, "0": False}.get(value.lower())
     if answer is None:
-        raise ValidationError({name: [_("Either true or false.")]})
+        # Django's own message (translated in its catalog).
+        message = _("“%(value)s” value must be either True or False.") % {"value": value}
+        raise ValidationError({name: [message]})
     return answer
 
 
@@ -186,11 +189,7 @@ class ReferenceViewSet(CopyViewSet):
     stored `parent`, a code)."""
 
     list_name = None
-    filters = {}
-
-    @property
-    def query_parameters(self):
-        return list(self.filters)
+    filters = {}  # and query_parameters, its keys
 
     def get_queryset(self):
         return Reference.objects.filter(list=self.list_name)
@@ -223,7 +222,7 @@ ORGANIZATION_FILTERS = {"country": ("country", str), "kind": ("kind", str)}
 class ViolationTypeViewSet(ReferenceViewSet):
     """The violation taxonomy; a sub-type's code starts with its category's."""
 
-    list_name, filters = "violation-type", TYPE_FILTERS
+    list_name, filters, query_parameters = "violation-type", TYPE_FILTERS, list(TYPE_FILTERS)
     csv_filename = "violation-types"
 
 
@@ -231,7 +230,7 @@ class ViolationTypeViewSet(ReferenceViewSet):
 class PlaceViewSet(ReferenceViewSet):
     """Provinces, counties and countries, with the place each lies in."""
 
-    list_name, filters = "place", PLACE_FILTERS
+    list_name, filters, query_parameters = "place", PLACE_FILTERS, list(PLACE_FILTERS)
     csv_filename = "places"
 
 
@@ -239,7 +238,7 @@ class PlaceViewSet(ReferenceViewSet):
 class FacilityViewSet(ReferenceViewSet):
     """Detention and other facilities, with their place."""
 
-    list_name, filters = "facility", FACILITY_FILTERS
+    list_name, filters, query_parameters = "facility", FACILITY_FILTERS, list(FACILITY_FILTERS)
     csv_filename = "facilities"
 
 
@@ -247,5 +246,6 @@ class FacilityViewSet(ReferenceViewSet):
 class OrganizationViewSet(ReferenceViewSet):
     """Perpetrator organizations, with the organization each is part of."""
 
-    list_name, filters = "organization", ORGANIZATION_FILTERS
+    list_name = "organization"
+    filters, query_parameters = ORGANIZATION_FILTERS, list(ORGANIZATION_FILTERS)
     csv_filename = "organizations"
