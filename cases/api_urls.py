@@ -2,18 +2,21 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from cases import api_views
+from public import api
 
 app_name = "cases-api"
 
+# The lists and records read the published copy (public/api.py); the root and the
+# counts are still served from the private database's public records.
 router = SimpleRouter()
-router.register("events", api_views.EventViewSet, basename="event")
-router.register("violations", api_views.ViolationViewSet, basename="violation")
-router.register("testimonies", api_views.TestimonyViewSet, basename="testimony")
-router.register("crossings", api_views.BorderCrossingViewSet, basename="bordercrossing")
-router.register("violation-types", api_views.ViolationTypeViewSet)
-router.register("places", api_views.PlaceViewSet)
-router.register("facilities", api_views.FacilityViewSet)
-router.register("organizations", api_views.OrganizationViewSet)
+router.register("events", api.EventViewSet, basename="event")
+router.register("violations", api.ViolationViewSet, basename="violation")
+router.register("testimonies", api.TestimonyViewSet, basename="testimony")
+router.register("crossings", api.BorderCrossingViewSet, basename="bordercrossing")
+router.register("violation-types", api.ViolationTypeViewSet, basename="violationtype")
+router.register("places", api.PlaceViewSet, basename="place")
+router.register("facilities", api.FacilityViewSet, basename="facility")
+router.register("organizations", api.OrganizationViewSet, basename="organization")
 
 urlpatterns = [
     path("", api_views.CasesApiRoot.as_view(), name="root"),

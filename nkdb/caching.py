@@ -5,7 +5,13 @@ changes in the same transaction as any write to that data:
 
 - "stats": the migration figures (datasets, observations);
 - "cases": testimonies, cases, persons and their reference lists, that is,
-  everything the public case pages and the case API show.
+  what the case counts and the map markers show.
+
+One scope more, "public", has no Revision row: its token is the published copy's
+generation (public.models.Generation), which only the publication changes, and
+its entries live in the shared cache "public". The case API's lists and records
+(public/api.py) are kept there: a draft's edit leaves them, a publication
+replaces them.
 
 For "stats", every save or deletion through the ORM of a dataset or an
 observation changes the token (the signals of `bump_on_writes`). For "cases",
@@ -52,8 +58,8 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
 
-STATS, CASES = "stats", "cases"
-SCOPES = (STATS, CASES)
+STATS, CASES, PUBLIC = "stats", "cases", "public"
+SCOPES = (STATS, CASES)  # the scopes of a Revision row, which bump() replaces
 # Larger values (a CSV of every observation, a page of 1,000 records) are built
 # each time, so that odd queries cannot fill a process's memory.
 MAX_BODY = 512 * 1024
@@ -62,6 +68,11 @@ KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 
 
 def current_token(scope):
+    if scope == PUBLIC:
+        # The copy's own token, read from the copy's database: nothing private.
+        from public.models import Generation
+
+        return Generation.current()
     from stats.models import Revision
 
     # Plain SQL: it runs on every request, and the ORM would compile it each time.

@@ -86,7 +86,13 @@ def api_parameters(kind):
 class SearchForm(forms.Form):
     """The search's parameters; a facet's value is any text (an unknown one matches
     nothing). A year outside 1..9999 or an unknown sort makes the form invalid:
-    no results, and the page shows why, never an error page."""
+    no results, and the page shows why, never an error page.
+
+    `strict` (the case API): a facet with a fixed list of choices (CHOICE_FACETS)
+    must be given one of them, as the API has always refused another value with a
+    400 naming it. The choices are the copy's Options (one query, only when such
+    a facet is chosen).
+    """
 
     q = forms.CharField(required=False, label=_("Words"))
     year_from = forms.IntegerField(
@@ -95,9 +101,10 @@ class SearchForm(forms.Form):
     year_to = forms.IntegerField(required=False, min_value=1, max_value=9999, label=_("To year"))
     sort = forms.ChoiceField(required=False, choices=list(SORTS.items()), label=_("Sort by"))
 
-    def __init__(self, data, kind):
+    def __init__(self, data, kind, *, strict=False):
         super().__init__(data)
         self.kind = kind
+        self.strict = strict
         for facet in FACETS[kind]:
             self.fields[facet] = forms.CharField(
                 required=False, max_length=64, label=FACET_LABELS[facet]
@@ -106,6 +113,19 @@ class SearchForm(forms.Form):
     def selected(self):
         """{facet: value} of the facets chosen."""
         return {f: self.cleaned_data[f] for f in FACETS[self.kind] if self.cleaned_data.get(f)}
+
+    def clean(self):
+        data = super().clean()
+        chosen = {f: v for f, v in self.selected().items() if f in CHOICE_FACETS}
+        if self.strict and chosen:
+            known = set(Option.objects.filter(facet__in=list(chosen)).values_list("facet", "value"))
+            for facet, value in chosen.items():
+                if (facet, value) not in known:
+                    message = _(
+                        "Select a valid choice. %(value)s is not one of the available choices."
+                    )
+                    self.add_error(facet, forms.ValidationError(message, params={"value": value}))
+        return data
 
 
 def matching(form, leave_out=None):
@@ -122,6 +142,12 @@ def matching(form, leave_out=None):
         if facet != leave_out:
             entries = entries.with_key(facet, value)
     return search.search(entries, data.get("q", ""))
+
+
+def found(form):
+    """The entries of a valid form in the order it asks for: the search page's
+    results and the case API's lists (public/api.py) are this one query."""
+    return ordered(matching(form), form.cleaned_data.get("sort"))
 
 
 def ordered(entries, sort):

@@ -25,10 +25,9 @@ from public.search import (
     SearchForm,
     api_parameters,
     facet_counts,
+    found,
     kind_of,
     labelled,
-    matching,
-    ordered,
 )
 
 PAGE_SIZE = 20
@@ -112,7 +111,7 @@ def search_context(request):
     form = SearchForm(request.GET, kind)
     valid = form.is_valid()
     if valid:
-        entries = ordered(matching(form), form.cleaned_data["sort"])
+        entries = found(form)
         count = entries.count()
     else:
         entries, count = None, 0

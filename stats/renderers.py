@@ -47,3 +47,31 @@ class CSVRenderer(BaseRenderer):
         writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
         writer.writerows({key: escape_cell(value) for key, value in row.items()} for row in rows)
         return out.getvalue().encode(self.charset)
+
+
+def _flat(value):
+    if isinstance(value, dict):
+        return value.get("code", value.get("testimony")) or next(iter(value.values()), "")
+    return value
+
+
+class FlatCSVRenderer(CSVRenderer):
+    """CSV with nested objects reduced to their code and lists joined by "; ".
+
+    Shared by the case API (public/api.py) and the counts (cases/api_views.py):
+    here, beside CSVRenderer, as it reads no model."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, dict) and "results" in data:
+            data = {"results": [self.flatten(row) for row in data["results"]]}
+        return super().render(data, accepted_media_type, renderer_context)
+
+    @staticmethod
+    def flatten(row):
+        flat = {}
+        for key, value in row.items():
+            if isinstance(value, list):
+                flat[key] = "; ".join(str(_flat(item) or "") for item in value)
+            else:
+                flat[key] = _flat(value)
+        return flat

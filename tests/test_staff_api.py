@@ -346,7 +346,9 @@ def test_the_staff_rate_is_configured(settings):
 
 
 def test_the_public_api_never_uses_the_staff_serializers():
-    from cases import api_views, staff_serializers
+    """The public API serves what the publication stored with the public serializers
+    (cases/entries.py), and the counts' views name theirs."""
+    from cases import api_views, entries, staff_serializers
 
     staff = {
         value
@@ -355,6 +357,8 @@ def test_the_public_api_never_uses_the_staff_serializers():
     }
     for view in vars(api_views).values():
         assert getattr(view, "serializer_class", None) not in staff
+    stored = [*entries.SERIALIZERS.values(), *(s for _q, s in entries.REFERENCE_LISTS.values())]
+    assert not set(stored) & staff
 
 
 def test_the_staff_schema_documents_the_staff_endpoints_with_token_auth():

@@ -246,9 +246,10 @@ def sample_values(name, pattern, argument):
 
 
 def filter_names(pattern):
-    """The filters a view's FilterSet (or filterset_fields) accepts."""
+    """The filters a view's FilterSet (or filterset_fields, or the parameters it
+    reads itself, `query_parameters`: the case API over the copy) accepts."""
     cls = view_class(pattern)
-    names = set()
+    names = set(getattr(cls, "query_parameters", None) or [])
     filterset = getattr(cls, "filterset_class", None)
     if filterset is not None:
         names |= set(filterset.base_filters)

@@ -1,0 +1,251 @@
+"""The case API's lists and records, read from the published copy alone.
+
+Each row is the `data` the publication stored for the record in the visitor's
+language (cases/entries.py: the public serializers' output, its `url` relative),
+so an answer reads nothing of the private database and costs the same few
+queries whatever the records hold: the generation, a count, a page of rows.
+
+The lists take the search page's parameters and find their rows with the same
+query (public/search.py: `SearchForm`, `found`), so that the API and the page
+never disagree on what matches. The reference lists (violation types, places,
+facilities, organizations) are the copy's Reference rows.
+
+Answers are cached in the shared cache "public" under the copy's generation
+(nkdb/caching.py, scope PUBLIC): a draft's edit leaves them, a publication
+replaces them. URLs and names stay in cases/api_urls.py.
+"""
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from nkdb.caching import PUBLIC, CachedResponseMixin
+from public import api_schema
+from public.models import Entry, Reference
+from public.search import KINDS, SearchForm, api_parameters, found
+from stats.api_views import BAD_REQUEST, CSVDownloadMixin
+from stats.renderers import FlatCSVRenderer
+
+NOT_FOUND = OpenApiResponse(description="No published record or reference with this code.")
+
+
+def language():
+    return "ko" if (get_language() or "").startswith("ko") else "en"
+
+
+class CopyPagination(PageNumberPagination):
+    """Exact counts: the copy holds only public records, counted in one query.
+
+    `count_capped` stays in every answer for the clients that read it; it is
+    always false now (it was true when a count over the private database stopped
+    at a cap)."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = False
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": "Always false: `count` is exact.",
+        }
+        return schema
+
+
+class CopyViewSet(CachedResponseMixin, CSVDownloadMixin, viewsets.GenericViewSet):
+    """Read-only lists and records of the copy, JSON and CSV, cached by generation."""
+
+    cache_scope = PUBLIC
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, FlatCSVRenderer]
+    pagination_class = CopyPagination
+    filter_backends = []  # the parameters are read by each view (query_parameters)
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+
+    def list(self, request, *args, **kwargs):
+        return self.cached(self.build_list)
+
+    def retrieve(self, request, *args, code=None, **kwargs):
+        return self.cached(lambda: self.build_record(code))
+
+    def build_list(self):
+        page = self.paginate_queryset(self.rows())
+        return self.get_paginated_response([self.shown(row) for row in page])
+
+    def build_record(self, code):
+        row = self.get_queryset().filter(code=code).only("data").first()
+        if row is None:
+            raise NotFound
+        return Response(self.shown(row))
+
+    def rows(self):
+        raise NotImplementedError
+
+    def shown(self, row):
+        return row.data
+
+
+class EntryViewSet(CopyViewSet):
+    """A kind of published record (`kind`: a key of public.search.KINDS); its
+    `query_parameters` are `api_parameters(kind)`, the search form's."""
+
+    kind = None
+
+    def get_queryset(self):
+        return Entry.objects.of(KINDS[self.kind][0])
+
+    def rows(self):
+        form = SearchForm(self.request.query_params, self.kind, strict=True)
+        if not form.is_valid():
+            errors = form.errors.get_json_data()
+            raise ValidationError(
+                {name: [error["message"] for error in listed] for name, listed in errors.items()}
+            )
+        return found(form).only("data")
+
+    def shown(self, row):
+        """The row in the visitor's language, its address made absolute."""
+        data = row.data[language()]
+        return {**data, "url": self.request.build_absolute_uri(data["url"])}
+
+
+def _documented(serializer, parameters):
+    return extend_schema_view(
+        list=extend_schema(
+            parameters=parameters, responses={200: serializer(many=True), 400: BAD_REQUEST}
+        ),
+        retrieve=extend_schema(responses={200: serializer, 404: NOT_FOUND}),
+    )
+
+
+def _records(kind):
+    return _documented(api_schema.RECORDS[kind], api_schema.record_parameters(kind))
+
+
+@_records("events")
+class EventViewSet(EntryViewSet):
+    """Published events with their public violations, victims (code and pseudonym
+    only), perpetrator organizations and supporting sources. `q` searches titles and
+    descriptions in Korean and English; `type` includes sub-types."""
+
+    kind = "events"
+    query_parameters = sorted(api_parameters(kind))
+    csv_filename = "events"
+
+
+@_records("violations")
+class ViolationViewSet(EntryViewSet):
+    """Published violations (acts). A victim appears only if the person is public."""
+
+    kind = "violations"
+    query_parameters = sorted(api_parameters(kind))
+    csv_filename = "violations"
+
+
+@_records("testimonies")
+class TestimonyViewSet(EntryViewSet):
+    """Published testimonies: their public summaries only."""
+
+    kind = "testimonies"
+    query_parameters = sorted(api_parameters(kind))
+    csv_filename = "testimonies"
+
+
+@_records("crossings")
+class BorderCrossingViewSet(EntryViewSet):
+    """Published border crossings and their routes through transit countries."""
+
+    kind = "crossings"
+    query_parameters = sorted(api_parameters(kind))
+    csv_filename = "crossings"
+
+
+# --- The reference lists --------------------------------------------------------
+
+
+def _boolean(name, value):
+    answer = {"true": True, "1": True, "false": False, "0": False}.get(value.lower())
+    if answer is None:
+        # Django's own message (translated in its catalog).
+        message = _("“%(value)s” value must be either True or False.") % {"value": value}
+        raise ValidationError({name: [message]})
+    return answer
+
+
+class ReferenceViewSet(CopyViewSet):
+    """A reference list of the copy; `filters` are {parameter: (key of the stored
+    data, type)}, the filters these lists have always had (`parent__code` is the
+    stored `parent`, a code)."""
+
+    list_name = None
+    filters = {}  # and query_parameters, its keys
+
+    def get_queryset(self):
+        return Reference.objects.filter(list=self.list_name)
+
+    def rows(self):
+        rows = self.get_queryset().only("data")
+        for name, (key, kind) in self.filters.items():
+            value = self.request.query_params.get(name, "")
+            if value:
+                value = _boolean(name, value) if kind is bool else value
+                rows = rows.filter(**{f"data__{key}": value})
+        return rows
+
+
+def _references(list_name, filters):
+    serializer = api_schema.REFERENCES[list_name]
+    return _documented(serializer, api_schema.reference_parameters(filters))
+
+
+TYPE_FILTERS = {
+    "parent__code": ("parent", str),
+    "crime_against_humanity": ("crime_against_humanity", bool),
+}
+PLACE_FILTERS = {"level": ("level", str), "parent__code": ("parent", str)}
+FACILITY_FILTERS = {"kind": ("kind", str), "status": ("status", str)}
+ORGANIZATION_FILTERS = {"country": ("country", str), "kind": ("kind", str)}
+
+
+@_references("violation-type", TYPE_FILTERS)
+class ViolationTypeViewSet(ReferenceViewSet):
+    """The violation taxonomy; a sub-type's code starts with its category's."""
+
+    list_name, filters, query_parameters = "violation-type", TYPE_FILTERS, list(TYPE_FILTERS)
+    csv_filename = "violation-types"
+
+
+@_references("place", PLACE_FILTERS)
+class PlaceViewSet(ReferenceViewSet):
+    """Provinces, counties and countries, with the place each lies in."""
+
+    list_name, filters, query_parameters = "place", PLACE_FILTERS, list(PLACE_FILTERS)
+    csv_filename = "places"
+
+
+@_references("facility", FACILITY_FILTERS)
+class FacilityViewSet(ReferenceViewSet):
+    """Detention and other facilities, with their place."""
+
+    list_name, filters, query_parameters = "facility", FACILITY_FILTERS, list(FACILITY_FILTERS)
+    csv_filename = "facilities"
+
+
+@_references("organization", ORGANIZATION_FILTERS)
+class OrganizationViewSet(ReferenceViewSet):
+    """Perpetrator organizations, with the organization each is part of."""
+
+    list_name = "organization"
+    filters, query_parameters = ORGANIZATION_FILTERS, list(ORGANIZATION_FILTERS)
+    csv_filename = "organizations"
