@@ -1,7 +1,7 @@
 """What the public copy holds of one record: its entry (public/models.py).
 
 An entry is built from a public record, read with the querysets of the public
-API (cases.api_views), which prefetch only public related records, and holds:
+API (cases/public_querysets.py), which prefetch only public related records, and holds:
 
 - its display text in both languages, its dates and its search columns;
 - its facet keys: every facet value the record can be found by, read from public
@@ -15,7 +15,7 @@ API (cases.api_views), which prefetch only public related records, and holds:
 
 from django.utils import translation
 
-from cases import api_views, markers, serializers
+from cases import markers, public_querysets, serializers
 from cases.filters import AGE_GROUPS, SOURCE_COUNTS, public_information
 from cases.models import (
     CrossingLeg,
@@ -32,10 +32,10 @@ from public.models import Entry, Kind
 
 LANGUAGES = ("en", "ko")
 QUERYSETS = {
-    Kind.EVENT: api_views.events_queryset,
-    Kind.VIOLATION: api_views.violations_queryset,
-    Kind.TESTIMONY: api_views.testimonies_queryset,
-    Kind.CROSSING: api_views.crossings_queryset,
+    Kind.EVENT: public_querysets.events_queryset,
+    Kind.VIOLATION: public_querysets.violations_queryset,
+    Kind.TESTIMONY: public_querysets.testimonies_queryset,
+    Kind.CROSSING: public_querysets.crossings_queryset,
 }
 # The reference lists of the public API: every row is public (names, codes, the
 # taxonomy), as the public API served them from the start.
@@ -360,7 +360,7 @@ def _violation(violation, sources):
 
 def _event_pages(events):
     sources = {}
-    for information in api_views.supporting_information().filter(
+    for information in public_querysets.supporting_information().filter(
         violation__event__in=[event.pk for event in events]
     ):
         sources.setdefault(information.violation_id, []).append(information)
@@ -400,7 +400,7 @@ def _testimony_pages(testimonies):
         .order_by("event__code")
     ):
         events.setdefault(information.testimony_id, {})[information.event.code] = information.event
-    for crossing in api_views.crossings_queryset().filter(testimony__in=ids):
+    for crossing in public_querysets.crossings_queryset().filter(testimony__in=ids):
         crossings.setdefault(crossing.testimony_id, []).append(crossing)
 
     def page(testimony):

@@ -34,7 +34,7 @@ def api_root(request, format=None):
 PUBLIC_API = [
     path("api/", api_root, name="api-root"),
     path("api/stats/", include("stats.api_urls")),
-    path("api/cases/", include("cases.api_urls")),
+    path("api/cases/", include("public.api_urls")),
     path("api/cases/markers/", markers.MarkerView.as_view(), name="cases-markers"),
 ]
 # Staff tools, by token, scoped by role (cases/staff_api.py).

@@ -17,15 +17,24 @@ replaces them. URLs and names stay in cases/api_urls.py.
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
 
 from nkdb.caching import PUBLIC, CachedResponseMixin
 from public import api_schema
+from public.counts import DIMENSIONS, THRESHOLD, Counts
 from public.models import Entry, Reference
 from public.search import KINDS, SearchForm, api_parameters, found
 from stats.api_views import BAD_REQUEST, CSVDownloadMixin
@@ -249,3 +258,51 @@ class OrganizationViewSet(ReferenceViewSet):
     list_name = "organization"
     filters, query_parameters = ORGANIZATION_FILTERS, list(ORGANIZATION_FILTERS)
     csv_filename = "organizations"
+
+
+class CasesApiRoot(APIView):
+    """Published cases and the reference lists they use."""
+
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, format=None):
+        names = [
+            "event-list", "violation-list", "testimony-list", "bordercrossing-list",
+            "violationtype-list", "place-list", "facility-list", "organization-list",
+            "aggregates",
+        ]  # fmt: skip
+        return Response(
+            {name: reverse(f"cases-api:{name}", request=request, format=format) for name in names}
+        )
+
+
+class AggregatesView(CachedResponseMixin, CSVDownloadMixin, APIView):
+    """Counts of published violations by `type` (top-level category), `year` (as
+    told) and `province`, one dimension or a pair (`?by=type,year`). A count
+    concerning fewer than 5 persons is null with `suppression` "fewer_than_5";
+    cells withheld so that totals cannot give it back are null with
+    "complementary". Read from the copy, where they are stored suppressed."""
+
+    cache_scope = PUBLIC
+    query_parameters = ["by"]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, FlatCSVRenderer]
+    csv_filename = "violation-counts"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "by", str, description="One or two of type, year, province, comma-separated"
+            )
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request, format=None):
+        return self.cached(lambda: self.counts(request))
+
+    def counts(self, request):
+        asked = request.query_params.get("by", "type").split(",")
+        dims = [d for d in DIMENSIONS if d in asked][:2]
+        return Response(
+            {"by": dims, "threshold": THRESHOLD, "results": Counts.published().records(dims)}
+        )

@@ -58,7 +58,7 @@ def _flat(value):
 class FlatCSVRenderer(CSVRenderer):
     """CSV with nested objects reduced to their code and lists joined by "; ".
 
-    Shared by the case API (public/api.py) and the counts (cases/api_views.py):
+    Shared by the case API (public/api.py) and its counts:
     here, beside CSVRenderer, as it reads no model."""
 
     def render(self, data, accepted_media_type=None, renderer_context=None):

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 PUBLIC = Path(__file__).resolve().parent.parent
-PRIVATE = ("cases.models", "cases.filters", "cases.views", "cases.api_views", "cases.serializers")
+PRIVATE = (
+    "cases.models",
+    "cases.filters",
+    "cases.views",
+    "cases.api_views",
+    "cases.public_querysets",
+    "cases.serializers",
+)
 
 
 def imported(path):

@@ -1,13 +1,11 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from cases import api_views
 from public import api
 
 app_name = "cases-api"
 
-# The lists and records read the published copy (public/api.py); the root and the
-# counts are still served from the private database's public records.
+# Everything here reads the published copy (public/api.py).
 router = SimpleRouter()
 router.register("events", api.EventViewSet, basename="event")
 router.register("violations", api.ViolationViewSet, basename="violation")
@@ -19,7 +17,7 @@ router.register("facilities", api.FacilityViewSet, basename="facility")
 router.register("organizations", api.OrganizationViewSet, basename="organization")
 
 urlpatterns = [
-    path("", api_views.CasesApiRoot.as_view(), name="root"),
-    path("aggregates/", api_views.AggregatesView.as_view(), name="aggregates"),
+    path("", api.CasesApiRoot.as_view(), name="root"),
+    path("aggregates/", api.AggregatesView.as_view(), name="aggregates"),
     *router.urls,
 ]

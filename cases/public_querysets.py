@@ -1,0 +1,86 @@
+"""The public records as the publication reads them to build the copy's entries
+(cases/entries.py): each queryset starts from `.public()` and prefetches nested
+lists (an event's violations, a violation's victim and perpetrators, the
+information behind a record) through `.public()` querysets too, so that no
+private related record reaches an entry.
+"""
+
+from django.db.models import Prefetch
+
+from cases.filters import public_information
+from cases.models import (
+    BorderCrossing,
+    CrossingLeg,
+    Event,
+    Information,
+    Involvement,
+    Person,
+    Testimony,
+    Violation,
+)
+
+# --- Querysets shared with the HTML pages ----------------------------------
+
+
+def organization_involvements():
+    return Involvement.objects.filter(perpetrator_organization__isnull=False).select_related(
+        "perpetrator_organization"
+    )
+
+
+def supporting_information():
+    return public_information().select_related("source", "testimony")
+
+
+def public_victims():
+    return Prefetch("victim", queryset=Person.objects.public())
+
+
+def events_queryset():
+    violations = (
+        Violation.objects.public()
+        .select_related("violation_type", "place__parent")
+        .prefetch_related(
+            public_victims(),
+            Prefetch("involvements", organization_involvements(), to_attr="public_involvements"),
+        )
+    )
+    return (
+        Event.objects.public()
+        .select_related("place__parent", "facility")
+        .prefetch_related(
+            Prefetch("violations", violations, to_attr="public_violations"),
+            Prefetch("information", supporting_information(), to_attr="public_information"),
+        )
+    )
+
+
+def violations_queryset():
+    return (
+        Violation.objects.public()
+        .select_related("event", "violation_type", "place__parent", "facility")
+        .prefetch_related(
+            public_victims(),
+            Prefetch("involvements", organization_involvements(), to_attr="public_involvements"),
+            Prefetch("information", supporting_information(), to_attr="public_information"),
+        )
+    )
+
+
+def testimonies_queryset():
+    supported = Information.objects.filter(event__in=Event.objects.public()).select_related("event")
+    return Testimony.objects.public().prefetch_related(
+        Prefetch("information", supported, to_attr="public_information")
+    )
+
+
+def crossings_queryset():
+    return (
+        BorderCrossing.objects.public()
+        .select_related("departure_place__parent", "crossing_place__parent")
+        .select_related("settlement_place__parent")
+        .prefetch_related(
+            Prefetch("legs", CrossingLeg.objects.select_related("country")),
+            Prefetch("testimony", Testimony.objects.public()),
+        )
+    )
