@@ -29,6 +29,7 @@ from cases.models import (
     Event,
     Facility,
     Knowledge,
+    LocationPrecision,
     Organization,
     Place,
     PublicationChange,
@@ -214,6 +215,9 @@ def write_options():
         "outcome": BorderCrossing.Outcome.choices,
         "age": [(value, label) for value, (_low, _high, label) in AGE_GROUPS.items()],
         "sources": list(SOURCE_COUNTS.items()),
+        # Labels the case map shows (public/markers.py).
+        "precision": LocationPrecision.choices,
+        "facility_kind": Facility.Kind.choices,
     }
     for facet, pairs in choices.items():
         for position, (value, label) in enumerate(pairs):

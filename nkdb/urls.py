@@ -9,7 +9,8 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from cases import markers, staff_api
+from cases import staff_api
+from public import markers
 
 # A database error raised outside a view still answers 503 (nkdb/middleware.py).
 handler500 = "nkdb.middleware.server_error"

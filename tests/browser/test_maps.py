@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from cases import markers
 from cases.models import LocationPrecision, Place
 from cases.tests.factories import EventFactory, PersonFactory, PlaceFactory, ViolationFactory
+from public import markers as public_markers
 from stats.shipped import load_shipped_statistics
 from tests.browser.conftest import assert_only_own_host
 
@@ -60,7 +60,7 @@ def test_flow_map_highlights_a_country_on_hover(page, live_server):
 
 
 def test_case_map_shows_clusters(page, live_server, monkeypatch):
-    monkeypatch.setattr(markers, "POINT_LIMIT", 3)
+    monkeypatch.setattr(public_markers, "POINT_LIMIT", 3)
     country = PlaceFactory(code="KP", level=Place.Level.COUNTRY, name_en="North Korea")
     for code, lat, lon in (("KP-09", "41.7833", "129.7667"), ("KP-05", "38.0333", "125.7")):
         province = PlaceFactory(
