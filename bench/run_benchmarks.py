@@ -48,7 +48,7 @@ from django.conf import settings  # noqa: E402
 if "--cache-off" in sys.argv:
     # Set before any cache is opened: every request of the case pages and API is
     # then a miss, as the first one after a write.
-    settings.CACHES["cases"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    settings.CACHES["public"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 django.setup()
 
 from django.core.management import call_command  # noqa: E402

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 from django_tasks import task
 
@@ -34,6 +35,7 @@ from cases.models import (
     Place,
     PublicationChange,
     Sex,
+    Source,
     Testimony,
     Violation,
     ViolationType,
@@ -121,15 +123,20 @@ def apply_pending(*, limit=10_000):
         else:
             with transaction.atomic(using="public"):
                 _lock_generation()
+                changed = 0
                 if OPTIONS in kinds:
                     write_options()
+                    changed += 1
                 for kind in MODELS:
                     ids = sorted({row.record_id for row in rows if row.kind == kind})
                     for start in range(0, len(ids), BATCH):
-                        write_entries(kind, ids[start : start + BATCH])
+                        changed += write_entries(kind, ids[start : start + BATCH])
                 if kinds & {Kind.EVENT, Kind.VIOLATION}:
-                    write_counts()
-                Generation.advance(position=rows[-1].pk, at=timezone.now())
+                    changed += write_counts()
+                # A new generation empties the public cache: only when the public
+                # would see a difference (not for a draft, or an entry as it was).
+                if changed:
+                    Generation.advance(position=rows[-1].pk, at=timezone.now())
         PublicationChange.objects.filter(pk__in=[row.pk for row in rows]).delete()
         applied += len(rows)
     return applied
@@ -165,31 +172,47 @@ def rebuild(*, progress=None):
 
 
 def write_entries(kind, ids, *, fresh=False):
-    """Replace the entries of these records by what `.public()` shows of them now."""
+    """Make the entries of these records what `.public()` shows of them now: write
+    those that differ, delete those no longer public. Returns how many changed."""
     built = entries.build(kind, ids)
+    withdrawn = 0
     if not fresh:
+        stored = dict(
+            Entry.objects.filter(kind=kind, record_id__in=ids).values_list(
+                "record_id", "fingerprint"
+            )
+        )
+        public = {entry.record_id for entry, _keys in built}
+        built = [(e, k) for e, k in built if stored.get(e.record_id) != e.fingerprint]
+        rewritten = {entry.record_id for entry, _keys in built}
+        withdrawn = len(set(stored) - public)
         # By code too: a record deleted and its code given to a new one.
         codes = [entry.code for entry, _keys in built]
-        Entry.objects.filter(Q(record_id__in=ids) | Q(code__in=codes), kind=kind).delete()
-    if not built:
-        return 0
-    created = Entry.objects.bulk_create([entry for entry, _keys in built], batch_size=BATCH)
-    Key.objects.bulk_create(
-        [
-            Key(entry=entry, facet=facet, value=value)
-            for entry, (_built, keys) in zip(created, built, strict=True)
-            for facet, value in sorted(keys)
-        ],
-        batch_size=5000,
-    )
-    return len(created)
+        Entry.objects.filter(kind=kind).filter(
+            Q(record_id__in=(set(stored) - public) | rewritten) | Q(code__in=codes)
+        ).delete()
+    if built:
+        created = Entry.objects.bulk_create([entry for entry, _keys in built], batch_size=BATCH)
+        Key.objects.bulk_create(
+            [
+                Key(entry=entry, facet=facet, value=value)
+                for entry, (_built, keys) in zip(created, built, strict=True)
+                for facet, value in sorted(keys)
+            ],
+            batch_size=5000,
+        )
+    return withdrawn + len(built)
 
 
 def write_counts():
     """The violation counts as they may be shown: small cells already withheld
     (cases/aggregates.py), so the copy never holds a count it must not show."""
     cells = counts.encode(Aggregates().published_cells())
+    stored = Summary.objects.filter(name=counts.SUMMARY).values_list("data", flat=True).first()
+    if stored == cells:
+        return 0
     Summary.objects.update_or_create(name=counts.SUMMARY, defaults={"data": cells})
+    return 1
 
 
 # --- Options -------------------------------------------------------------------
@@ -268,43 +291,69 @@ def age_of_oldest_change():
     return None if oldest is None else timezone.now() - oldest
 
 
-# --- Reference data ------------------------------------------------------------
-# The copy shows reference names (the facets' labels, a violation's type in its
-# title) and files records under places: a renamed reference changes the labels
-# and the titles that carry the name; a moved one (a place's parent, a code)
-# changes which keys records have, so the copy is rebuilt.
+# --- Reference data ---------------------------------------------------------------
+# The copy shows reference names (the facets' labels, and in the entries' pages and
+# API data: a type, a place, a facility, a perpetrator organization, a source) and
+# files records under places. A new reference row changes only the labels; an edit
+# writes again the entries that show it; a place edited (a name, a parent, a level)
+# can change what many records show or where they are filed, so the copy is rebuilt.
 
 STRUCTURE = {
-    Place: ("code", "level", "parent_id"),
+    Place: ("code", "level", "parent_id", "name_en", "name_ko"),
     Facility: ("code", "place_id"),
     Organization: ("code", "parent_id"),
     ViolationType: ("code",),
+    Source: (),
 }
 
 
 def _remember_structure(sender, instance, **kwargs):
     fields = STRUCTURE[sender]
-    instance._copy_structure = (
-        sender._base_manager.filter(pk=instance.pk).values_list(*fields).first()
-        if instance.pk
-        else None
+    found = sender._base_manager.filter(pk=instance.pk).values_list(*fields).first()
+    instance._copy_structure = found if instance.pk and fields else ()
+
+
+def _showing(sender, instance):
+    """[(model, records)] whose entries show this reference row."""
+    if sender is Facility:
+        return [
+            (Event, Event._base_manager.filter(facility=instance)),
+            (Violation, Violation._base_manager.filter(facility=instance)),
+        ]
+    if sender is Source:
+        cited = Q(information__source=instance)
+        return [
+            (
+                Violation,
+                Violation._base_manager.filter(cited | Q(event__information__source=instance)),
+            ),
+            (
+                Event,
+                Event._base_manager.filter(cited | Q(violations__information__source=instance)),
+            ),
+        ]
+    acts = Violation._base_manager.filter(
+        Q(violation_type=instance)
+        if sender is ViolationType
+        else Q(involvements__perpetrator_organization=instance)
     )
+    return [(Violation, acts), (Event, Event._base_manager.filter(violations__in=acts))]
 
 
-def _reference_written(sender, instance, created=False, **kwargs):
-    before = getattr(instance, "_copy_structure", None)
+def _reference_written(sender, instance, created=False, signal=None, **kwargs):
+    if created or signal is post_delete:  # nothing shows it (references are protected)
+        record_change(OPTIONS)
+        return
     now = tuple(getattr(instance, name) for name in STRUCTURE[sender])
-    if not created and before is not None and before != now:
-        record_change(EVERYTHING)
+    if sender is Place or getattr(instance, "_copy_structure", now) != now:
+        record_change(EVERYTHING)  # a place's name or point, or a record filed elsewhere
         return
     record_change(OPTIONS)
-    if sender is ViolationType and not created:
-        record_changes(Violation, Violation._base_manager.filter(violation_type=instance))
+    for model, records in _showing(sender, instance):
+        record_changes(model, records)
 
 
 def connect_signals():
-    from django.db.models.signals import post_delete, post_save, pre_save
-
     for model in STRUCTURE:
         uid = f"copy-{model._meta.label_lower}"
         pre_save.connect(_remember_structure, sender=model, dispatch_uid=uid + "-pre")

@@ -13,6 +13,9 @@ API (cases/public_querysets.py), which prefetch only public related records, and
   their event's page and have none).
 """
 
+import hashlib
+import json
+
 from django.utils import translation
 
 from cases import markers, public_querysets, serializers
@@ -80,8 +83,20 @@ def build(kind, ids):
         entry = _entry(kind, record, tree)
         entry.data = {language: data[language][index] for language in LANGUAGES}
         entry.page = pages.get(record.pk, {})
+        entry.fingerprint = fingerprint(entry, keys)
         built.append((entry, keys))
     return built
+
+
+def fingerprint(entry, keys):
+    """A digest of what the public sees of an entry: its fields and its keys."""
+    fields = {
+        field.attname: getattr(entry, field.attname)
+        for field in Entry._meta.concrete_fields
+        if field.attname not in ("id", "fingerprint")
+    }
+    text = json.dumps([fields, sorted(keys)], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _in(language, function):

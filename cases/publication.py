@@ -15,8 +15,8 @@ table (`refresh_everything()`). A save that changes none of the record's
 record, on which nothing rests yet, only computes its own flags (`touch_new()`).
 
 Writes that bypass signals (bulk_create, QuerySet.update, COPY) must call
-`refresh()` themselves, which also changes the token of the cached case pages
-(nkdb/caching.py) in the same transaction; `manage.py check_publication` compares the stored flags
+`refresh()` themselves, which also writes the published copy's outbox
+(cases/copying.py) in the same transaction; `manage.py check_publication` compares the stored flags
 with the rules and, with `--fix`, repairs them. A record that misses a refresh
 after one of its links was removed stays withheld: the rules only ever withhold
 more when links are added, and every added link is refreshed.
@@ -50,7 +50,6 @@ from cases.models import (
     Violation,
     WorkflowStatus,
 )
-from nkdb import caching
 
 PUBLISHABLE_MODELS = (Person, Testimony, Event, Violation, BorderCrossing)
 
@@ -118,17 +117,14 @@ def touch_new(record):
         RECEIVERS[model](instance=record)
         return
     with transaction.atomic():
-        changed = recompute(model._base_manager.filter(pk__in=pk))
+        recompute(model._base_manager.filter(pk__in=pk))
         if model is Violation:
             recount(model._base_manager.filter(pk__in=pk))  # through its event's information
-            # Its victim may be living.
-            changed += relocate(Event._base_manager.filter(pk=record.event_id))
+            relocate(Event._base_manager.filter(pk=record.event_id))  # its victim may be living
             copying.record_changes(Event, Event._base_manager.filter(pk=record.event_id))
         elif model is Event:
-            changed += relocate(model._base_manager.filter(pk__in=pk))
+            relocate(model._base_manager.filter(pk__in=pk))
         copying.record_changes(model, model._base_manager.filter(pk__in=pk))
-        if changed:
-            caching.bump(caching.CASES)
 
 
 def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=()):
@@ -198,13 +194,6 @@ def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=(
                 recount(model._base_manager.filter(scopes[model]))
         if scopes[Event] is not nothing:
             relocate(Event._base_manager.filter(scopes[Event]))
-        # The cached public case pages change only if a public record may have.
-        if changed or any(
-            model._base_manager.filter(scope, is_public=True).exists()
-            for model, scope in scopes.items()
-            if scope is not nothing
-        ):
-            caching.bump(caching.CASES)
         for model, scope in scopes.items():
             if scope is not nothing:
                 copying.record_changes(model, model._base_manager.filter(scope))
@@ -223,7 +212,6 @@ def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=(
 def refresh_everything():
     """Recompute every flag and count: after a bulk load, a restore, or to repair."""
     with transaction.atomic():
-        caching.bump(caching.CASES)
         changed = sum(
             recompute(model._base_manager.all(), everything=True) for model in PUBLISHABLE_MODELS
         )
@@ -251,10 +239,11 @@ def refresh_written(records, *, created):
         acts = Violation._base_manager.filter(_among(new_acts))
         with transaction.atomic():
             recount(acts)
-            # A new act can only add a living victim to its event.
+            # A new act can only add a living victim to its event, which moves a
+            # public event's point on the map: its entry is written again.
             events = Event._base_manager.filter(pk__in=acts.values("event"), involves_living=False)
-            if relocate(events):
-                caching.bump(caching.CASES)
+            copying.record_changes(Event, events.filter(is_public=True))
+            relocate(events)
 
 
 def _among(pks):

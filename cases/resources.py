@@ -90,7 +90,6 @@ from cases.models import (
     WorkflowStatus,
     new_code,
 )
-from nkdb import caching
 from nkdb.spreadsheets import formula_refusal, is_formula, unescape_cell
 
 # Fields no resource may ever carry, checked by the tests.
@@ -198,15 +197,14 @@ class RecordResource(resources.ModelResource):
             # compile them (JIT), 1 to 1.5 s each, to run them in 50 ms: not in imports.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
-        # Inside the import's transaction: the flags and the token of the cached
-        # case pages change in the same commit (bulk writes send no signals).
+        # Inside the import's transaction: the flags and the publication's outbox
+        # change in the same commit (bulk writes send no signals).
         with publication.batch():
             result = super().import_data_inner(dataset, *args, **kwargs)
             if not self.failed(result):
                 # Tell cases.publication what was written, once for the whole file.
                 publication.refresh_written(self.created, created=True)
                 publication.refresh_written(self.changed, created=False)
-        caching.bump(caching.CASES)
         return result
 
     def before_import(self, dataset, **kwargs):

@@ -44,7 +44,6 @@ from cases.models import (
     WorkflowStatus,
     new_code,
 )
-from nkdb import caching
 
 BATCH = 10_000
 LOADED_MODELS = [Person, Testimony, Event, Violation, Involvement, Information]
@@ -432,9 +431,8 @@ def seed_scale(*, violations, seed=1, report=lambda *args, **kwargs: None):
         with connection.cursor() as cursor:
             for table in tables:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
-    # COPY and bulk_create send no signals: compute the stored publication flags,
-    # and expire the cached case pages in the same transaction.
-    caching.bump(caching.CASES)
+    # COPY and bulk_create send no signals: compute the stored publication flags
+    # (and rebuild the published copy).
     started = time.monotonic()
     changed = publication.refresh_everything()
     report("records made public", changed, time.monotonic() - started, done=True)

@@ -36,8 +36,6 @@ from django.db.models.functions import Mod, StrIndex
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from nkdb import caching
-
 DOCUMENT_FIELDS = {
     "event": ["code", "title_en", "title_ko", "description_en", "description_ko"],
     "violation": [
@@ -124,7 +122,6 @@ def rebuild(model, batch_size=1000, progress=None):
 def _write(model, batch):
     with transaction.atomic():
         model._default_manager.bulk_update(batch, SEARCH_FIELDS)
-        caching.bump(caching.CASES)  # bulk_update sends no signals
 
 
 # --- Querying ----------------------------------------------------------------

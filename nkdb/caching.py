@@ -1,30 +1,21 @@
-"""Per-process caches that are never stale: keyed on a token that every write changes.
+"""Caches that are never stale: keyed on a token that changes with the data.
 
-Each scope of data has one row of stats.models.Revision, whose random token
-changes in the same transaction as any write to that data:
+Two scopes:
 
-- "stats": the migration figures (datasets, observations);
-- "cases": testimonies, cases, persons and their reference lists, that is,
-  what the case counts and the map markers show.
+- "stats": the migration figures (datasets, observations). Its token is a row of
+  stats.models.Revision, changed in the same transaction as any write to them:
+  every save or deletion through the ORM (the signals of `bump_on_writes`), and,
+  for writes that send no signals (bulk_create, QuerySet.update, a restore), by
+  `bump()` itself (stats/services.py, `nkdb.backups.restore()`). Its entries are
+  kept per process (LocMemCache "stats").
+- "public": the published copy's generation (public.models.Generation), which
+  only the publication changes (cases/copying.py). Its entries live in the shared
+  cache "public" (Redis or files): the case API (public/api.py) and the case
+  search (public/caching.py). A draft's edit changes nothing there.
 
-One scope more, "public", has no Revision row: its token is the published copy's
-generation (public.models.Generation), which only the publication changes, and
-its entries live in the shared cache "public". The case API's lists and records
-(public/api.py) are kept there: a draft's edit leaves them, a publication
-replaces them.
-
-For "stats", every save or deletion through the ORM of a dataset or an
-observation changes the token (the signals of `bump_on_writes`). For "cases",
-only what the public can see: a write of reference data (the same signals), and
-the publication's refresh when a public record may have changed
-(`cases.publication`): a draft's edit leaves the cached pages alone. Writes
-that send no signals (bulk_create, QuerySet.update, COPY, a restore) call
-`bump()` themselves: the statistics and case imports, `seed_scale`,
-`cases.publication.refresh()` and `refresh_everything()` (which every bulk path
-of the cases app already has to call), the search rebuild and
-`nkdb.backups.restore()`. A save outside any transaction (autocommit) commits
-before its post_save signal runs, so its token changes a moment later: writes
-belong in `transaction.atomic()`, as in the admin, the services and the imports.
+A save outside any transaction (autocommit) commits before its post_save signal
+runs, so its token changes a moment later: writes belong in
+`transaction.atomic()`, as in the admin, the services and the imports.
 
 A cached value is kept under the token read at the start of the request,
 before any of the data it is built from. Under READ COMMITTED each statement
@@ -35,9 +26,7 @@ store newer data under the older token, never older data under the newer one.
 Cached here: rendered API responses (JSON and CSV, never the browsable API,
 which is per user; `CachedResponseMixin`) and the data of HTML pages
 (`reads_revision` and `remember`), never their whole HTML, which carries
-each visitor's CSRF token (the search page keeps a fragment rendered without the
-request: its facets and results). Each scope has a LocMemCache of its own name in
-settings.CACHES, so that one scope cannot push out the other's entries.
+each visitor's CSRF token.
 """
 
 import functools
@@ -58,8 +47,8 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
 
-STATS, CASES, PUBLIC = "stats", "cases", "public"
-SCOPES = (STATS, CASES)  # the scopes of a Revision row, which bump() replaces
+STATS, PUBLIC = "stats", "public"
+SCOPES = (STATS,)  # the scopes of a Revision row, which bump() replaces
 # Larger values (a CSV of every observation, a page of 1,000 records) are built
 # each time, so that odd queries cannot fill a process's memory.
 MAX_BODY = 512 * 1024

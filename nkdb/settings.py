@@ -255,12 +255,6 @@ CACHES = {
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": 500},
     },
-    "cases": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "cases",
-        "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
 }
 # The public pages read from the published copy, cached under its generation
 # (public/caching.py), which only the publication changes; shared by every

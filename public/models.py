@@ -101,6 +101,9 @@ class Entry(models.Model):
     # language ({"en": ..., "ko": ...}), built by the publication (cases/entries.py).
     data = models.JSONField(default=dict)
     page = models.JSONField(default=dict)
+    # A digest of everything above and the keys: the publication writes an entry
+    # again only when it differs, and moves the generation only then.
+    fingerprint = models.CharField(max_length=64, default="")
 
     objects = EntryQuerySet.as_manager()
 

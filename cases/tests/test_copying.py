@@ -210,3 +210,13 @@ def test_the_copy_never_holds_a_count_it_must_not_show(client):
     assert cells and all(value is None and reason for value, reason in cells.values())
     table = client.get(reverse("cases:counts")).context["table"]
     assert table["total"].value is None and table["total"].suppressed
+
+
+def test_an_entry_is_written_again_only_when_what_the_public_sees_differs():
+    event = published_case()
+    entry_id = Entry.objects.get(kind="event", code=event.code).pk
+    generation = Generation.current()
+    violation_type = event.violations.get().violation_type
+    ViolationFactory(event=event, violation_type=violation_type)  # a draft act: not shown
+    assert Generation.current() == generation
+    assert Entry.objects.get(kind="event", code=event.code).pk == entry_id  # not rewritten
