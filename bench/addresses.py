@@ -112,7 +112,7 @@ def _from_copy(limit):
 
 
 def _from_record(limit):
-    from cases.filters import AGE_GROUPS, SOURCE_COUNTS
+    from cases.corroboration import AGE_GROUPS, SOURCE_COUNTS
     from cases.models import (
         BorderCrossing,
         Event,

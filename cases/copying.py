@@ -24,7 +24,7 @@ from django_tasks import task
 
 from cases import entries
 from cases.aggregates import Aggregates
-from cases.filters import AGE_GROUPS, SOURCE_COUNTS
+from cases.corroboration import AGE_GROUPS, SOURCE_COUNTS
 from cases.models import (
     BorderCrossing,
     Event,
@@ -81,12 +81,23 @@ def record_changes(model, records):
 
 def record_ids(model, ids):
     """Outbox rows for records given by id (a deleted record's, say)."""
-    if hasattr(ids, "query") or not ids:
+    if hasattr(ids, "query") or not ids or model not in KINDS:
         return  # a QuerySet's records are in the scope recorded by record_changes
     PublicationChange.objects.bulk_create(
         [PublicationChange(kind=KINDS[model], record_id=pk) for pk in ids]
     )
     _schedule()
+
+
+def record_saved(record):
+    """A public record saved: its entry, or the entries that show it (a person is
+    shown as a victim), are read again, and written only if they differ."""
+    if type(record) in KINDS:
+        record_ids(type(record), [record.pk])
+        return
+    acts = Violation._base_manager.filter(victim=record.pk)
+    record_changes(Violation, acts)
+    record_changes(Event, Event._base_manager.filter(violations__in=acts))
 
 
 def record_change(kind):

@@ -19,7 +19,7 @@ import json
 from django.utils import translation
 
 from cases import markers, public_querysets, serializers
-from cases.filters import AGE_GROUPS, SOURCE_COUNTS, public_information
+from cases.corroboration import AGE_GROUPS, SOURCE_COUNTS, public_information
 from cases.models import (
     CrossingLeg,
     Facility,

@@ -7,7 +7,7 @@ private related record reaches an entry.
 
 from django.db.models import Prefetch
 
-from cases.filters import public_information
+from cases.corroboration import public_information
 from cases.models import (
     BorderCrossing,
     CrossingLeg,

@@ -277,7 +277,7 @@ def recount(records):
     (Not an anti-join against the support rows: with statistics taken while
     every count was 0, PostgreSQL expects no row to pass `corroboration <> 0`
     and re-scans the whole support set for each, quadratic at scale.)"""
-    from cases.filters import support_rows
+    from cases.corroboration import support_rows
 
     table = connection.ops.quote_name(records.model._meta.db_table)
     try:
@@ -340,6 +340,10 @@ def _written(instance, created=False, signal=None, **kwargs):
         _moved_away(instance)
     elif needs is not Needs.NOTHING:
         touch_new(instance)
+    elif instance.status == WorkflowStatus.PUBLISHED:
+        # Whatever else changed in a published record, its entry in the copy is
+        # read again (and written only if what the public sees differs).
+        copying.record_saved(instance)
 
 
 class Needs(enum.Enum):

@@ -180,7 +180,7 @@ class ViolationSerializer(serializers.ModelSerializer):
 
     def get_victim_age_group(self, violation) -> str | None:
         # An age group, not the age: an exact age narrows a witness down.
-        from cases.filters import AGE_GROUPS
+        from cases.corroboration import AGE_GROUPS
 
         age = violation.victim_age
         if age is None:

@@ -77,7 +77,7 @@ class Event(Publishable, UncertainPeriod, Searchable, Corroborated):
         indexes = [
             models.Index(fields=["status", "confidentiality"]),
             models.Index(fields=["earliest_date", "latest_date"]),
-            # The province and county filters (cases.filters.place_q).
+            # Records by place and facility (the publication reads them so).
             *public_indexes("event", "place", "facility"),
         ]
         constraints = [
@@ -159,7 +159,7 @@ class Violation(Publishable, UncertainPeriod, Searchable, Corroborated):
             models.Index(fields=["status", "confidentiality"]),
             models.Index(fields=["violation_type", "earliest_date"]),
             models.Index(fields=["earliest_date", "latest_date"]),
-            # The province and county filters (cases.filters.place_q).
+            # Records by place and facility (the publication reads them so).
             *public_indexes("violation", "place", "facility"),
         ]
         constraints = [

@@ -12,6 +12,7 @@ PUBLIC = Path(__file__).resolve().parent.parent
 PRIVATE = (
     "cases.models",
     "cases.filters",
+    "cases.corroboration",
     "cases.views",
     "cases.api_views",
     "cases.public_querysets",

@@ -22,7 +22,6 @@ from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 
-from cases import filters as case_filters
 from cases import workflow
 from cases.models import ConsentScope, Person, Source, Testimony
 from cases.tests import factories
@@ -258,10 +257,10 @@ def filter_names(pattern):
 
 
 def all_case_filters():
-    names = set()
-    for filterset in case_filters.FILTERS.values():
-        names |= set(filterset.base_filters)
-    return names
+    """Every parameter of the case search, of every kind (public/search.py)."""
+    from public.search import SEARCH_PARAMETERS
+
+    return set(SEARCH_PARAMETERS)
 
 
 def urls_to_request(planted_markers):
