@@ -265,7 +265,8 @@ def relocate(events, *, everything=False):
         return events.exclude(involves_living=living).update(involves_living=living)
     found = events.filter(involves_living=False).filter(living_condition())
     lost = events.filter(involves_living=True).exclude(living_condition())
-    return found.update(involves_living=True) + lost.update(involves_living=False)
+    gained = found.update(involves_living=True)
+    return gained + lost.update(involves_living=False)
 
 
 def recount(records):
