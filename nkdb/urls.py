@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from cases import staff_api
-from public import markers
+from public import language, markers
 
 # A database error raised outside a view still answers 503 (nkdb/middleware.py).
 handler500 = "nkdb.middleware.server_error"
@@ -42,7 +42,7 @@ PUBLIC_API = [
 STAFF_API = [path("api/staff/", include("cases.staff_api"))]
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language.set_language, name="set_language"),
     # Each schema documents its own API only: the public one never the staff API.
     path("api/schema/", SpectacularAPIView.as_view(patterns=PUBLIC_API), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

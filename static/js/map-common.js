@@ -64,20 +64,35 @@
     return PALETTE[Math.min(PALETTE.length - 1, i + offset)];
   }
 
+  /* The colour key, built as elements: a swatch's colour is set through the
+   * CSSOM (element.style), which the site's Content-Security-Policy allows, where
+   * a style="" attribute written as markup is refused and the key comes out empty. */
   function legend(container, limits, values, el, title) {
     if (!container) return;
-    var max = Math.max.apply(null, values.filter(function (v) { return v !== null && v !== undefined; }));
-    var lower = Math.min.apply(null, values.filter(function (v) { return v !== null && v !== undefined; }));
+    var shown = values.filter(function (v) { return v !== null && v !== undefined; });
+    var max = Math.max.apply(null, shown);
+    var lower = Math.min.apply(null, shown);
     var edges = [lower].concat(limits);
-    var html = "<p class=\"legend-title\">" + escapeHtml(title) + "</p><ul>";
+    var heading = document.createElement("p");
+    heading.className = "legend-title";
+    heading.textContent = title;
+    var list = document.createElement("ul");
+    function row(background, label) {
+      var item = document.createElement("li");
+      var swatch = document.createElement("span");
+      swatch.className = "swatch";
+      swatch.style.background = background;
+      item.appendChild(swatch);
+      item.appendChild(document.createTextNode(label));
+      list.appendChild(item);
+    }
     for (var i = 0; i < edges.length; i++) {
       var from = edges[i];
       var to = i + 1 < edges.length ? edges[i + 1] - 1 : max;
-      var label = from >= to ? number(from) : number(from) + "\u2013" + number(to);
-      html += "<li><span class=\"swatch\" style=\"background:" + colour(edges[i], limits) + "\"></span>" + label + "</li>";
+      row(colour(edges[i], limits), from >= to ? number(from) : number(from) + "\u2013" + number(to));
     }
-    html += "<li><span class=\"swatch\" style=\"background:" + NO_DATA + "\"></span>" + escapeHtml(text(el, "no-figure")) + "</li></ul>";
-    container.innerHTML = html;
+    row(NO_DATA, text(el, "no-figure"));
+    container.replaceChildren(heading, list);
   }
 
   /* Make a vector layer reachable from the keyboard: Tab to it, Enter or Space to

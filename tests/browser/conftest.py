@@ -79,6 +79,10 @@ def page(chromium, live_server, request):
     page = context.new_page()
     page.requests = []
     page.on("request", lambda r: page.requests.append(r.url))
+    # What the browser refused or failed at (a Content-Security-Policy violation is
+    # reported here): tests assert it is empty.
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     page.set_default_timeout(15000)
     yield page
     failed = getattr(request.node, "report_call", None)

@@ -36,9 +36,16 @@ def test_province_map_shows_north_hamgyong(page, live_server):
     page.keyboard.press("Enter")
     info.get_by_text("Pyongyang").wait_for()
     assert re.search(r"(?<![\d,])867(?![\d,])", info.inner_text())  # not 1,867 nor 8,670
-    # The residence map and the legend are drawn too.
+    # The residence map and the legend are drawn too, its swatches coloured (an
+    # inline style="" would be refused by the site's CSP and leave them blank).
     wait_for_map(page, "#map-residence")
     assert page.locator("#map-origin-legend li").count() >= 3
+    colours = page.eval_on_selector_all(
+        "#map-origin-legend .swatch", "spans => spans.map(s => getComputedStyle(s).backgroundColor)"
+    )
+    assert colours and "rgba(0, 0, 0, 0)" not in colours, colours
+    assert len(set(colours)) >= 3
+    assert not page.console_errors, page.console_errors
     assert_only_own_host(page, live_server)
 
 
@@ -56,6 +63,7 @@ def test_flow_map_highlights_a_country_on_hover(page, live_server):
     page.dispatch_event("#map-flows path[data-flow='CAN']", "mouseover")
     page.wait_for_selector("#map-flows[data-highlighted='CAN']")
     assert "Canada" in page.locator("#map-flows-info").inner_text()
+    assert not page.console_errors, page.console_errors
     assert_only_own_host(page, live_server)
 
 
@@ -86,4 +94,5 @@ def test_case_map_shows_clusters(page, live_server, monkeypatch):
     # Zoomed in on one cluster, its events arrive one by one.
     page.locator("#map-cases .server-cluster").first.click()
     page.wait_for_selector("#map-cases[data-mode='points']")
+    assert not page.console_errors, page.console_errors
     assert_only_own_host(page, live_server)
