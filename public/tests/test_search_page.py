@@ -391,3 +391,15 @@ def test_synthetic_entries_carry_the_badge(client):
 def test_the_search_is_throttled(client, monkeypatch):
     monkeypatch.setattr(SearchRateThrottle, "THROTTLE_RATES", {"search": "2/minute"})
     assert [client.get(URL).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_no_result_is_said_in_words_not_as_an_empty_numbered_item(client):
+    entry("event", code="EV-1", title_en="Camp")
+    content = client.get("/cases/?q=nothingmatchesthis").content.decode()
+    assert "No published record matches." in content
+    assert 'class="result-list"' not in content  # no list numbered "1." with no record
+
+
+def test_the_search_links_to_the_counts_and_the_map(client):
+    content = client.get("/cases/").content.decode()
+    assert 'href="/cases/counts/"' in content and 'href="/cases/map/"' in content
