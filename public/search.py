@@ -94,7 +94,8 @@ class SearchForm(forms.Form):
     a facet is chosen).
     """
 
-    q = forms.CharField(required=False, label=_("Words"))
+    # Longer queries are refused with a message, not sent to the database.
+    q = forms.CharField(required=False, max_length=200, label=_("Words"))
     year_from = forms.IntegerField(
         required=False, min_value=1, max_value=9999, label=_("From year")
     )
@@ -116,6 +117,10 @@ class SearchForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        start, end = data.get("year_from"), data.get("year_to")
+        if start is not None and end is not None and start > end:
+            message = _("The from-year comes after the to-year.")
+            self.add_error(None, forms.ValidationError(message, code="reversed"))
         chosen = {f: v for f, v in self.selected().items() if f in CHOICE_FACETS}
         if self.strict and chosen:
             known = set(Option.objects.filter(facet__in=list(chosen)).values_list("facet", "value"))

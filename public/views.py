@@ -8,6 +8,7 @@ around it is rendered for each request, as it carries the visitor's CSRF token.
 import json
 import math
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -102,13 +103,26 @@ def case_search(request):
     return render(request, "cases/search.html", context)
 
 
+def _without(data, errors):
+    """The parameters without those in error (both years when they are reversed)."""
+    kept = data.copy()
+    for name in errors:
+        for parameter in ("year_from", "year_to") if name == NON_FIELD_ERRORS else (name,):
+            kept.pop(parameter, None)
+    return kept
+
+
 def search_context(request):
     """The search page's data: it depends on the query and the language only."""
     kind = kind_of(request.GET)
     params = request.GET.copy()
     params["kind"] = kind
     query = request.GET.get("q", "")
-    form = SearchForm(request.GET, kind)
+    asked = SearchForm(request.GET, kind, strict=True)
+    form = asked
+    if not asked.is_valid():
+        # The page says what was wrong and shows the search without it.
+        form = SearchForm(_without(request.GET, asked.errors), kind, strict=True)
     valid = form.is_valid()
     if valid:
         entries = found(form)
@@ -157,8 +171,8 @@ def search_context(request):
         "query": query,
         "short_query": words.is_short(query),
         "errors": [
-            (form.fields[name].label, message)
-            for name, messages in form.errors.items()
+            (asked.fields[name].label if name in asked.fields else "", message)
+            for name, messages in asked.errors.items()
             for message in messages
         ],
         "results": results,

@@ -214,16 +214,23 @@ def test_the_period_keeps_entries_whose_dates_overlap_it(client):
         "year_to=-5",
         "sort=sideways",
         "year_from=1e3",
+        "sex=x",
+        "age=abc",
+        "year_from=2005&year_to=1990",
+        "q=" + "word%20" * 300,
     ],
 )
-def test_invalid_parameters_give_no_results_and_say_why(client, query):
+def test_a_bad_parameter_is_said_and_the_search_shown_without_it(client, query):
+    """Issue 19: never a silent zero. The page names what was wrong, in the page's
+    language, and shows the search without that parameter."""
     entry("event", year=2000, keys={"sex": "female"})
+    option("sex", "female", "female", "여성")
     response = get(client, f"?{query}")
-    assert response.context["count"] == 0
-    assert response.context["results"] == []
     assert response.context["errors"]
     assert 'class="form-errors"' in response.content.decode()
-    assert all(f["options"] == [] for f in response.context["facets"])
+    assert response.context["count"] == 1  # the search without the bad parameter
+    korean = get(client, f"?{query}", url="/ko/cases/")
+    assert korean.context["errors"] and korean.context["count"] == 1
 
 
 # --- Sorts and pages -----------------------------------------------------------
