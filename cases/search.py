@@ -27,6 +27,7 @@ transcript, internal notes, or anything from Identity.
 """
 
 import re
+import unicodedata
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection, transaction
@@ -65,10 +66,16 @@ def bigrams(run):
     return [run[i : i + 2] for i in range(len(run) - 1)] or [run]
 
 
+def normal(text):
+    """Lowercased, in Unicode's composed form (NFC): Hangul typed or stored as
+    separate jamo (NFD, as some Mac input gives it) is the same word."""
+    return unicodedata.normalize("NFC", text or "").lower()
+
+
 def tokens(text):
     """Words as they are; Hangul runs as overlapping bigrams, in order."""
     out = []
-    for token in TOKEN.findall(text.lower()):
+    for token in TOKEN.findall(normal(text)):
         out.extend(bigrams(token) if _is_hangul(token) else [token])
     return out
 
@@ -91,7 +98,7 @@ def document(record):
 def fill(record):
     """Set a record's search columns from its public fields."""
     text = document(record)
-    record.search_text = text.lower()
+    record.search_text = normal(text)
     record.search_tokens = " ".join(tokens(text))
 
 
@@ -144,8 +151,8 @@ class StoredVector(Func):
 
 
 def terms(query):
-    """The query's words, lowercased, in order."""
-    return TOKEN.findall((query or "").lower())
+    """The query's words, lowercased and composed (NFC), in order."""
+    return TOKEN.findall(normal(query))
 
 
 def tsquery(query):

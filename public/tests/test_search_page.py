@@ -410,3 +410,12 @@ def test_no_result_is_said_in_words_not_as_an_empty_numbered_item(client):
 def test_the_search_links_to_the_counts_and_the_map(client):
     content = client.get("/cases/").content.decode()
     assert 'href="/cases/counts/"' in content and 'href="/cases/map/"' in content
+
+
+def test_hangul_typed_as_separate_jamo_finds_the_same_records(client):
+    import unicodedata
+
+    entry("event", code="EV-1", title_ko="요덕수용소에서", text_ko="구금")
+    decomposed = unicodedata.normalize("NFD", "수용")
+    assert decomposed != "수용"
+    assert codes(get(client, f"?q={decomposed}")) == ["EV-1"]
