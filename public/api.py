@@ -24,7 +24,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -102,7 +102,22 @@ class CopyViewSet(CachedResponseMixin, CSVDownloadMixin, viewsets.GenericViewSet
         raise NotImplementedError
 
     def shown(self, row):
-        return row.data
+        return in_order(row.data, api_schema.REFERENCES[self.list_name]())
+
+
+def in_order(value, field):
+    """A reference row's stored data with its keys in the schema's order (which is
+    the public serializers'), nested objects too: PostgreSQL's jsonb sorts an
+    object's keys its own way, and a CSV's columns follow the order. (Entries keep
+    theirs as text: public.models.JSONText.)"""
+    if isinstance(field, serializers.ListSerializer):
+        return [in_order(item, field.child) for item in value] if isinstance(value, list) else value
+    if isinstance(field, serializers.Serializer) and isinstance(value, dict):
+        fields = field.fields
+        ordered = {name: in_order(value[name], fields[name]) for name in fields if name in value}
+        ordered.update((name, item) for name, item in value.items() if name not in ordered)
+        return ordered
+    return value
 
 
 class EntryViewSet(CopyViewSet):

@@ -10,10 +10,27 @@ No private id is ever shown: `record_id` only lets the publication find the row
 of a record it changes.
 """
 
+import json
 import uuid
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class JSONText(models.TextField):
+    """JSON kept as written: PostgreSQL's jsonb sorts an object's keys its own way,
+    and the API's fields and CSV columns must keep the public serializers' order.
+    (Nothing filters on what is stored here.)"""
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else json.loads(value)
+
+    def to_python(self, value):
+        return json.loads(value) if isinstance(value, str) else value
+
+    def get_prep_value(self, value):
+        return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
 class Kind(models.TextChoices):
@@ -99,7 +116,7 @@ class Entry(models.Model):
     search_tokens = models.TextField(blank=True, default="")
     # What the public API shows of the record and what its page shows, each by
     # language ({"en": ..., "ko": ...}), built by the publication (cases/entries.py).
-    data = models.JSONField(default=dict)
+    data = JSONText(default=dict)
     page = models.JSONField(default=dict)
     # A digest of everything above and the keys: the publication writes an entry
     # again only when it differs, and moves the generation only then.
