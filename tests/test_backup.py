@@ -23,6 +23,7 @@ from cases.models import Identity
 from cases.tests import factories
 from nkdb import backups
 from nkdb.backups import BackupError
+from nkdb.caching import STATS, current_token
 
 
 def key_pair():
@@ -282,6 +283,7 @@ def test_backup_wipe_restore_finds_every_row_and_identity(tmp_path, settings, ho
             relatives_in_north="a sister in Hyesan",
         )
     before, people = table_fingerprints(), identities()
+    token_before = current_token(STATS)
     assert people and before["cases_person"][0] > 0
 
     path = tmp_path / "nkdb.bak"
@@ -302,8 +304,9 @@ def test_backup_wipe_restore_finds_every_row_and_identity(tmp_path, settings, ho
     key_1 = str(tmp_path / "custodian-1.key")
     call_command("restore", str(path), identity=key_1, interactive=False, stdout=StringIO())
     after = table_fingerprints()
-    # New cache tokens (nkdb/caching.py), one per scope, as before.
-    assert after.pop("stats_revision")[0] == before["stats_revision"][0] == 2
+    # New cache tokens (nkdb/caching.py): the statistics' scope has a new one.
+    assert after.pop("stats_revision")[0] >= 1
+    assert current_token(STATS) not in (None, token_before)
     assert after == {k: v for k, v in before.items() if k != "stats_revision"}
     assert identities() == people  # every identity decrypts to what it was
 
