@@ -215,9 +215,17 @@ def main():
                 *("-U", "postgres", "nkdb"),
             ]
         )
+        # The published copy on the same server, so that the outage takes both down.
+        as_postgres(
+            [
+                *(f"{pg.bin}/createdb", "-h", "127.0.0.1", "-p", str(options.port)),
+                *("-U", "postgres", "nkdb_public"),
+            ]
+        )
         env = {
             **os.environ,
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:{options.port}/nkdb",
+            "PUBLIC_DATABASE_URL": f"postgres://postgres@127.0.0.1:{options.port}/nkdb_public",
             "DEBUG": "1",  # a traceback page would show: the check is stricter, not looser
             "API_ANON_RATE": "1000000/minute",
             "SEARCH_RATE": "1000000/minute",  # the drill is about outages, not throttles
@@ -225,9 +233,13 @@ def main():
             "LOG_LEVEL": "CRITICAL",
         }
         os.environ.update(env)
-        subprocess.run(  # noqa: S603
-            [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
-        )
+        for database in ("default", "public"):
+            subprocess.run(  # noqa: S603
+                [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0", "--database", database],
+                cwd=ROOT,
+                env=env,
+                check=True,
+            )
         web_port = free_port()
         site = subprocess.Popen(  # noqa: S603
             [PYTHON, "manage.py", "runserver", "--noreload", f"127.0.0.1:{web_port}"],
