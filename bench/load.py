@@ -26,7 +26,7 @@ request of each address, fresh would only use up addresses. What they do not
 measure: a real visitor's mix of repeats (the tail is uniform, every address as
 often as another), and, while the case cache is per process (/cases/ on the
 private database), a warmed address is cached only in the process that answered
-it. The shared public cache (PUBLIC_CACHE_DIR) is put in a directory of this run
+it. The shared caches (CACHE_DIR) are put in a directory of this run
 unless REDIS_URL is set, so that no earlier run's pages are found.
 
 --writer runs bench/writer.py during each group's timed run: one draft
@@ -259,7 +259,7 @@ def production_env(work, args):
         "DATABASE_URL": with_application_name(os.environ.get("DATABASE_URL", "")),
     }
     if not os.environ.get("REDIS_URL"):
-        env["PUBLIC_CACHE_DIR"] = str(work / "public-cache")  # nothing of an earlier run
+        env["CACHE_DIR"] = str(work / "cache")  # nothing of an earlier run
     for flag, name in [
         ("workers", "WEB_CONCURRENCY"),
         ("threads", "GUNICORN_THREADS"),

@@ -6,8 +6,8 @@ Two scopes:
   stats.models.Revision, changed in the same transaction as any write to them:
   every save or deletion through the ORM (the signals of `bump_on_writes`), and,
   for writes that send no signals (bulk_create, QuerySet.update, a restore), by
-  `bump()` itself (stats/services.py, `nkdb.backups.restore()`). Its entries are
-  kept per process (LocMemCache "stats").
+  `bump()` itself (stats/services.py, `nkdb.backups.restore()`). Its entries live
+  in the shared cache "stats" (Redis or files).
 - "public": the published copy's generation (public.models.Generation), which
   only the publication changes (cases/copying.py). Its entries live in the shared
   cache "public" (Redis or files): the case API (public/api.py) and the case
@@ -37,7 +37,7 @@ import pickle
 import uuid
 
 from django.core.cache import caches
-from django.db import connection
+from django.db import connections, router
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
@@ -65,6 +65,8 @@ def current_token(scope):
     from stats.models import Revision
 
     # Plain SQL: it runs on every request, and the ORM would compile it each time.
+    # From the database the figures are read from (the public one on a public node).
+    connection = connections[router.db_for_read(Revision)]
     table = connection.ops.quote_name(Revision._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT token FROM {table} WHERE scope = %s", [scope])  # noqa: S608 (a table name)

@@ -35,6 +35,21 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DEBUG", default=False)
 
+# What this process serves (docs/deploy.md). "all", the default: the admin, the
+# staff API and the public site, from both databases. "public": the public pages,
+# the public API and the statistics only, read from the public database alone
+# through a read-only connection; no admin, no staff API, no keys of any vault.
+SITE = os.environ.get("SITE", "all")
+if SITE not in ("all", "public"):
+    raise ImproperlyConfigured(f"SITE must be 'all' or 'public', not {SITE!r}")
+PUBLIC_SITE = SITE == "public"
+if PUBLIC_SITE:
+    # The secrets of the private side have no use here: a node handed one refuses
+    # to start rather than hold it.
+    PRIVATE_ONLY = ("DATABASE_URL", "IDENTITY_KEYS", "OTP_KEYS", "BACKUP_RECIPIENTS")
+    if given := [name for name in PRIVATE_ONLY if os.environ.get(name)]:
+        raise ImproperlyConfigured(f"A public node (SITE=public) must not be given {given}.")
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -72,10 +87,17 @@ def fernet_keys(name, purpose):
 
 # The identity vault (cases/vault.py) encrypts real names, contacts and
 # relatives (rotated with `manage.py rotate_identity_key`).
-IDENTITY_KEYS, IDENTITY_KEYS_ARE_DEVELOPMENT_ONLY = fernet_keys("IDENTITY_KEYS", "identity-vault")
-# The admin's TOTP secrets (staff.models.SealedTOTPDevice), kept apart from the
-# identity keys so that neither opens the other.
-OTP_KEYS, OTP_KEYS_ARE_DEVELOPMENT_ONLY = fernet_keys("OTP_KEYS", "otp-secrets")
+# The admin's TOTP secrets (staff.models.SealedTOTPDevice) are kept apart from the
+# identity keys so that neither opens the other. A public node holds neither: it
+# never reads them (core checks refuse to start one that was given them).
+if PUBLIC_SITE:
+    IDENTITY_KEYS, IDENTITY_KEYS_ARE_DEVELOPMENT_ONLY = [], False
+    OTP_KEYS, OTP_KEYS_ARE_DEVELOPMENT_ONLY = [], False
+else:
+    IDENTITY_KEYS, IDENTITY_KEYS_ARE_DEVELOPMENT_ONLY = fernet_keys(
+        "IDENTITY_KEYS", "identity-vault"
+    )
+    OTP_KEYS, OTP_KEYS_ARE_DEVELOPMENT_ONLY = fernet_keys("OTP_KEYS", "otp-secrets")
 
 # Backups (nkdb/backups.py) are encrypted to the age public keys (age1...) in
 # BACKUP_RECIPIENTS, comma-separated: one per custodian, each able to restore
@@ -243,36 +265,37 @@ if os.environ.get("PUBLIC_REPLICA_URL"):
 DATABASE_ROUTERS = ["public.routing.PublicCopyRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# In-process caches, no extra service. "default" holds API throttling (per
-# process); "stats" holds rendered statistics API responses and "cases" the case
-# API's responses and the data of the case pages, each keyed by the revision
-# token of its data, which every write changes (nkdb/caching.py).
+# "default" holds API throttling (per process). The public pages' data and the
+# API's responses are cached under tokens that change with their data
+# (nkdb/caching.py): "stats" under the figures' revision, "public" under the
+# published copy's generation, which only the publication changes. Both are shared
+# by every process: Redis in production (REDIS_URL), files under CACHE_DIR by
+# default, so that a page one process built is a hit in the others.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_DIR = Path(os.environ.get("CACHE_DIR", BASE_DIR / "cache"))
+
+
+def shared_cache(name):
+    if REDIS_URL:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "TIMEOUT": 24 * 3600,
+            "KEY_PREFIX": name,
+        }
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(CACHE_DIR / name),
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+        "TIMEOUT": 24 * 3600,
+    }
+
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "stats": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "stats",
-        "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    },
+    "stats": shared_cache("stats"),
+    "public": shared_cache("public"),
 }
-# The public pages read from the published copy, cached under its generation
-# (public/caching.py), which only the publication changes; shared by every
-# process: Redis in production (REDIS_URL), files beside the database by default.
-REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES["public"] = {
-    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-    "LOCATION": os.environ.get("PUBLIC_CACHE_DIR", str(BASE_DIR / "cache" / "public")),
-    "OPTIONS": {"MAX_ENTRIES": 20_000},
-    "TIMEOUT": 24 * 3600,
-}
-if REDIS_URL:
-    CACHES["public"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        "TIMEOUT": 24 * 3600,
-        "KEY_PREFIX": "public",
-    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -426,3 +449,49 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The connection options that make a session read-only, per database vendor.
+READ_ONLY_SESSION = {
+    "sqlite3": {"init_command": "PRAGMA query_only = ON"},
+    "postgresql": {"options": "-c default_transaction_read_only=on"},
+}
+if PUBLIC_SITE:
+    # A public node (docs/deploy.md): the apps that read the published copy and
+    # the statistics' copy (stats/mirror.py), nothing that holds a private record.
+    INSTALLED_APPS = [
+        "whitenoise.runserver_nostatic",
+        "django.contrib.staticfiles",
+        "csp",
+        "rest_framework",
+        "django_filters",
+        "drf_spectacular",
+        "drf_spectacular_sidecar",
+        "public",
+        "stats",
+    ]
+    PUBLIC_SITE_MIDDLEWARE_LEFT_OUT = (
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django_otp.middleware.OTPMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+        "simple_history.middleware.HistoryRequestMiddleware",
+        "axes.middleware.AxesMiddleware",
+    )
+    MIDDLEWARE = [name for name in MIDDLEWARE if name not in PUBLIC_SITE_MIDDLEWARE_LEFT_OUT]
+    TEMPLATES[0]["OPTIONS"]["context_processors"] = [
+        "django.template.context_processors.request",
+        "django.template.context_processors.i18n",
+    ]
+    # No private database: Django's dummy backend refuses every query sent to it.
+    # The public one is read-only for the session as well as, in production, for
+    # its role (docs/deploy.md).
+    for alias in ("public", "public_replica"):
+        if alias in DATABASES:
+            vendor = DATABASES[alias]["ENGINE"].rsplit(".", 1)[-1]
+            DATABASES[alias].setdefault("OPTIONS", {}).update(READ_ONLY_SESSION[vendor])
+    DATABASES["default"] = {}
+    REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = []
+    REST_FRAMEWORK["UNAUTHENTICATED_USER"] = None
+    REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["rest_framework.throttling.AnonRateThrottle"]
+    SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {}
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}

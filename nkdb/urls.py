@@ -1,5 +1,5 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 from drf_spectacular.types import OpenApiTypes
@@ -9,14 +9,10 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from cases import staff_api
 from public import language, markers
 
 # A database error raised outside a view still answers 503 (nkdb/middleware.py).
 handler500 = "nkdb.middleware.server_error"
-
-admin.site.site_header = "NKDB"
-admin.site.site_title = "NKDB"
 
 
 @extend_schema(responses=OpenApiTypes.OBJECT)
@@ -38,28 +34,41 @@ PUBLIC_API = [
     path("api/cases/", include("public.api_urls")),
     path("api/cases/markers/", markers.MarkerView.as_view(), name="cases-markers"),
 ]
-# Staff tools, by token, scoped by role (cases/staff_api.py).
-STAFF_API = [path("api/staff/", include("cases.staff_api"))]
 
 urlpatterns = [
     path("i18n/setlang/", language.set_language, name="set_language"),
     # Each schema documents its own API only: the public one never the staff API.
     path("api/schema/", SpectacularAPIView.as_view(patterns=PUBLIC_API), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
-    path(
-        "api/staff/schema/",
-        staff_api.StaffSchemaView.as_view(patterns=STAFF_API),
-        name="staff-schema",
-    ),
     *PUBLIC_API,
-    *STAFF_API,
 ]
-
-urlpatterns += i18n_patterns(
+public_pages = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
-    path("admin/", admin.site.urls),
     path("stats/", include("stats.urls")),
-    path("cases/", include("cases.urls")),
+    path("cases/", include("public.urls")),
     path("cases/map/", markers.case_map_page, name="cases-map"),
-    prefix_default_language=False,
-)
+]
+private_pages = []
+
+# A public node (SITE=public, nkdb/settings.py) has no admin and no staff API:
+# their code is never even imported there.
+if not settings.PUBLIC_SITE:
+    from django.contrib import admin
+
+    from cases import staff_api
+
+    admin.site.site_header = "NKDB"
+    admin.site.site_title = "NKDB"
+    # Staff tools, by token, scoped by role (cases/staff_api.py).
+    STAFF_API = [path("api/staff/", include("cases.staff_api"))]
+    urlpatterns += [
+        path(
+            "api/staff/schema/",
+            staff_api.StaffSchemaView.as_view(patterns=STAFF_API),
+            name="staff-schema",
+        ),
+        *STAFF_API,
+    ]
+    private_pages.append(path("admin/", admin.site.urls))
+
+urlpatterns += i18n_patterns(*public_pages, *private_pages, prefix_default_language=False)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from nkdb import caching
+from stats import mirror
 from stats.importers import READERS, Row, StatsImportError
 from stats.models import Dataset, Observation
 
@@ -56,6 +57,7 @@ def statistics_import(*, format, path, dry_run=False, origin=None):
                 _save_observations(datasets[slug], rows, report, path)
             # Bulk writes send no signals: cached API responses expire here, with the figures.
             caching.bump(caching.STATS)
+            mirror.schedule()
             if dry_run:
                 transaction.set_rollback(True)
     except IntegrityError as exc:

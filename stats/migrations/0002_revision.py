@@ -6,7 +6,9 @@ from django.db import migrations, models
 
 
 def first_revision(apps, schema_editor):
-    apps.get_model("stats", "Revision").objects.create(token=uuid.uuid4().hex)
+    apps.get_model("stats", "Revision").objects.using(schema_editor.connection.alias).create(
+        token=uuid.uuid4().hex
+    )
 
 
 class Migration(migrations.Migration):

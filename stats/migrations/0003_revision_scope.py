@@ -4,7 +4,8 @@ from django.db import migrations, models
 
 
 def cases_revision(apps, schema_editor):
-    apps.get_model("stats", "Revision").objects.create(scope="cases", token=uuid.uuid4().hex)
+    revisions = apps.get_model("stats", "Revision").objects.using(schema_editor.connection.alias)
+    revisions.create(scope="cases", token=uuid.uuid4().hex)
 
 
 class Migration(migrations.Migration):

@@ -15,7 +15,7 @@ FAMILY_PREFIXES = (
 
 def fill_families(apps, schema_editor):
     Dataset = apps.get_model("stats", "Dataset")
-    for dataset in Dataset.objects.all():
+    for dataset in Dataset.objects.using(schema_editor.connection.alias):
         dataset.family = next(
             (family for prefix, family in FAMILY_PREFIXES if dataset.slug.startswith(prefix)),
             dataset.slug,

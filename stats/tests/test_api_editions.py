@@ -1,6 +1,9 @@
 """Issue 20, finding 2: editions are never mixed unless asked for, and say which they are."""
 
+from types import SimpleNamespace
+
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from stats.models import Dataset, Measure, Observation, family_of
@@ -105,7 +108,7 @@ def test_the_data_migration_fills_the_families_of_existing_datasets(db):
     for slug in ("undesa-ims-2019", "unhcr-rdf-13-june-2024", "dataset-x"):
         DatasetFactory(slug=slug)
     Dataset.objects.update(family="")
-    migration.fill_families(apps, None)
+    migration.fill_families(apps, SimpleNamespace(connection=connection))
     assert dict(Dataset.objects.values_list("slug", "family")) == {
         "undesa-ims-2019": "undesa-ims",
         "unhcr-rdf-13-june-2024": "unhcr-populations",

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from cases import copying, publication
+from stats import mirror
 
 SHOWN = 20
 
@@ -69,3 +70,14 @@ class Command(BaseCommand):
             raise CommandError(
                 "The published copy differs from the public records; run with --fix."
             )
+        self.check_statistics(fix)
+
+    def check_statistics(self, fix):
+        """The statistics' copy in the public database carries the originals' token."""
+        if mirror.is_current():
+            self.stdout.write(self.style.SUCCESS("The statistics' copy is current."))
+        elif fix:
+            mirror.copy_to_public(force=True)
+            self.stdout.write(self.style.SUCCESS("The statistics' copy was replaced."))
+        else:
+            raise CommandError("The statistics' copy is behind; run with --fix.")

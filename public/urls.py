@@ -3,9 +3,10 @@ from django.urls import path
 from public import pages
 from public import views as public_views
 
+# The names keep the "cases" namespace of the addresses they serve.
 app_name = "cases"
 
-# The search, the case pages and the counts read the published copy (public/).
+# The search, the case pages and the counts read the published copy.
 urlpatterns = [
     path("", public_views.case_search, name="search"),
     path("counts/", pages.counts, name="counts"),
