@@ -260,9 +260,7 @@ def _testimony_problems(testimony):
 
 
 def _withheld(testimonies):
-    return testimonies.exclude(
-        consent_scope__in=PUBLISHABLE_CONSENT, consent_withdrawn_on__isnull=True
-    ).exists()
+    return testimonies.without_publication_consent().exists()
 
 
 def _event_problems(event):
