@@ -7,7 +7,7 @@ class StatsConfig(AppConfig):
     verbose_name = _("Migration statistics")
 
     def ready(self):
-        from nkdb import caching
+        from core import caching
         from stats.models import Dataset, Observation
 
         # Admin edits; the imports bump the token themselves (stats/services.py).
