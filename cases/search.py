@@ -16,11 +16,11 @@ bulk by `manage.py rebuild_search`:
 `search_vector` is a generated column that migration 0011 adds on PostgreSQL only,
 outside the models' state: PostgreSQL computes it on every write, nothing Django
 writes lists it (saves, imports, COPY in cases/scale.py, historical records), and
-SQLite, which matches substrings, never has it. Queries name it with StoredVector.
-A stored column, not an index over the expression: PostgreSQL rechecks every
-candidate row of a phrase query, and with an expression index it recomputed
-to_tsvector from the text for each (1.6 s of 1.63 s for 강제북송 at 1,000,000
-violations).
+SQLite, which matches substrings, never has it. Queries name it with StoredVector
+(core/words.py). A stored column, not an index over the expression: PostgreSQL
+rechecks every candidate row of a phrase query, and with an expression index it
+recomputed to_tsvector from the text for each (1.6 s of 1.63 s for 강제북송 at
+1,000,000 violations).
 
 The words and the queries over these columns (tokens, search, highlight) are
 in core/words.py, shared with the public search; here, what reads the private

@@ -1,8 +1,8 @@
 """Search words, in Korean and English: the tokens stored in a record's search
 columns and the queries over them, for any model with the columns `search_text`,
 `search_tokens` and (PostgreSQL) `search_vector`. Pure text and query helpers,
-reading no model: cases/search.py fills the private records' columns, public/
-searches the published copy. See cases/search.py and docs/SEARCH.md.
+reading no model: cases/search.py fills the private records' columns (and says
+why they are built so), public/ searches the published copy.
 """
 
 import re
