@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
@@ -7,4 +6,3 @@ class CoreConfig(AppConfig):
     throttling, progress bars, Korean search words). It imports no other app."""
 
     name = "core"
-    verbose_name = _("Core")
