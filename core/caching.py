@@ -10,9 +10,9 @@ Two scopes:
   kept per process (LocMemCache "stats").
 - "public": the published copy's generation (public.models.Generation), which
   only the publication changes (cases/copying.py); public/apps.py registers its
-  reader (`register_scope`). Its entries live in the shared
-  cache "public" (Redis or files): the case API (public/api.py) and the case
-  search (public/caching.py). A draft's edit changes nothing there.
+  reader (`register_scope`). Its entries live in the shared cache "public" (Redis
+  or files): the case API (public/api.py) and the case search
+  (public/caching.py). A draft's edit changes nothing there.
 
 A save outside any transaction (autocommit) commits before its post_save signal
 runs, so its token changes a moment later: writes belong in
