@@ -3,7 +3,7 @@ import io
 
 from rest_framework.renderers import BaseRenderer
 
-from nkdb.spreadsheets import escape_cell
+from core.spreadsheets import escape_cell
 
 # A series' source, repeated on each of its rows: (CSV column, field of the dataset).
 SOURCE_COLUMNS = (
@@ -42,7 +42,7 @@ class CSVRenderer(BaseRenderer):
         for row in rows:
             header.extend(key for key in row if key not in header)
         out = io.StringIO()
-        # Texts a spreadsheet would run as formulas are escaped (nkdb/spreadsheets.py).
+        # Texts a spreadsheet would run as formulas are escaped (core/spreadsheets.py).
         csv.writer(out, lineterminator="\n").writerow([escape_cell(key) for key in header])
         writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
         writer.writerows({key: escape_cell(value) for key, value in row.items()} for row in rows)
