@@ -127,6 +127,40 @@ def touch_new(record):
         copying.record_changes(model, model._base_manager.filter(pk__in=pk))
 
 
+def resting_on(*, persons=(), testimonies=()):
+    """What rests on these persons and testimonies, as a Q per model: the records
+    whose publication their consent and confidentiality decide. A consent
+    withdrawal unpublishes these (cases/services.py); refresh() recomputes them.
+
+    Each argument is an iterable of primary keys or a QuerySet of primary keys.
+    """
+    interviewees, supported = _links(persons, testimonies)
+    return {
+        Person: Q(pk__in=persons) | Q(pk__in=interviewees),
+        Event: Q(pk__in=supported.values("event")),
+        Violation: (
+            Q(event__in=supported.values("event"))
+            | Q(pk__in=supported.values("violation"))
+            | Q(victim__in=persons)
+            | Q(victim__in=interviewees)
+        ),
+        BorderCrossing: (
+            Q(testimony__in=testimonies) | Q(person__in=persons) | Q(person__in=interviewees)
+        ),
+    }
+
+
+def _links(persons, testimonies):
+    """The testimonies' interviewees, and the information behind the persons'
+    testimonies and these (information ties testimonies to the events and acts
+    they support)."""
+    interviewees = Testimony.objects.filter(pk__in=testimonies).values("interviewee")
+    supported = Information.objects.filter(
+        Q(testimony__in=testimonies) | Q(testimony__interviewee__in=persons)
+    )
+    return interviewees, supported
+
+
 def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=()):
     """Recompute `is_public` of these records and of every record resting on them.
 
@@ -137,42 +171,21 @@ def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=(
         _as_filter_value(ids) for ids in (persons, testimonies, events, violations, crossings)
     )
     nothing = Q(pk__in=[])
-    # Information ties testimonies to the events and acts they support.
+    rest = resting_on(persons=persons, testimonies=testimonies)
+    interviewees, supported = _links(persons, testimonies)
     # (A person's confidentiality decides whether their testimonies count as public.)
-    supported = Information.objects.filter(
-        Q(testimony__in=testimonies) | Q(testimony__interviewee__in=persons)
-    )
-    interviewees = Testimony.objects.filter(pk__in=testimonies).values("interviewee")
-
-    affected_persons = (
-        Q(pk__in=persons) | Q(pk__in=interviewees) if persons or testimonies else nothing
-    )
     scopes = {
-        Person: affected_persons,
+        Person: rest[Person] if persons or testimonies else nothing,
         Testimony: (
             Q(pk__in=testimonies) | Q(interviewee__in=persons) | Q(interviewee__in=interviewees)
         )
         if persons or testimonies
         else nothing,
-        Event: (Q(pk__in=events) | Q(pk__in=supported.values("event")))
-        if events or testimonies
-        else nothing,
-        Violation: (
-            Q(pk__in=violations)
-            | Q(event__in=events)
-            | Q(event__in=supported.values("event"))
-            | Q(pk__in=supported.values("violation"))
-            | Q(victim__in=persons)
-            | Q(victim__in=interviewees)
-        )
+        Event: (Q(pk__in=events) | rest[Event]) if events or testimonies else nothing,
+        Violation: (Q(pk__in=violations) | Q(event__in=events) | rest[Violation])
         if violations or events or persons or testimonies
         else nothing,
-        BorderCrossing: (
-            Q(pk__in=crossings)
-            | Q(person__in=persons)
-            | Q(person__in=interviewees)
-            | Q(testimony__in=testimonies)
-        )
+        BorderCrossing: (Q(pk__in=crossings) | rest[BorderCrossing])
         if crossings or persons or testimonies
         else nothing,
     }
