@@ -11,17 +11,19 @@ rebuild of the copy, and the snapshot must be the same, byte for byte.
 import json
 import re
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core import serializers
 from django.core.cache import caches
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client
 
 from cases import publication, workflow
 from cases.models import (
     Confidentiality,
+    Event,
     LocationPrecision,
     Person,
     Place,
@@ -384,3 +386,27 @@ def test_a_victim_unpublished_coarsens_the_point(geography):
     # The act stays public (its victim is not shown) but establishes nothing.
     assert Violation.objects.public().filter(event=event).exists()
     assert point_of(event)[2:] == (P.PROVINCE, True)
+
+
+def test_check_publication_repairs_a_stale_map_precision_as_a_rebuild_would(geography):
+    """As after a change of the rule: the stored flags of the old one are found,
+    and --fix gives the copy the points a rebuild from scratch gives."""
+    exact, coarse = exact_event(geography), exact_event(geography)
+    ViolationFactory(**PUBLISHED, event=coarse, victim=PersonFactory(**PUBLISHED, is_alive=True))
+    Event.objects.filter(pk=exact.pk).update(involves_living=True)  # bypassing the refresh
+    Event.objects.filter(pk=coarse.pk).update(involves_living=False)
+    call_command("rebuild_public", verbosity=0)
+    assert point_of(exact)[2:] == (P.PROVINCE, True)  # the stale flags' points
+    assert point_of(coarse)[2:] == (P.EXACT, False)
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_publication", stdout=out)
+    assert f"events: 2 with a stale map precision: {min(exact.code, coarse.code)}" in out.getvalue()
+
+    call_command("check_publication", "--fix", stdout=StringIO())
+    fixed = copy_snapshot()
+    assert point_of(exact)[2:] == (P.EXACT, False)
+    assert point_of(coarse)[2:] == (P.PROVINCE, True)
+    call_command("check_publication", stdout=StringIO())  # consistent now: no error
+    call_command("rebuild_public", verbosity=0)
+    assert copy_snapshot() == fixed
