@@ -193,6 +193,14 @@ def delete_draft_acts(events):
                     act.delete()
 
 
+def cite_public_testimonies_on_draft_acts(events):
+    testimony = Testimony.objects.public().first()
+    for event in events.values():
+        with transaction.atomic():
+            draft = event.violations.filter(status="draft").first()
+            InformationFactory(event=None, violation=draft, testimony=testimony)
+
+
 CHANGES = {
     "unpublished persons alive": set_alive(True),
     "unpublished persons deceased": set_alive(False),
@@ -203,6 +211,12 @@ CHANGES = {
     "draft information from a living witness": add_living_witnesses,
     "draft acts moved to other events": move_draft_acts,
     "unpublished acts deleted": delete_draft_acts,
+    # Known, not the map: an event's count of sources (cases/corroboration.py,
+    # support_rows) also counts the information on its unpublished acts.
+    "a public testimony cited on draft acts": pytest.param(
+        cite_public_testimonies_on_draft_acts,
+        marks=pytest.mark.xfail(strict=True, reason="corroboration counts unpublished acts"),
+    ),
 }
 
 
