@@ -120,7 +120,7 @@ def touch_new(record):
         recompute(model._base_manager.filter(pk__in=pk))
         if model is Violation:
             recount(model._base_manager.filter(pk__in=pk))  # through its event's information
-            relocate(Event._base_manager.filter(pk=record.event_id))  # a public act, a victim
+            relocate(Event._base_manager.filter(pk=record.event_id))  # a public act: its victim
             copying.record_changes(Event, Event._base_manager.filter(pk=record.event_id))
         elif model is Event:
             relocate(model._base_manager.filter(pk__in=pk))
@@ -367,7 +367,8 @@ def write_needs(record, *, created):
     A changed record whose `publication_fields` kept their values changes nothing.
     A new record under review or restricted is not public (the default) and has
     nothing resting on it; but a new testimony without consent withholds its
-    witness, even as a draft, and a new draft act counts its event's sources.
+    witness, even as a draft, and a new draft act's count of sources reads
+    its event's information.
     """
     if not created:
         return Needs.SCOPE if record.publication_changed() else Needs.NOTHING
