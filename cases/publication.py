@@ -120,7 +120,7 @@ def touch_new(record):
         recompute(model._base_manager.filter(pk__in=pk))
         if model is Violation:
             recount(model._base_manager.filter(pk__in=pk))  # through its event's information
-            relocate(Event._base_manager.filter(pk=record.event_id))  # a public act: its victim
+            relocate(Event._base_manager.filter(pk=record.event_id))  # its point may change
             copying.record_changes(Event, Event._base_manager.filter(pk=record.event_id))
         elif model is Event:
             relocate(model._base_manager.filter(pk__in=pk))
