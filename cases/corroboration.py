@@ -46,25 +46,33 @@ def corroboration(target):
     return Subquery(witnesses) + Subquery(documents)
 
 
+def support_paths(model, ids):
+    """The two ways public information reaches an event or a violation, as
+    (the field naming the record, the filter): directly, and through the event's
+    public acts (an unpublished act's information says nothing in public) or the
+    violation's event."""
+    if model is Event:
+        return [
+            ("event", Q(event__in=ids)),
+            ("violation__event", Q(violation__event__in=ids, violation__is_public=True)),
+        ]
+    return [
+        ("violation", Q(violation__in=ids)),
+        ("event__violations", Q(event__violations__in=ids)),
+    ]
+
+
 def support_rows(records):
     """(sql, params): one row (r, k, w, s) per piece of public information behind
     each of `records` (record id, how the source knows, the witness, the document),
-    reached directly or through the record's event (violations) or its violations
-    (events): the set-based form of `corroboration`'s two join paths."""
+    reached along `support_paths`: the set-based form of `corroboration`."""
     information = public_information().order_by()
     ids = records.order_by().values("pk")
-    if records.model is Event:
-        paths = [("event", {"event__in": ids}), ("violation__event", {"violation__event__in": ids})]
-    else:
-        paths = [
-            ("violation", {"violation__in": ids}),
-            ("event__violations", {"event__violations__in": ids}),
-        ]
     direct, through = (
-        information.filter(**condition).values(
+        information.filter(condition).values(
             r=F(key), k=F("knowledge"), w=F("testimony__interviewee"), s=F("source")
         )
-        for key, condition in paths
+        for key, condition in support_paths(records.model, ids)
     )
     union = direct.union(through, all=True)
     try:

@@ -19,9 +19,10 @@ import json
 from django.utils import translation
 
 from cases import markers, public_querysets, serializers
-from cases.corroboration import AGE_GROUPS, SOURCE_COUNTS, public_information
+from cases.corroboration import AGE_GROUPS, SOURCE_COUNTS, public_information, support_paths
 from cases.models import (
     CrossingLeg,
+    Event,
     Facility,
     Involvement,
     Organization,
@@ -252,19 +253,12 @@ def _act_keys(violations):
 
 
 def _knowledge_keys(kind, ids):
-    """{record id: knowledge keys} from the public information behind each record,
-    directly or through its event (violations) or its violations (events)."""
+    """{record id: knowledge keys} from the public information behind each record
+    (cases.corroboration.support_paths)."""
     information = public_information()
-    if kind == Kind.EVENT:
-        paths = [("event", {"event__in": ids}), ("violation__event", {"violation__event__in": ids})]
-    else:
-        paths = [
-            ("violation", {"violation__in": ids}),
-            ("event__violations", {"event__violations__in": ids}),
-        ]
     keys = {}
-    for field, condition in paths:
-        for record, knowledge in information.filter(**condition).values_list(field, "knowledge"):
+    for field, condition in support_paths(Event if kind == Kind.EVENT else Violation, ids):
+        for record, knowledge in information.filter(condition).values_list(field, "knowledge"):
             if record in ids:
                 keys.setdefault(record, set()).add(("knowledge", knowledge))
     return keys

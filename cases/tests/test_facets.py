@@ -35,7 +35,8 @@ def keyed(model, facet, value):
 
 TARGETS = {
     Violation: Q(violation=OuterRef("pk")) | Q(event=OuterRef("event")),
-    Event: Q(event=OuterRef("pk")) | Q(violation__event=OuterRef("pk")),
+    # Through its public acts only: an unpublished act's information says nothing.
+    Event: Q(event=OuterRef("pk")) | Q(violation__event=OuterRef("pk"), violation__is_public=True),
 }
 
 

@@ -490,7 +490,9 @@ def test_imported_changes_to_the_fields_the_rules_read_refresh_what_rests_on_the
     published = factories.ViolationFactory(publishable=True, event=second, victim=victim)
     publication.refresh_everything()
     first.refresh_from_db()
-    assert first.involves_living and first.corroboration == 1
+    moved.refresh_from_db()
+    # The draft act's witness counts for the act, never for its public event (issue 18).
+    assert first.involves_living and first.corroboration == 0 and moved.corroboration == 1
     assert Violation.objects.public().filter(pk=published.pk).exists()
     # The victim restricted (through the workflow: an import cannot): their act is withheld.
     services.record_set_confidentiality(

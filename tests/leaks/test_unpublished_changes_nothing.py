@@ -211,12 +211,8 @@ CHANGES = {
     "draft information from a living witness": add_living_witnesses,
     "draft acts moved to other events": move_draft_acts,
     "unpublished acts deleted": delete_draft_acts,
-    # Known, not the map: an event's count of sources (cases/corroboration.py,
-    # support_rows) also counts the information on its unpublished acts.
-    "a public testimony cited on draft acts": pytest.param(
-        cite_public_testimonies_on_draft_acts,
-        marks=pytest.mark.xfail(strict=True, reason="corroboration counts unpublished acts"),
-    ),
+    # An event's count of sources reads its public acts only (cases/corroboration.py).
+    "a public testimony cited on draft acts": cite_public_testimonies_on_draft_acts,
 }
 
 
