@@ -1,3 +1,7 @@
+import os
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
 from django.core.cache import caches
 from django.utils import translation
@@ -28,10 +32,25 @@ BOTH_DATABASES = ["default", "public"]
 def pytest_configure(config):
     """The publication reaches the published copy at once, inside the writing
     transaction (a test's transaction never commits, so a task run after the commit
-    would never run). Module-scoped data is made before any test's `settings`."""
+    would never run). Module-scoped data is made before any test's `settings`.
+
+    Under pytest-xdist (`make test` runs two workers) each worker has its own
+    databases (pytest-django names them per worker) and its own shared caches:
+    a directory, or a Redis database, of its own, since each test empties them."""
     from django.conf import settings
 
     settings.PUBLICATION_APPLY = "now"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", ...
+    if worker:
+        for cache in settings.CACHES.values():
+            if cache["BACKEND"].endswith("RedisCache"):
+                address = urlsplit(cache["LOCATION"])
+                number = int(worker.removeprefix("gw")) + 1
+                cache["LOCATION"] = urlunsplit(address._replace(path=f"/{number}"))
+            elif cache["BACKEND"].endswith("FileBasedCache"):
+                cache["LOCATION"] = str(
+                    Path(cache["LOCATION"]).parent / worker / Path(cache["LOCATION"]).name
+                )
 
 
 def pytest_collection_modifyitems(items):
