@@ -8,13 +8,29 @@ from django.core.management import call_command
 from cases.models import BorderCrossing, Event, Person, Testimony, Violation
 from cases.reference import load_reference_data
 from cases.scale import Sizes, seed_scale
+from core.testing import rolled_back
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _reference_for_the_module(django_db_setup, django_db_blocker):
+    # Loading takes seconds: once for the module, in a transaction rolled back
+    # after it; each test runs in a savepoint inside it.
+    with django_db_blocker.unblock(), rolled_back():
+        load_reference_data()
+        yield
+
+
 @pytest.fixture
-def reference():
-    load_reference_data()
+def reference(_reference_for_the_module, db):
+    """The reference data (places, taxonomy), as bootstrap loads it."""
+
+
+# First in the module: the tests after it share the reference data of the module.
+def test_the_command_needs_reference_data():
+    with pytest.raises(Exception, match="bootstrap"):
+        call_command("seed_scale", violations=10)
 
 
 def test_sizes_follow_the_ratios_of_the_target():
@@ -64,11 +80,6 @@ def test_a_second_load_adds_to_the_first(reference):
     seed_scale(violations=200, seed=1)
     seed_scale(violations=200, seed=2)
     assert Violation.objects.count() == 400
-
-
-def test_the_command_needs_reference_data():
-    with pytest.raises(Exception, match="bootstrap"):
-        call_command("seed_scale", violations=10)
 
 
 def test_a_code_already_taken_is_drawn_again(reference, monkeypatch):
