@@ -28,10 +28,14 @@ BOTH_DATABASES = ["default", "public"]
 def pytest_configure(config):
     """The publication reaches the published copy at once, inside the writing
     transaction (a test's transaction never commits, so a task run after the commit
-    would never run). Module-scoped data is made before any test's `settings`."""
+    would never run). Module-scoped data is made before any test's `settings`.
+
+    The re-identification check (cases/reidentification.py) is off (k = 1): most
+    tests publish a single person. cases/tests/test_reidentification.py sets k itself."""
     from django.conf import settings
 
     settings.PUBLICATION_APPLY = "now"
+    settings.REIDENTIFICATION_K = 1
 
 
 def pytest_collection_modifyitems(items):
