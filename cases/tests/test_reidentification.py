@@ -20,7 +20,16 @@ from django.core.management import CommandError, call_command
 
 from cases import reidentification, roles, services
 from cases.dates import DatePrecision
-from cases.models import BorderCrossing, Person, Place, Sex, WorkflowStatus
+from cases.models import (
+    BorderCrossing,
+    Event,
+    Person,
+    Place,
+    Sex,
+    Testimony,
+    Violation,
+    WorkflowStatus,
+)
 from cases.tests import factories
 from cases.tests.personas import user_in
 
@@ -280,6 +289,27 @@ def test_the_k_measured_is_the_k_counted_independently(settings, places, count, 
     smallest = collections.Counter(tuple(row[qi] for qi in qis) for row in rows)
     assert len(below) == sum(n for n in smallest.values() if n <= expected)
     assert pycanon_k(rows, qis) == expected
+
+
+# --- The demo data -------------------------------------------------------------
+
+
+def test_the_demo_returns_the_persons_it_would_publish_below_k(k5):
+    """`make run` seeds the demo with k = 5: its published persons must pass the
+    report, and its cases stay published."""
+    from cases.demo import ORIGIN_WEIGHTS, SETTLEMENT_WEIGHTS, generate_demo_data
+
+    for code in [*ORIGIN_WEIGHTS, *SETTLEMENT_WEIGHTS]:
+        factories.PlaceFactory(code=code, name_en=f"Province {code}")
+    for code in ["CN", "LA", "TH", "MN", "VN"]:
+        factories.PlaceFactory(code=code, level=Place.Level.COUNTRY, name_en=code)
+    factories.ViolationTypeFactory(code="V04")
+
+    counts = generate_demo_data(persons=40, seed=1)
+    assert counts["persons returned as below k"] > 0
+    assert reidentification.below_k() == []
+    for model in (Testimony, Event, Violation, BorderCrossing):
+        assert model.objects.public().exists(), model.__name__
 
 
 # --- The nightly report ---------------------------------------------------------
