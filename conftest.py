@@ -36,10 +36,14 @@ def pytest_configure(config):
 
     Under pytest-xdist (`make test` runs two workers) each worker has its own
     databases (pytest-django names them per worker) and its own shared caches:
-    a directory, or a Redis database, of its own, since each test empties them."""
+    a directory, or a Redis database, of its own, since each test empties them.
+
+    The re-identification check (cases/reidentification.py) is off (k = 1): most
+    tests publish a single person. cases/tests/test_reidentification.py sets k itself."""
     from django.conf import settings
 
     settings.PUBLICATION_APPLY = "now"
+    settings.REIDENTIFICATION_K = 1
     worker = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", ...
     if worker:
         for cache in settings.CACHES.values():

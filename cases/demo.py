@@ -10,7 +10,7 @@ import random
 
 from django.db import transaction
 
-from cases import publication, workflow
+from cases import publication, reidentification, workflow
 from cases.dates import DatePrecision
 from cases.models import (
     BorderCrossing,
@@ -302,7 +302,25 @@ def generate_demo_data(*, persons=40, seed=1):
     """Create `persons` synthetic persons with their testimonies, events and routes."""
     # Synthetic records are made in the states the workflow would have reached.
     with publication.batch(), workflow.acting():  # the flags computed once, at the end
-        return _generate(DemoGenerator(seed), persons)
+        counts = _generate(DemoGenerator(seed), persons)
+    withheld = withhold_singled_out()
+    if withheld:
+        counts["persons returned as below k"] = withheld
+    return counts
+
+
+def withhold_singled_out():
+    """Synthetic public persons whose details fewer than k public persons share go
+    back to "returned", as a reviewer's publication of them would have been refused
+    (cases/reidentification.py): the demo keeps the publication policy too. Their
+    groups are removed whole, so no other group shrinks. Returns how many."""
+    codes = [code for code, _combination, _count in reidentification.below_k()]
+    singled_out = list(Person._base_manager.filter(code__in=codes, is_synthetic=True))
+    with publication.batch(), workflow.acting():
+        for person in singled_out:
+            person.status = WorkflowStatus.RETURNED
+            person.save()
+    return len(singled_out)
 
 
 def _generate(generator, persons):

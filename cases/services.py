@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from cases import publication, roles, workflow
+from cases import publication, reidentification, roles, workflow
 from cases.access import admin_records, edits_any_status, sees_restricted
 from cases.models import (
     PUBLISHABLE_CONSENT,
@@ -239,7 +239,8 @@ def publication_problems(record):
         Person: _person_problems,
         BorderCrossing: _crossing_problems,
     }[type(record)]
-    return problems + check(record)
+    # Who could be singled out once it is public (cases/reidentification.py).
+    return problems + check(record) + reidentification.publication_problems(record)
 
 
 def _testimony_problems(testimony):

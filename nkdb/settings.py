@@ -401,6 +401,14 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # worker, after the publishing transaction commits; "now", inside it (the tests,
 # which run in a transaction that never commits).
 PUBLICATION_APPLY = os.environ.get("PUBLICATION_APPLY", "task")
+# Re-identification (cases/reidentification.py, docs/publication-policy.md): each
+# public person's combination of these details must be shared by at least K public
+# persons, or the publication is refused.
+REIDENTIFICATION_K = int(os.environ.get("REIDENTIFICATION_K", "5"))
+REIDENTIFICATION_QUASI_IDENTIFIERS = env_list(
+    "REIDENTIFICATION_QUASI_IDENTIFIERS",
+    "sex,age_group,origin_province,year_of_leaving,settlement_region",
+)
 # A spreadsheet with more rows than this is checked and imported by a worker.
 BACKGROUND_IMPORT_ROWS = int(os.environ.get("BACKGROUND_IMPORT_ROWS", "2000"))
 
