@@ -191,6 +191,12 @@ class TestReferenceErrors:
         assert excinfo.value.line == 1
         assert "latitude" in excinfo.value.column
 
+    def test_a_file_saved_with_a_byte_order_mark_reads_its_header(self, tmp_path):
+        """As our own CSV downloads are, or Excel saves them."""
+        path = write(tmp_path, "\ufeff" + PLACES_HEADER + "XA,,country,Testland,시험국,,,\n")
+        rows = list(reference.read_rows(path, ["code", "name_en"]))
+        assert rows[0][1]["code"] == "XA"
+
     def test_a_point_out_of_range_is_a_reference_error_not_a_crash(self, tmp_path):
         path = write(tmp_path, PLACES_HEADER + "XA,,country,Testland,시험국,95,125,exact\n")
         with pytest.raises(ReferenceDataError) as excinfo:
