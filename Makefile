@@ -38,6 +38,7 @@ test: install lint migrations-check
 lint:
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 format:
 	$(BIN)/ruff format .

@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from cases import copying, publication, workflow
-        from nkdb.checks import check_database_durability
+        from core.checks import check_database_durability
 
         checks.register(check_database_durability, checks.Tags.database)
         publication.connect_signals()

@@ -120,11 +120,45 @@ def touch_new(record):
         recompute(model._base_manager.filter(pk__in=pk))
         if model is Violation:
             recount(model._base_manager.filter(pk__in=pk))  # through its event's information
-            relocate(Event._base_manager.filter(pk=record.event_id))  # its victim may be living
+            relocate(Event._base_manager.filter(pk=record.event_id))  # its point may change
             copying.record_changes(Event, Event._base_manager.filter(pk=record.event_id))
         elif model is Event:
             relocate(model._base_manager.filter(pk__in=pk))
         copying.record_changes(model, model._base_manager.filter(pk__in=pk))
+
+
+def resting_on(*, persons=(), testimonies=()):
+    """What rests on these persons and testimonies, as a Q per model: the records
+    whose publication their consent and confidentiality decide. A consent
+    withdrawal unpublishes these (cases/services.py); refresh() recomputes them.
+
+    Each argument is an iterable of primary keys or a QuerySet of primary keys.
+    """
+    interviewees, supported = _links(persons, testimonies)
+    return {
+        Person: Q(pk__in=persons) | Q(pk__in=interviewees),
+        Event: Q(pk__in=supported.values("event")),
+        Violation: (
+            Q(event__in=supported.values("event"))
+            | Q(pk__in=supported.values("violation"))
+            | Q(victim__in=persons)
+            | Q(victim__in=interviewees)
+        ),
+        BorderCrossing: (
+            Q(testimony__in=testimonies) | Q(person__in=persons) | Q(person__in=interviewees)
+        ),
+    }
+
+
+def _links(persons, testimonies):
+    """The testimonies' interviewees, and the information behind the persons'
+    testimonies and these (information ties testimonies to the events and acts
+    they support)."""
+    interviewees = Testimony.objects.filter(pk__in=testimonies).values("interviewee")
+    supported = Information.objects.filter(
+        Q(testimony__in=testimonies) | Q(testimony__interviewee__in=persons)
+    )
+    return interviewees, supported
 
 
 def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=()):
@@ -137,49 +171,29 @@ def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=(
         _as_filter_value(ids) for ids in (persons, testimonies, events, violations, crossings)
     )
     nothing = Q(pk__in=[])
-    # Information ties testimonies to the events and acts they support.
+    rest = resting_on(persons=persons, testimonies=testimonies)
+    interviewees, supported = _links(persons, testimonies)
     # (A person's confidentiality decides whether their testimonies count as public.)
-    supported = Information.objects.filter(
-        Q(testimony__in=testimonies) | Q(testimony__interviewee__in=persons)
-    )
-    interviewees = Testimony.objects.filter(pk__in=testimonies).values("interviewee")
-
-    affected_persons = (
-        Q(pk__in=persons) | Q(pk__in=interviewees) if persons or testimonies else nothing
-    )
     scopes = {
-        Person: affected_persons,
+        Person: rest[Person] if persons or testimonies else nothing,
         Testimony: (
             Q(pk__in=testimonies) | Q(interviewee__in=persons) | Q(interviewee__in=interviewees)
         )
         if persons or testimonies
         else nothing,
-        Event: (Q(pk__in=events) | Q(pk__in=supported.values("event")))
-        if events or testimonies
-        else nothing,
-        Violation: (
-            Q(pk__in=violations)
-            | Q(event__in=events)
-            | Q(event__in=supported.values("event"))
-            | Q(pk__in=supported.values("violation"))
-            | Q(victim__in=persons)
-            | Q(victim__in=interviewees)
-        )
+        Event: (Q(pk__in=events) | rest[Event]) if events or testimonies else nothing,
+        Violation: (Q(pk__in=violations) | Q(event__in=events) | rest[Violation])
         if violations or events or persons or testimonies
         else nothing,
-        BorderCrossing: (
-            Q(pk__in=crossings)
-            | Q(person__in=persons)
-            | Q(person__in=interviewees)
-            | Q(testimony__in=testimonies)
-        )
+        BorderCrossing: (Q(pk__in=crossings) | rest[BorderCrossing])
         if crossings or persons or testimonies
         else nothing,
     }
     if violations or testimonies or persons:
         # An event counts the information behind its violations too, and whether
-        # it involves a living person reads its victims.
-        acts = Violation._base_manager.filter(Q(pk__in=violations) | Q(victim__in=persons))
+        # it involves a living person (cases.markers) reads which of its acts are
+        # public and their victims.
+        acts = Violation._base_manager.filter(scopes[Violation])
         scopes[Event] |= Q(pk__in=acts.values("event")) | Q(
             pk__in=supported.values("violation__event")
         )
@@ -225,8 +239,8 @@ def refresh_everything():
 def refresh_written(records, *, created):
     """Refresh what writes in bulk change (bulk_create and bulk_update send no
     signals): what `write_needs` asks for each record, now or at the end of the
-    current batch (cases.resources). New draft acts are counted together: two
-    statements instead of a refresh of every act and event around them."""
+    current batch (cases.resources). New draft acts are counted together: one
+    statement instead of a refresh of every act and event around them."""
     new_acts = []
     for record in records:
         needs = write_needs(record, created=created)
@@ -237,13 +251,8 @@ def refresh_written(records, *, created):
             _moved_away(record)
     if new_acts:
         acts = Violation._base_manager.filter(_among(new_acts))
-        with transaction.atomic():
-            recount(acts)
-            # A new act can only add a living victim to its event, which moves a
-            # public event's point on the map: its entry is written again.
-            events = Event._base_manager.filter(pk__in=acts.values("event"), involves_living=False)
-            copying.record_changes(Event, events.filter(is_public=True))
-            relocate(events)
+        # Not public, they leave their events' points as they are (cases.markers).
+        recount(acts)
 
 
 def _among(pks):
@@ -267,6 +276,14 @@ def relocate(events, *, everything=False):
     lost = events.filter(involves_living=True).exclude(living_condition())
     gained = found.update(involves_living=True)
     return gained + lost.update(involves_living=False)
+
+
+def misplaced():
+    """Events whose stored `involves_living` differs from its definition."""
+    from cases.markers import living_condition
+
+    living = ExpressionWrapper(living_condition(), output_field=BooleanField())
+    return Event._base_manager.exclude(involves_living=living)
 
 
 def recount(records):
@@ -353,7 +370,7 @@ class Needs(enum.Enum):
     NOTHING = "nothing"
     SCOPE = "the record and every record resting on it"
     NEW = "a new record's own flags"
-    NEW_ACT = "a new act's count of sources and its event's living flag"
+    NEW_ACT = "a new act's count of sources"
 
 
 def write_needs(record, *, created):
@@ -363,8 +380,8 @@ def write_needs(record, *, created):
     A changed record whose `publication_fields` kept their values changes nothing.
     A new record under review or restricted is not public (the default) and has
     nothing resting on it; but a new testimony without consent withholds its
-    witness, and a new act's victim may make its event involve a living person,
-    even as drafts.
+    witness, even as a draft, and a new draft act's count of sources reads
+    its event's information.
     """
     if not created:
         return Needs.SCOPE if record.publication_changed() else Needs.NOTHING

@@ -90,7 +90,7 @@ from cases.models import (
     WorkflowStatus,
     new_code,
 )
-from nkdb.spreadsheets import formula_refusal, is_formula, unescape_cell
+from core.spreadsheets import formula_refusal, is_formula, unescape_cell
 
 # Fields no resource may ever carry, checked by the tests.
 NEVER_EXPORTED = {

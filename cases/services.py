@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from cases import roles, workflow
+from cases import publication, roles, workflow
 from cases.access import admin_records, edits_any_status, sees_restricted
 from cases.models import (
     PUBLISHABLE_CONSENT,
@@ -310,20 +310,13 @@ def _crossing_problems(crossing):
 
 
 def records_resting_on(testimony):
-    """Every record whose publication depends on this testimony's consent."""
-    supported = Information.objects.filter(testimony=testimony)
-    events = Event.objects.filter(information__in=supported).distinct()
-    violations = Violation.objects.filter(
-        Q(information__in=supported) | Q(event__in=events) | Q(victim=testimony.interviewee_id)
-    ).distinct()
-    crossings = BorderCrossing.objects.filter(testimony=testimony) | BorderCrossing.objects.filter(
-        person=testimony.interviewee_id
-    )
+    """Every record whose publication depends on this testimony's consent
+    (the one definition: cases.publication.resting_on)."""
+    scopes = publication.resting_on(testimonies=[testimony.pk])
     return [
-        testimony.interviewee,
-        *events.order_by("pk"),
-        *violations.order_by("pk"),
-        *crossings.distinct().order_by("pk"),
+        record
+        for model in (Person, Event, Violation, BorderCrossing)
+        for record in model.objects.filter(scopes[model]).distinct().order_by("pk")
     ]
 
 

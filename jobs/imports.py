@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
 from cases.resources import RESOURCES
+from core.progress import Throttle
+from core.spreadsheets import CSV, XLSX, SpreadsheetRefused
 from jobs.models import Job
-from jobs.progress import Throttle
-from nkdb.spreadsheets import CSV, XLSX, SpreadsheetRefused
 
 # The formats the admin accepts (RecordAdmin.formats), by the name stored with an upload.
 FORMATS = {"csv": CSV, "xlsx": XLSX}

@@ -197,7 +197,7 @@ class PendingUploadQuerySet(models.QuerySet):
 
 class PendingUpload(models.Model):
     """A file the admin's import previewed, kept until the researcher confirms or
-    leaves it (nkdb/spreadsheets.py, DatabaseStorage): in the database, where
+    leaves it (jobs/storage.py, DatabaseStorage): in the database, where
     every web process finds it, never in a temporary folder."""
 
     name = models.CharField(_("name"), max_length=32, unique=True)

@@ -9,9 +9,9 @@ from django_tasks import task
 
 from cases import copying, search
 from cases.models import BorderCrossing, Event, Testimony, Violation
+from core.progress import Throttle
 from jobs.imports import run_import
 from jobs.models import Job, uploads_purge_expired
-from jobs.progress import Throttle
 from stats.importers import StatsImportError
 from stats.shipped import SHIPPED_FILES, load_shipped_statistics
 

@@ -1,4 +1,4 @@
-"""Response headers and session controls that the whole site shares.
+"""Response headers that the whole site shares.
 
 - `csp_directives()` builds the Content-Security-Policy from the settings: the
   site itself only, plus the configured map tile host for images.
@@ -9,7 +9,6 @@
   so under those paths, and only there, inline *styles* are allowed. Inline
   scripts are allowed nowhere.
 - `PermissionsPolicyMiddleware` switches off browser features no page uses.
-- `log_out_everywhere()` ends every session of a user and deletes their API token.
 """
 
 import re
@@ -17,7 +16,6 @@ from urllib.parse import urlsplit
 
 from csp.constants import NONE, SELF
 from csp.middleware import CSPMiddleware as BaseCSPMiddleware
-from django.utils import timezone
 
 # Paths (after an optional language prefix) whose third-party templates use inline styles.
 INLINE_STYLE_PATHS = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]+)?/)?admin/|^/api/")
@@ -78,22 +76,3 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.POLICY)
         return response
-
-
-def log_out_everywhere(user):
-    """End every session of `user` on every device and delete their API token.
-
-    Returns the number of sessions ended. Sessions are stored in the database
-    (the default engine), so they are found by decoding the unexpired ones.
-    """
-    from django.contrib.sessions.models import Session
-    from rest_framework.authtoken.models import Token
-
-    user_id = str(user.pk)
-    ended = []
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == user_id:
-            ended.append(session.session_key)
-    Session.objects.filter(session_key__in=ended).delete()
-    Token.objects.filter(user=user).delete()
-    return len(ended)

@@ -99,18 +99,21 @@ else:
     )
     OTP_KEYS, OTP_KEYS_ARE_DEVELOPMENT_ONLY = fernet_keys("OTP_KEYS", "otp-secrets")
 
-# Backups (nkdb/backups.py) are encrypted to the age public keys (age1...) in
+# Backups (core/backups.py) are encrypted to the age public keys (age1...) in
 # BACKUP_RECIPIENTS, comma-separated: one per custodian, each able to restore
 # alone with the private key kept offline. The host never holds a private key,
 # so it cannot read its own backups. Unset, `manage.py backup` refuses to run.
 BACKUP_RECIPIENTS = env_list("BACKUP_RECIPIENTS")
+# Uploaded spreadsheets live only as long as their import: their rows are never
+# in a backup (model labels, read by core/backups.py).
+BACKUP_EXCLUDED_DATA = ["jobs.Upload", "jobs.PendingUpload"]
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    # Django's admin with the two-factor site (nkdb/otp_admin.py) as admin.site.
-    "nkdb.otp_apps.AdminConfig",
+    # Django's admin with the two-factor site (staff/admin_site.py) as admin.site.
+    "staff.otp_apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -133,6 +136,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    # The ground floor: what every app uses, importing none of them (core/apps.py).
+    "core",
     "cases",
     "public",
     "stats",
@@ -163,7 +168,7 @@ MIDDLEWARE = [
 ]
 
 # django-axes counts failed logins (passwords, and second-factor codes through
-# nkdb/otp_admin.py) and locks out a username *from one address* after
+# staff/admin_site.py) and locks out a username *from one address* after
 # AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_TIME hours: one person's typing
 # errors do not lock out colleagues behind the same office NAT. An administrator
 # lifts a lockout in the admin (Axes -> Access attempts: delete the attempt).
@@ -267,7 +272,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # "default" holds API throttling (per process). The public pages' data and the
 # API's responses are cached under tokens that change with their data
-# (nkdb/caching.py): "stats" under the figures' revision, "public" under the
+# (core/caching.py): "stats" under the figures' revision, "public" under the
 # published copy's generation, which only the publication changes. Both are shared
 # by every process: Redis in production (REDIS_URL), files under CACHE_DIR by
 # default, so that a page one process built is a hit in the others.
@@ -350,10 +355,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # Anonymous requests per address; requests with a token per user (nkdb/throttling.py).
+    # Anonymous requests per address; requests with a token per user (core/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
-        "nkdb.throttling.TokenRateThrottle",
+        "core.throttling.TokenRateThrottle",
     ],
     # "staff": per user, on the token-only staff API (cases/staff_api.py) only;
     # "search": per address, on the public HTML search (cases/views.py).
@@ -406,11 +411,15 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Between the preview and the confirmation the file is kept in the database, for
-# that import only, never in the temporary folder (nkdb/spreadsheets.py).
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "nkdb.spreadsheets.DatabaseStorage"
+# that import only, never in the temporary folder (jobs/storage.py).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "jobs.storage.DatabaseStorage"
+# The admin's import page (cases/admin/base.py) calls these by name: jobs sits
+# above cases, so cases never imports it.
+IMPORT_PURGE_EXPIRED = "jobs.models.uploads_purge_expired"
+IMPORT_QUEUE_IF_LARGE = "jobs.services.job_import_queue_if_large"
 # Spreadsheet uploads are refused above this size in bytes, and an XLSX also when
 # its sheet declares more rows (besides the header) or columns than these, before
-# any cell is read (nkdb/spreadsheets.py)...
+# any cell is read (core/spreadsheets.py)...
 SPREADSHEET_MAX_BYTES = int(os.environ.get("SPREADSHEET_MAX_BYTES", 20 * 1024 * 1024))
 SPREADSHEET_MAX_ROWS = int(os.environ.get("SPREADSHEET_MAX_ROWS", "200000"))
 SPREADSHEET_MAX_COLUMNS = int(os.environ.get("SPREADSHEET_MAX_COLUMNS", "100"))
@@ -466,6 +475,7 @@ if PUBLIC_SITE:
         "django_filters",
         "drf_spectacular",
         "drf_spectacular_sidecar",
+        "core",
         "public",
         "stats",
     ]

@@ -11,7 +11,7 @@ never disagree on what matches. The reference lists (violation types, places,
 facilities, organizations) are the copy's Reference rows.
 
 Answers are cached in the shared cache "public" under the copy's generation
-(nkdb/caching.py, scope PUBLIC): a draft's edit leaves them, a publication
+(core/caching.py, scope PUBLIC): a draft's edit leaves them, a publication
 replaces them. URLs and names stay in cases/api_urls.py.
 """
 
@@ -32,13 +32,13 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from nkdb.caching import PUBLIC, CachedResponseMixin
+from core.api import BAD_REQUEST, CSVDownloadMixin
+from core.caching import PUBLIC, CachedResponseMixin
+from core.renderers import FlatCSVRenderer
 from public import api_schema
 from public.counts import DIMENSIONS, THRESHOLD, Counts
 from public.models import Entry, Reference
 from public.search import KINDS, SearchForm, api_parameters, found
-from stats.api_views import BAD_REQUEST, CSVDownloadMixin
-from stats.renderers import FlatCSVRenderer
 
 NOT_FOUND = OpenApiResponse(description="No published record or reference with this code.")
 

@@ -6,11 +6,12 @@ point from saying more than the record does:
 
 * a point is never more precise than its location precision (coordinates are
   rounded to it, see DECIMALS);
-* an event involving a living person (a victim of one of its acts, or the
-  interviewee of a testimony behind it, with `Person.is_alive` true or not
-  recorded) is never shown more precisely than the county: a finer point falls
-  back to the enclosing county's or province's point, else is rounded to
-  county size (0.1°).
+* an event involving a living person is never shown more precisely than the
+  county: a finer point falls back to the enclosing county's or province's
+  point, else is rounded to county size (0.1°). "Living" is decided from
+  published records alone (cases.markers.living_condition): unless the public
+  record shows every victim of its public acts and every witness behind it
+  recorded deceased, the event counts as involving a living person.
 
 The publication computes each event's point with `locate` (cases/entries.py) and
 stores it in the copy; the map (public/markers.py) groups and clusters the stored

@@ -6,7 +6,7 @@ facet's count of V is the number of matching entries with that key: both read
 the same rows of Key, so every count beside an option is the number of results
 its link gives (public/tests/test_search_page.py clicks every option).
 
-Only the pure helpers of cases.search (words, ranking, highlighting) are used:
+Only the pure helpers of core.words (words, ranking, highlighting) are used:
 nothing that imports the private models.
 """
 
@@ -16,7 +16,7 @@ from django import forms
 from django.db.models import Count, F
 from django.utils.translation import gettext_lazy as _
 
-from cases import search
+from core import words
 from public.models import Entry, Key, Kind, Option
 
 # The `kind` parameter, as the address has always spelled it, and the copy's kind.
@@ -146,7 +146,7 @@ def matching(form, leave_out=None):
     for facet, value in form.selected().items():
         if facet != leave_out:
             entries = entries.with_key(facet, value)
-    return search.search(entries, data.get("q", ""))
+    return words.search(entries, data.get("q", ""))
 
 
 def found(form):

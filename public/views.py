@@ -14,8 +14,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from cases import search as words
-from nkdb.throttling import SearchRateThrottle, throttled
+from core import words
+from core.throttling import SearchRateThrottle, throttled
 from public import caching
 from public.search import (
     FACET_LABELS,

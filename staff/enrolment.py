@@ -2,7 +2,7 @@
 
 A superuser issues a code for an account (the admin's user list, action "Issue
 an enrolment code", or `manage.py issue_enrolment_code`) and hands it over in
-person; the enrolment pages (nkdb/otp_admin.py for TOTP, staff/passkeys.py for a
+person; the enrolment pages (staff/admin_site.py for TOTP, staff/passkeys.py for a
 passkey) ask for it with the first TOTP code or the new passkey, and spend it in
 the transaction that saves the device.
 """

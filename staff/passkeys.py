@@ -8,7 +8,7 @@ gets nothing it can replay here.
   whoever holds an identity or restricted-material permission
   (`cases.roles.SENSITIVE`), that is the custodians, who read witnesses'
   identities. For them the admin opens only to a session verified by a passkey
-  (`second_factor_suffices`, read by `nkdb.otp_admin.AdminSite.has_permission`);
+  (`second_factor_suffices`, read by `staff.admin_site.AdminSite.has_permission`);
   everyone else keeps TOTP. `PASSKEYS_REQUIRED = False` turns the rule off.
 - Enrolling a passkey spends a one-time enrolment code (staff/enrolment.py), as
   enrolling TOTP does: the code is checked when the ceremony begins (a wrong one
@@ -237,7 +237,7 @@ class VerifyComplete(_Endpoint, _Verification, library.CompleteCredentialAuthent
         }
 
     def complete_auth(self, device):
-        from nkdb.otp_admin import notify_new_devices
+        from staff.admin_site import notify_new_devices
 
         otp_login(self.request, device)
         self.request.session.cycle_key()

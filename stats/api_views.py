@@ -14,11 +14,12 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from nkdb.caching import STATS, CachedResponseMixin
+from core.api import BAD_REQUEST, CSVDownloadMixin
+from core.caching import STATS, CachedResponseMixin
+from core.renderers import CSVRenderer
 from stats import series
 from stats.filters import DatasetFilter, ObservationFilter, editions_of
 from stats.models import Classification, Dataset, Observation
-from stats.renderers import CSVRenderer
 from stats.serializers import DatasetSerializer, ObservationSerializer, SeriesSerializer
 
 RENDERERS = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
@@ -48,23 +49,6 @@ PAGE_SIZE_PARAM = OpenApiParameter(
 )
 # On every observations answer: "current", "all" (editions mixed) or the dataset.
 EDITIONS_HEADER = "Editions"
-BAD_REQUEST = OpenApiResponse(
-    description="An unknown parameter or value; the answer names the accepted values."
-)
-
-
-class CSVDownloadMixin:
-    csv_filename = "statistics"
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if (
-            getattr(request, "accepted_renderer", None)
-            and request.accepted_renderer.format == "csv"
-            and "Content-Disposition" not in response  # a cached response keeps its own
-        ):
-            response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
-        return response
 
 
 class StatsApiRoot(APIView):

@@ -8,7 +8,7 @@ class StatsConfig(AppConfig):
     verbose_name = _("Migration statistics")
 
     def ready(self):
-        from nkdb import caching
+        from core import caching
         from stats import mirror
         from stats.models import Dataset, Observation
 

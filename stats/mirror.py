@@ -12,7 +12,8 @@ replaces the copy whole (a few thousand rows) when its token differs.
 from django.db import connections, transaction
 from django_tasks import task
 
-from stats.models import Dataset, Observation, Revision
+from core.models import Revision
+from stats.models import Dataset, Observation
 
 SOURCE, COPY = "default", "public"
 SCOPE = "stats"

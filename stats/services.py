@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from nkdb import caching
+from core import caching
 from stats import mirror
 from stats.importers import READERS, Row, StatsImportError
 from stats.models import Dataset, Observation

@@ -5,8 +5,8 @@ import pytest
 from django.db import connections
 
 from cases.tests import factories
-from nkdb.caching import PUBLIC, STATS
-from nkdb.testing import cache_entries
+from core.caching import PUBLIC, STATS
+from core.testing import cache_entries
 
 pytestmark = pytest.mark.django_db
 

@@ -21,9 +21,9 @@ from pyrage import x25519
 
 from cases.models import Identity
 from cases.tests import factories
-from nkdb import backups
-from nkdb.backups import BackupError
-from nkdb.caching import STATS, current_token
+from core import backups
+from core.backups import BackupError
+from core.caching import STATS, current_token
 
 
 def key_pair():
@@ -304,7 +304,7 @@ def test_backup_wipe_restore_finds_every_row_and_identity(tmp_path, settings, ho
     key_1 = str(tmp_path / "custodian-1.key")
     call_command("restore", str(path), identity=key_1, interactive=False, stdout=StringIO())
     after = table_fingerprints()
-    # New cache tokens (nkdb/caching.py): the statistics' scope has a new one.
+    # New cache tokens (core/caching.py): the statistics' scope has a new one.
     assert after.pop("stats_revision")[0] >= 1
     assert current_token(STATS) not in (None, token_before)
     assert after == {k: v for k, v in before.items() if k != "stats_revision"}

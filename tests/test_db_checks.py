@@ -7,7 +7,7 @@ import pytest
 from django.core import checks
 from django.db import InterfaceError, OperationalError, connection
 
-from nkdb import checks as db_checks
+from core import checks as db_checks
 from nkdb.middleware import server_error
 
 

@@ -16,7 +16,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from nkdb.testing import rolled_back
+from core.testing import rolled_back
 from tests import leaks
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())

@@ -23,10 +23,10 @@ from cases.models import Person
 from cases.resources import PersonResource
 from cases.tests.factories import EventFactory, PersonFactory
 from cases.tests.personas import login_with_second_factor, user_in
+from core import backups
+from core.spreadsheets import CSV
 from jobs import services
 from jobs.models import Job, PendingUpload, Upload
-from nkdb import backups
-from nkdb.spreadsheets import CSV
 from stats.tests.factories import ObservationFactory
 
 pytestmark = pytest.mark.django_db

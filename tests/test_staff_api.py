@@ -11,7 +11,7 @@ from cases.models import Confidentiality, WorkflowStatus
 from cases.tests import factories
 from cases.tests.factories import UserFactory
 from cases.tests.personas import login_with_second_factor, user_in
-from nkdb.security import log_out_everywhere
+from staff.sessions import log_out_everywhere
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
 from cases.tests.factories import UserFactory
-from nkdb.throttling import SearchRateThrottle, TokenRateThrottle
+from core.throttling import SearchRateThrottle, TokenRateThrottle
 
 
 def test_anonymous_api_clients_are_throttled(client, db, monkeypatch):

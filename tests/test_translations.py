@@ -16,7 +16,7 @@ from django.utils import translation
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "locale" / "ko" / "LC_MESSAGES" / "django.po"
-SOURCE_FOLDERS = ["nkdb", "cases", "stats", "staff", "templates", "static", "locale"]
+SOURCE_FOLDERS = ["nkdb", "core", "cases", "stats", "staff", "templates", "static", "locale"]
 IGNORE = ["node_modules/*", ".venv/*", "staticfiles/*", "*/tests/*", "tests/*", "bench/*"]
 
 needs_gettext = pytest.mark.skipif(

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -29,9 +30,7 @@ from cases.models import (
 )
 from cases.pagination import CappedPaginator
 from cases.resources import RESOURCES
-from jobs.models import uploads_purge_expired
-from jobs.services import job_import_queue_if_large
-from nkdb.spreadsheets import CSV, XLSX, SpreadsheetImportForm, SpreadsheetRefused
+from core.spreadsheets import CSV, XLSX, SpreadsheetImportForm, SpreadsheetRefused
 
 PUBLICATION_FIELDS = ("status", "confidentiality", "is_synthetic")
 PERIOD_FIELDS = (("start_date", "start_precision"), ("end_date", "end_precision"))
@@ -222,7 +221,7 @@ class RecordAdmin(ImportExportMixin, ScopedHistoryAdmin):
     # (templates/admin/cases/pagination.html).
     paginator = CappedPaginator
     change_form_template = "admin/cases/record_change_form.html"
-    formats = (CSV, XLSX)  # formula-escaped and size-capped (nkdb/spreadsheets.py)
+    formats = (CSV, XLSX)  # formula-escaped and size-capped (core/spreadsheets.py)
     import_form_class = SpreadsheetImportForm
     actions = ("submit_for_review", "publish")
 
@@ -303,12 +302,21 @@ class RecordAdmin(ImportExportMixin, ScopedHistoryAdmin):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
     def import_action(self, request, **kwargs):
-        uploads_purge_expired()
+        """The import page, which hands large files to the background jobs.
+
+        The jobs app sits above cases (it imports cases to run them), so its two
+        functions are named in the settings (IMPORT_PURGE_EXPIRED,
+        IMPORT_QUEUE_IF_LARGE) and looked up here, as Django looks up its
+        backends: the dependency is written down once, in one place, with no
+        registration at start-up to follow.
+        """
+        import_string(settings.IMPORT_PURGE_EXPIRED)()
         # A large file is checked, then imported, by a worker (jobs/), not in the request.
         if request.method == "POST" and self.has_import_permission(request):
             form = self.create_import_form(request)
             if form.is_valid():
-                job = job_import_queue_if_large(model_admin=self, request=request, form=form)
+                queue_if_large = import_string(settings.IMPORT_QUEUE_IF_LARGE)
+                job = queue_if_large(model_admin=self, request=request, form=form)
                 if job is not None:
                     self.message_user(
                         request,

@@ -24,7 +24,7 @@ from cases.tests.factories import (
     plant_private_records,
     published_case,
 )
-from nkdb.testing import rolled_back
+from core.testing import rolled_back
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""The public cache's token is the published copy's generation (nkdb/caching.py):
+"""The public cache's token is the published copy's generation (core/caching.py):
 it changes when the publication changes what the public sees, and only then."""
 
 import io
@@ -12,7 +12,7 @@ from cases import publication
 from cases.models import Event, PublicationChange, WorkflowStatus
 from cases.resources import PersonResource
 from cases.tests import factories
-from nkdb.caching import PUBLIC, STATS, current_token
+from core.caching import PUBLIC, STATS, current_token
 
 pytestmark = pytest.mark.django_db
 

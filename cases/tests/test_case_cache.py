@@ -1,4 +1,4 @@
-"""Cached case API responses and case page data (nkdb/caching.py): the next request
+"""Cached case API responses and case page data (core/caching.py): the next request
 after a write never shows what the write withheld, and a cached answer costs one
 query whatever the data."""
 
@@ -21,8 +21,8 @@ from cases.models import Violation, WorkflowStatus
 from cases.resources import TestimonyResource
 from cases.tests import factories
 from cases.tests.personas import user_in
-from nkdb.caching import PUBLIC
-from nkdb.testing import cache_entries
+from core.caching import PUBLIC
+from core.testing import cache_entries
 
 pytestmark = pytest.mark.django_db
 

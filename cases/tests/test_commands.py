@@ -27,7 +27,7 @@ from cases.models import (
 )
 from cases.reference import ReferenceDataError
 from cases.tests import factories
-from nkdb.testing import rolled_back
+from core.testing import rolled_back
 from stats.shipped import SHIPPED_FILES
 
 pytestmark = pytest.mark.django_db

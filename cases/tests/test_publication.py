@@ -353,12 +353,15 @@ def test_an_act_moved_to_another_event_leaves_the_first_one_recomputed():
     first, second = published_case(), EventFactory(publishable=True)
     act = first.violations.get()
     Information.objects.filter(testimony__interviewee=act.victim).delete()  # only the act links
+    Person.objects.filter(pk=act.victim_id).update(is_alive=False)
+    publication.refresh(persons=[act.victim_id])
     first.refresh_from_db()
-    assert first.involves_living
+    second.refresh_from_db()
+    assert (first.involves_living, second.involves_living) == (False, True)  # no public act
     act = Violation.objects.get(pk=act.pk)
     act.event = second
     act.save()
     first.refresh_from_db()
     second.refresh_from_db()
-    assert (first.involves_living, second.involves_living) == (False, True)
+    assert (first.involves_living, second.involves_living) == (True, False)
     assert_flags_follow_the_rules()

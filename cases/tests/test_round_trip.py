@@ -8,7 +8,7 @@ import pytest
 from cases.models import Violation
 from cases.resources import EventResource, ViolationResource
 from cases.tests import factories
-from nkdb.spreadsheets import CSV, XLSX
+from core.spreadsheets import CSV, XLSX
 
 pytestmark = pytest.mark.django_db
 

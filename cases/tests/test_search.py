@@ -16,6 +16,7 @@ from cases.tests.factories import (
     ViolationFactory,
     ViolationTypeFactory,
 )
+from core import words
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the bigram index exists on PostgreSQL only"
@@ -24,21 +25,21 @@ postgresql_only = pytest.mark.skipif(
 
 def test_hangul_runs_become_overlapping_bigrams_and_words_stay_whole():
     expected = ["요덕", "덕수", "수용", "용소", "yodok", "camp"]
-    assert search.tokens("요덕수용소 Yodok camp") == expected
+    assert words.tokens("요덕수용소 Yodok camp") == expected
 
 
 def test_a_korean_query_becomes_a_phrase_of_bigrams():
-    assert search.tsquery("보위부 detention") == "(보위 <-> 위부) & detention:*"
+    assert words.tsquery("보위부 detention") == "(보위 <-> 위부) & detention:*"
 
 
 def test_a_one_syllable_query_has_no_tsquery_and_is_flagged_short():
-    assert search.tsquery("북") is None
-    assert search.is_short("북")
-    assert not search.is_short("탈북")
+    assert words.tsquery("북") is None
+    assert words.is_short("북")
+    assert not words.is_short("탈북")
 
 
 def test_query_operators_never_reach_tsquery():
-    assert search.tsquery("a & !b | c:* <-> (d)") == "a:* & b:* & c:* & d:*"
+    assert words.tsquery("a & !b | c:* <-> (d)") == "a:* & b:* & c:* & d:*"
 
 
 def test_the_document_lists_only_public_fields():
@@ -87,10 +88,10 @@ class TestKoreanSearch:
         }
 
     def found(self, query):
-        return set(search.search(Event.objects.all(), query).values_list("title_en", "title_ko"))
+        return set(words.search(Event.objects.all(), query).values_list("title_en", "title_ko"))
 
     def codes(self, query):
-        return set(search.search(Event.objects.all(), query).values_list("code", flat=True))
+        return set(words.search(Event.objects.all(), query).values_list("code", flat=True))
 
     @pytest.mark.parametrize(
         ("query", "expected"),
@@ -113,16 +114,16 @@ class TestKoreanSearch:
 
     def test_results_are_ranked(self, events):
         EventFactory(title_en="Other", description_ko="보위부 " * 5)
-        ranked = search.search(Event.objects.all(), "보위부").order_by("-search_rank")
+        ranked = words.search(Event.objects.all(), "보위부").order_by("-search_rank")
         assert all(hasattr(event, "search_rank") for event in ranked)
 
     def test_an_empty_query_changes_nothing(self, events):
-        assert search.search(Event.objects.all(), "  ").count() == 4
+        assert words.search(Event.objects.all(), "  ").count() == 4
 
     def test_violations_are_found_by_their_type_name(self):
         violation_type = ViolationTypeFactory(name_ko="강제북송 및 처벌")
         violation = ViolationFactory(violation_type=violation_type)
-        queryset = search.search(type(violation).objects.all(), "강제북송")
+        queryset = words.search(type(violation).objects.all(), "강제북송")
         assert list(queryset) == [violation]
 
 
@@ -130,9 +131,9 @@ class TestKoreanSearch:
 @pytest.mark.django_db
 def test_postgresql_matches_the_stored_vector_not_a_substring_scan():
     EventFactory(title_ko="요덕수용소")
-    sql = str(search.search(Event.objects.all(), "요덕").query)
+    sql = str(words.search(Event.objects.all(), "요덕").query)
     assert '"cases_event"."search_vector" @@' in sql and "to_tsvector" not in sql
-    assert search.search(Event.objects.all(), "덕수용").count() == 1
+    assert words.search(Event.objects.all(), "덕수용").count() == 1
 
 
 @postgresql_only
@@ -221,23 +222,23 @@ def test_korean_recall_equals_a_substring_match(model):
     found = []
     for word in KOREAN_WORDS:
         expected = set(public.filter(search_text__contains=word).values_list("pk", flat=True))
-        assert set(search.search(public, word).values_list("pk", flat=True)) == expected, word
+        assert set(words.search(public, word).values_list("pk", flat=True)) == expected, word
         found += [word] if expected else []
     assert found  # the comparison means something
 
 
 def test_highlight_escapes_before_marking():
-    html = search.highlight("<b>보위부</b> & co", "보위부")
+    html = words.highlight("<b>보위부</b> & co", "보위부")
     assert html == "&lt;b&gt;<mark>보위부</mark>&lt;/b&gt; &amp; co"
 
 
 def test_highlight_cannot_be_tricked_by_a_query_that_looks_like_html():
-    html = search.highlight("a <script> b", "script")
+    html = words.highlight("a <script> b", "script")
     assert "<script>" not in html and "<mark>script</mark>" in html
 
 
 def test_highlight_cuts_long_text_around_the_first_match():
-    html = search.highlight("x" * 500 + " 고문 " + "y" * 500, "고문", length=100)
+    html = words.highlight("x" * 500 + " 고문 " + "y" * 500, "고문", length=100)
     assert "<mark>고문</mark>" in html and html.startswith("…") and len(html) < 140
 
 

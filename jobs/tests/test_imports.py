@@ -7,7 +7,8 @@ from cases import roles
 from cases.models import Person
 from cases.tests import factories
 from cases.tests.personas import user_in
-from jobs import imports, progress, services
+from core import progress
+from jobs import imports, services
 from jobs.models import Job, Upload
 
 pytestmark = pytest.mark.django_db

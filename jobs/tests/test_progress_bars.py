@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from cases.tests import factories
-from jobs.progress import Throttle
+from core.progress import Throttle
 from stats.shipped import SHIPPED_DIR
 
 pytestmark = pytest.mark.django_db

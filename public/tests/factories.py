@@ -7,7 +7,7 @@ publication flattens them (`type_keys` helps).
 import datetime
 import itertools
 
-from cases.search import tokens
+from core.words import tokens
 from public.models import Entry, Key, Option
 
 _numbers = itertools.count(1)

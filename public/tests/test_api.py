@@ -5,7 +5,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone, translation
 
-from nkdb.throttling import SearchRateThrottle
+from core.throttling import SearchRateThrottle
 from public import api
 from public.models import Generation, Reference
 from public.tests.factories import entry, option, type_keys

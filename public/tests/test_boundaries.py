@@ -1,5 +1,5 @@
 """The public app never reads the private database: none of its modules imports
-the private models or the code that reads them (the pure helpers of cases.search
+the private models or the code that reads them (the pure helpers of core.words
 are allowed). The query-count tests (test_search_cache.py) check the same at run
 time: no query on the "default" database."""
 

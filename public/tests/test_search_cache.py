@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from cases.tests.factories import EventFactory
-from nkdb.throttling import SearchRateThrottle
+from core.throttling import SearchRateThrottle
 from public import caching
 from public.models import Generation
 from public.tests.factories import entry, option, type_keys

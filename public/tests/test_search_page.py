@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from nkdb.throttling import SearchRateThrottle
+from core.throttling import SearchRateThrottle
 from public.search import FACETS, KINDS
 from public.tests.factories import entry, option, type_keys
 

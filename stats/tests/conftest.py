@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from nkdb.testing import rolled_back
+from core.testing import rolled_back
 from stats.services import statistics_import
 from stats.shipped import SHIPPED_DIR, load_shipped_statistics
 

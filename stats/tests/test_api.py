@@ -132,7 +132,7 @@ def test_observation_list_takes_three_queries_whatever_the_size(
     client, db, django_assert_num_queries, n
 ):
     make_observations(n)
-    # 1. the revision of the figures (nkdb/caching.py); 2. COUNT for the paginator;
+    # 1. the revision of the figures (core/caching.py); 2. COUNT for the paginator;
     # 3. the page of observations JOIN their dataset.
     with django_assert_num_queries(3):
         response = client.get(reverse("stats-api:observation-list"))

@@ -9,7 +9,7 @@ from django.core.cache import caches
 from django.urls import reverse
 from rest_framework.throttling import AnonRateThrottle
 
-from nkdb.caching import STATS, current_token
+from core.caching import STATS, current_token
 from stats.services import statistics_import
 from stats.shipped import SHIPPED_DIR
 from stats.tests.factories import DatasetFactory, ObservationFactory

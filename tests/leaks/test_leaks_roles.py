@@ -22,7 +22,7 @@ from django.urls.exceptions import NoReverseMatch
 from cases import roles
 from cases.models import BorderCrossing, Confidentiality, Identity, Testimony, Violation
 from cases.tests.personas import login_with_second_factor, user_in
-from nkdb.testing import rolled_back
+from core.testing import rolled_back
 from tests import leaks
 
 pytestmark = pytest.mark.django_db

@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from jobs.progress import add_progress_argument, progress_bar
-from nkdb.backups import BackupError, backup
+from core.backups import BackupError, backup
+from core.progress import add_progress_argument, progress_bar
 
 
 class Command(BaseCommand):
     help = (
         "Write an encrypted backup of the PostgreSQL database: pg_dump's custom format in "
-        "an age file encrypted to the public keys in BACKUP_RECIPIENTS (see nkdb/backups.py). "
+        "an age file encrypted to the public keys in BACKUP_RECIPIENTS (see core/backups.py). "
         "This host cannot read the backup back: restoring needs a private key kept offline. "
         "Refuses to run without BACKUP_RECIPIENTS. PostgreSQL only."
     )

@@ -2,7 +2,7 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from nkdb.backups import generate_key_pair
+from core.backups import generate_key_pair
 
 
 class Command(BaseCommand):

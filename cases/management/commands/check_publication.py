@@ -32,6 +32,14 @@ class Command(BaseCommand):
                     more = f" and {count - SHOWN} more" if count > SHOWN else ""
                     name = model._meta.verbose_name_plural
                     self.stdout.write(f"{name}: {count} {what}: {', '.join(codes)}{more}")
+        stale = publication.misplaced()
+        if count := stale.count():
+            differing += count
+            codes = stale.order_by("code").values_list("code", flat=True)[:SHOWN]
+            more = f" and {count - SHOWN} more" if count > SHOWN else ""
+            self.stdout.write(
+                f"events: {count} with a stale map precision: {', '.join(codes)}{more}"
+            )
         if not differing:
             self.stdout.write(
                 self.style.SUCCESS("Every public flag follows the publication rules.")

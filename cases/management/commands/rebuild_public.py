@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from cases import copying
-from jobs.progress import add_progress_argument, progress_bar
+from core.progress import add_progress_argument, progress_bar
 from public.models import Generation
 from stats import mirror
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from cases import copying, search
 from cases.models import BorderCrossing, Event, Testimony, Violation
-from jobs.progress import add_progress_argument, progress_bar
+from core.progress import add_progress_argument, progress_bar
 
 
 class Command(BaseCommand):

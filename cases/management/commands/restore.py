@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jobs.progress import add_progress_argument, progress_bar
-from nkdb.backups import BackupError, identities, restore, verify
+from core.backups import BackupError, identities, restore, verify
+from core.progress import add_progress_argument, progress_bar
 
 BYTES = {"unit": "B", "unit_scale": True}
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from cases.vault import rotate_identity_keys
-from jobs.progress import add_progress_argument, progress_bar
+from core.progress import add_progress_argument, progress_bar
 
 
 class Command(BaseCommand):

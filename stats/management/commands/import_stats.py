@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from jobs.progress import add_progress_argument, elapsed_bar
+from core.progress import add_progress_argument, elapsed_bar
 from stats.importers import READERS, StatsImportError
 from stats.services import statistics_import
 

@@ -22,14 +22,13 @@ Three attacks (security issue 16) are stopped in this module:
   or line break).
 - Uploads left on disk. django-import-export keeps the file between the
   preview and the confirmation in the system's temporary folder, where a
-  rejected or abandoned upload stayed, in plain text. `DatabaseStorage` keeps it
-  in the database instead, for the import only (jobs.models.PendingUpload).
+  rejected or abandoned upload stayed, in plain text. `DatabaseStorage`
+  (jobs/storage.py) keeps it in the database instead, for the import only.
 """
 
 import re
 import zipfile
 from io import BytesIO
-from uuid import uuid4
 
 import tablib
 from django import forms
@@ -38,7 +37,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
-from import_export.tmp_storages import BaseStorage
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -210,34 +208,3 @@ class SpreadsheetImportForm(ImportForm):
         except SpreadsheetRefused as error:
             raise forms.ValidationError(str(error)) from error
         return import_file
-
-
-class DatabaseStorage(BaseStorage):
-    """import-export's storage between the preview and the confirmation: a row in
-    the database (so any web process can confirm), never a file. The admin
-    removes it once the import is over, whatever the outcome (cases/admin/base.py);
-    one nobody confirmed is deleted after PENDING_UPLOAD_LIFETIME."""
-
-    def save(self, data):
-        from jobs.models import PendingUpload, uploads_purge_expired
-
-        uploads_purge_expired()
-        self.name = uuid4().hex
-        if isinstance(data, str):
-            data = data.encode(self.encoding or "utf-8")
-        PendingUpload.objects.create(name=self.name, content=data)
-
-    def read(self):
-        from jobs.models import PendingUpload
-
-        upload = PendingUpload.objects.exclude(pk__in=PendingUpload.objects.expired())
-        upload = upload.filter(name=self.name).first()
-        if upload is None:
-            raise SpreadsheetRefused(_("The uploaded file is no longer kept; upload it again."))
-        data = bytes(upload.content)
-        return data if "b" in self.read_mode else data.decode(self.encoding or "utf-8")
-
-    def remove(self):
-        from jobs.models import PendingUpload
-
-        PendingUpload.objects.filter(name=self.name).delete()

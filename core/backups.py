@@ -36,11 +36,12 @@ from pathlib import Path
 import pyrage
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.apps import apps
 from django.conf import settings
 from django.db import connections
 from pyrage import x25519
 
-from nkdb import caching
+from core import caching
 
 AGE_MAGIC = b"age-encryption.org/v1\n"
 PRIVATE_KEY_PREFIX = "AGE-SECRET-KEY-"
@@ -331,9 +332,8 @@ def postgres_connection(alias="default"):
 
 
 def upload_tables():
-    from jobs.models import PendingUpload, Upload
-
-    return [Upload._meta.db_table, PendingUpload._meta.db_table]
+    """The tables of BACKUP_EXCLUDED_DATA (model labels: core imports no app)."""
+    return [apps.get_model(label)._meta.db_table for label in settings.BACKUP_EXCLUDED_DATA]
 
 
 def backup(path, *, alias="default", to=None, progress=None):
@@ -420,5 +420,5 @@ def restore(path, *, alias="default", keys=None, progress=None):
     if process.wait() != 0:
         raise BackupError(f"pg_restore failed; the database is unchanged: {output.strip()}")
     # The restored tokens are the backup's: new ones, so that no server process
-    # serves what it cached before (nkdb/caching.py).
+    # serves what it cached before (core/caching.py).
     caching.bump_all()

@@ -64,10 +64,10 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
-from nkdb.security import log_out_everywhere
 from staff import passkeys
 from staff.enrolment import use_enrolment_code
 from staff.models import SealedTOTPDevice
+from staff.sessions import log_out_everywhere
 
 RECOVERY_CODES = 10
 ENROLMENT_DEVICE = "authenticator"

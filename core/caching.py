@@ -3,15 +3,16 @@
 Two scopes:
 
 - "stats": the migration figures (datasets, observations). Its token is a row of
-  stats.models.Revision, changed in the same transaction as any write to them:
+  core.models.Revision, changed in the same transaction as any write to them:
   every save or deletion through the ORM (the signals of `bump_on_writes`), and,
   for writes that send no signals (bulk_create, QuerySet.update, a restore), by
-  `bump()` itself (stats/services.py, `nkdb.backups.restore()`). Its entries live
+  `bump()` itself (stats/services.py, `core.backups.restore()`). Its entries live
   in the shared cache "stats" (Redis or files).
 - "public": the published copy's generation (public.models.Generation), which
-  only the publication changes (cases/copying.py). Its entries live in the shared
-  cache "public" (Redis or files): the case API (public/api.py) and the case
-  search (public/caching.py). A draft's edit changes nothing there.
+  only the publication changes (cases/copying.py); public/apps.py registers its
+  reader (`register_scope`). Its entries live in the shared cache "public" (Redis
+  or files): the case API (public/api.py) and the case search
+  (public/caching.py). A draft's edit changes nothing there.
 
 A save outside any transaction (autocommit) commits before its post_save signal
 runs, so its token changes a moment later: writes belong in
@@ -56,13 +57,22 @@ CACHED_FORMATS = {"json", "csv"}  # never the browsable API: its page is per use
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 
 
-def current_token(scope):
-    if scope == PUBLIC:
-        # The copy's own token, read from the copy's database: nothing private.
-        from public.models import Generation
+# Scopes whose token is not a Revision row: scope -> a function that reads it.
+_readers = {}
 
-        return Generation.current()
-    from stats.models import Revision
+
+def register_scope(scope, reader):
+    """Read the scope's token with `reader()` instead of a Revision row.
+
+    The public app registers its generation (public/apps.py): core imports no app.
+    """
+    _readers[scope] = reader
+
+
+def current_token(scope):
+    if scope in _readers:
+        return _readers[scope]()
+    from core.models import Revision
 
     # Plain SQL: it runs on every request, and the ORM would compile it each time.
     # From the database the figures are read from (the public one on a public node).
@@ -76,7 +86,7 @@ def current_token(scope):
 
 def bump(scope):
     """Give the scope a new token; call it inside the transaction that writes."""
-    from stats.models import Revision
+    from core.models import Revision
 
     token = uuid.uuid4().hex
     if not Revision.objects.filter(scope=scope).update(token=token):

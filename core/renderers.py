@@ -3,7 +3,7 @@ import io
 
 from rest_framework.renderers import BaseRenderer
 
-from nkdb.spreadsheets import escape_cell
+from core.spreadsheets import escape_cell
 
 # A series' source, repeated on each of its rows: (CSV column, field of the dataset).
 SOURCE_COLUMNS = (
@@ -44,7 +44,7 @@ class CSVRenderer(BaseRenderer):
         # A byte-order mark first, or Excel reads the UTF-8 (Korean) as a legacy code page.
         out = io.StringIO()
         out.write("\ufeff")
-        # Texts a spreadsheet would run as formulas are escaped (nkdb/spreadsheets.py).
+        # Texts a spreadsheet would run as formulas are escaped (core/spreadsheets.py).
         csv.writer(out, lineterminator="\n").writerow([escape_cell(key) for key in header])
         writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
         writer.writerows({key: escape_cell(value) for key, value in row.items()} for row in rows)
