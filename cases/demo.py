@@ -161,7 +161,8 @@ class DemoGenerator:
         )
 
     def testimony(self, person):
-        interview_date = random_date(self.rng, 2005, 2024)
+        # After the period the testimony covers, which starts at 15 (below).
+        interview_date = random_date(self.rng, max(2005, person.birth_year + 16), 2024)
         consent = weighted(self.rng, CONSENT_WEIGHTS)
         withdrawn = None
         if consent != ConsentScope.NONE and self.rng.random() < 0.05:

@@ -71,7 +71,7 @@ def upsert(model, report, code, values, *, path=None, line=None):
 
 def read_rows(path, required_columns):
     """Yield (line number, row) from a CSV file, checking its header first."""
-    with open(path, encoding="utf-8", newline="") as handle:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = set(required_columns) - set(reader.fieldnames or [])
         if missing:

@@ -41,7 +41,9 @@ class CSVRenderer(BaseRenderer):
         header = []
         for row in rows:
             header.extend(key for key in row if key not in header)
+        # A byte-order mark first, or Excel reads the UTF-8 (Korean) as a legacy code page.
         out = io.StringIO()
+        out.write("\ufeff")
         # Texts a spreadsheet would run as formulas are escaped (core/spreadsheets.py).
         csv.writer(out, lineterminator="\n").writerow([escape_cell(key) for key in header])
         writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")

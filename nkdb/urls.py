@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from public import language, markers
+from public.schema import PublicSchemaGenerator
 
 # A database error raised outside a view still answers 503 (nkdb/middleware.py).
 handler500 = "nkdb.middleware.server_error"
@@ -38,7 +39,11 @@ PUBLIC_API = [
 urlpatterns = [
     path("i18n/setlang/", language.set_language, name="set_language"),
     # Each schema documents its own API only: the public one never the staff API.
-    path("api/schema/", SpectacularAPIView.as_view(patterns=PUBLIC_API), name="schema"),
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(patterns=PUBLIC_API, generator_class=PublicSchemaGenerator),
+        name="schema",
+    ),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     *PUBLIC_API,
 ]

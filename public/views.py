@@ -187,6 +187,7 @@ def search_context(request):
         "previous": _query(params, page=page - 1) if page > 1 else None,
         "next": _query(params, page=page + 1) if page < pages else None,
         "facets": facets,
+        "active_filters": sum(1 for facet in facets if facet["clear"]),
         "sorts": [(key, label, _query(params, sort=key)) for key, label in SORTS.items()],
         "sort": request.GET.get("sort", ""),
         "csv_url": f"{api}?{export}&format=csv&page_size=1000",

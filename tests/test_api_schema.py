@@ -48,6 +48,20 @@ def test_the_public_schema_documents_no_staff_path_or_private_field(client, acce
         assert private == []
 
 
+def test_the_public_schema_asks_for_no_authentication(client):
+    """Or Swagger UI shows an "Authorize" button and lock icons on an open API."""
+    schema = client.get("/api/schema/?format=json").json()
+    assert "securitySchemes" not in schema.get("components", {})
+    assert "security" not in schema
+    secured = [
+        f"{method} {path}"
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if isinstance(operation, dict) and operation.get("security")
+    ]
+    assert secured == []
+
+
 def test_the_documentation_page_loads_the_public_schema(client):
     script = client.get("/api/docs/?script=").content.decode()
     assert "/api/schema/" in script
@@ -74,3 +88,4 @@ def test_the_staff_schema_documents_the_staff_fields_for_a_staff_token():
     schema = response.json()
     assert "/api/staff/testimonies/" in schema["paths"]
     assert "transcript" in schema["components"]["schemas"]["StaffTestimony"]["properties"]
+    assert "tokenAuth" in schema["components"]["securitySchemes"]

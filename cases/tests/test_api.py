@@ -142,7 +142,7 @@ def test_csv_export_is_flat(client):
     published_case()
     response = client.get(url("event-list", format="csv"))
     assert response["Content-Type"].startswith("text/csv")
-    header = response.content.decode().splitlines()[0]
+    header = response.content.decode("utf-8-sig").splitlines()[0]
     assert header.startswith("url,code,title_en,title_ko")
 
 

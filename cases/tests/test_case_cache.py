@@ -49,7 +49,9 @@ def api_codes(client, url, **params):
     response = client.get(url, params)
     assert response.status_code == 200
     if params.get("format") == "csv":
-        return {row["code"] for row in csv.DictReader(io.StringIO(response.content.decode()))}
+        return {
+            row["code"] for row in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+        }
     return {row["code"] for row in response.json()["results"]}
 
 

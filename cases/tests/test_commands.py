@@ -6,7 +6,7 @@ import pycountry
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db.models import ForeignKey
+from django.db.models import F, ForeignKey
 
 from cases import reference, workflow
 from cases.models import (
@@ -191,6 +191,12 @@ class TestReferenceErrors:
         assert excinfo.value.line == 1
         assert "latitude" in excinfo.value.column
 
+    def test_a_file_saved_with_a_byte_order_mark_reads_its_header(self, tmp_path):
+        """As our own CSV downloads are, or Excel saves them."""
+        path = write(tmp_path, "\ufeff" + PLACES_HEADER + "XA,,country,Testland,시험국,,,\n")
+        rows = list(reference.read_rows(path, ["code", "name_en"]))
+        assert rows[0][1]["code"] == "XA"
+
     def test_a_point_out_of_range_is_a_reference_error_not_a_crash(self, tmp_path):
         path = write(tmp_path, PLACES_HEADER + "XA,,country,Testland,시험국,95,125,exact\n")
         with pytest.raises(ReferenceDataError) as excinfo:
@@ -308,6 +314,13 @@ class TestSeedDemo:
             model = cases_model(name)
             public = model.objects.public().count()
             assert 0 < public < model.objects.count(), model.__name__
+
+    @pytest.mark.parametrize("seed", [1, 2, 3])
+    def test_no_period_ends_before_it_starts(self, bootstrapped, seed):
+        run("seed_demo", persons=80, seed=seed)
+        for name in ("Testimony", "Event", "Violation"):
+            backwards = cases_model(name).objects.filter(end_date__lt=F("start_date"))
+            assert list(backwards.values_list("code", "start_date", "end_date")) == [], name
 
     def test_the_same_seed_gives_the_same_data(self, bootstrapped):
         run("seed_demo", persons=12, seed=5)

@@ -99,6 +99,13 @@ def test_event_page_shows_violations_victims_sources_and_links(client, planted):
     assert "2003-05-17" in content
 
 
+def test_an_event_without_an_independent_source_says_so_in_words(client, planted):
+    Event.objects.update(corroboration=0)  # a bulk write: the copy is told by hand
+    copying.record_changes(Event, Event.objects.all())
+    content = client.get(reverse("cases:event", args=[planted.code])).content.decode()
+    assert "<dt>Independent sources</dt><dd>none yet</dd>" in content
+
+
 def test_synthetic_records_carry_the_badge(client, planted):
     Event.objects.update(is_synthetic=True)  # a bulk write: the copy is told by hand
     copying.record_changes(Event, Event.objects.all())

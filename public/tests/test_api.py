@@ -165,7 +165,9 @@ def test_csv_is_flat_and_named(client):
     response = client.get(EVENTS, {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"] == 'attachment; filename="events.csv"'
-    assert response.content.decode().splitlines() == [
+    # A byte-order mark first, so that Excel reads the UTF-8.
+    assert response.content.startswith("\ufeff".encode())
+    assert response.content.decode("utf-8-sig").splitlines() == [
         "url,code,language",
         "http://testserver/api/cases/events/EV-1/,EV-1,en",
     ]

@@ -70,6 +70,10 @@
     function width(value) { return 1.5 + 10 * Math.sqrt(value / max); }
 
     var countryLayer = L.geoJSON({ type: "FeatureCollection", features: countries }, { style: countryStyle }).addTo(map);
+    // On a narrow map the whole world does not fit: keep North Korea, where every flow starts, in view.
+    countryLayer.eachLayer(function (layer) {
+      if (layer.feature.properties.is_origin) map.panInside(layer.getBounds().getCenter(), { padding: [40, 40], animate: false });
+    });
     countryLayer.eachLayer(function (layer) {
       byCode[layer.feature.properties.code] = { country: layer };
     });

@@ -11,7 +11,7 @@ from stats.tests.factories import DatasetFactory, ObservationFactory
 
 
 def csv_rows(response):
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_api_root_lists_the_sections(client, db):
@@ -67,6 +67,7 @@ def test_observations_csv_names_the_source_of_every_row(client, arrivals):
     )
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
+    assert response.content.startswith("\ufeff".encode())  # for Excel
     rows = csv_rows(response)
     assert len(rows) == 78  # not paginated
     row = next(r for r in rows if r["period_label"] == "2009" and r["sex"] == "female")

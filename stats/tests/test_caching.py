@@ -95,7 +95,7 @@ def test_each_address_host_and_format_is_kept_apart(client, db):
     ObservationFactory.create_batch(3)
     page = client.get(OBSERVATIONS, {"measure": "arrivals"})
     csv = client.get(OBSERVATIONS, {"format": "csv"})
-    assert csv.content.startswith(b"id,dataset,") and page.json()["count"] == 3
+    assert csv.content.startswith("\ufeffid,dataset,".encode()) and page.json()["count"] == 3
     again = client.get(OBSERVATIONS, {"format": "csv"})
     assert again.content == csv.content
     assert again["Content-Disposition"] == 'attachment; filename="observations.csv"'

@@ -1,11 +1,13 @@
 """The statistics maps: boundaries, the province and flow GeoJSON endpoints, the pages."""
 
+import csv
 import itertools
 import json
 
 import pytest
 from django.urls import reverse
 
+from cases.reference import REFERENCE_DIR
 from stats import maps
 from stats.models import Measure, Observation, Sex
 
@@ -40,6 +42,21 @@ def test_korea_boundaries_are_the_28_natural_earth_divisions():
     if data["features"][0]["geometry"]["type"] == "MultiPolygon":
         ring = ring[0]
     assert all(len(str(v).split(".")[-1]) <= 3 for point in ring for v in point)
+
+
+def test_the_maps_name_each_province_as_the_reference_data_does():
+    """One spelling per province across the site: the facets and case pages read the
+    reference data, the maps their boundary file (South Pyongan in both, not Phyongan)."""
+    with open(REFERENCE_DIR / "places.csv", encoding="utf-8", newline="") as handle:
+        reference = {
+            row["code"]: (row["name_en"], row["name_ko"]) for row in csv.DictReader(handle)
+        }
+    data = json.loads((maps.GEO_DIR / "korea-admin1.geojson").read_text(encoding="utf-8"))
+    on_the_maps = {
+        f["id"]: (f["properties"]["name_en"], f["properties"]["name_ko"]) for f in data["features"]
+    }
+    assert on_the_maps == {code: reference[code] for code in on_the_maps}
+    assert reference["KP-02"] == ("South Pyongan", "평안남도")
 
 
 def test_world_boundaries_have_iso_codes_and_no_antimeridian_jumps():
