@@ -32,8 +32,11 @@ run: install
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Two workers (pytest-xdist), each with its own databases and caches (conftest.py);
+# a test file runs whole in one worker, so its module-scoped data is made once.
+TEST_WORKERS ?= 2
 test: install lint migrations-check
-	$(DEV_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(DEV_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint:
 	$(BIN)/ruff format --check .
