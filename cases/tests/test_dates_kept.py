@@ -9,6 +9,7 @@ unchanged moves nothing.
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 from hypothesis import HealthCheck, given, settings
@@ -234,3 +235,15 @@ def test_a_korean_researcher_is_told_in_korean_what_to_type(as_role):
     assert response.status_code == 200
     assert "날짜를 아는 만큼 입력하십시오" in response.content.decode()
     assert Testimony.objects.get(pk=record.pk).start_date == record.start_date
+
+
+@pytest.mark.parametrize("model", [Event, Violation, Testimony, BorderCrossing, CrossingLeg])
+def test_a_date_with_no_precision_is_refused_not_blanked(model):
+    """Every write path that cleans the record (the admin, the imports) refuses what
+    save() would blank: a date stored with the precision "unknown"."""
+    for date_name, precision_name in dates.pairs(model):
+        record = model(**{date_name: D(2009, 4, 10), precision_name: DatePrecision.UNKNOWN})
+        with pytest.raises(ValidationError) as refused:
+            record.clean()
+        assert precision_name in refused.value.message_dict
+        assert record.__dict__[date_name] == D(2009, 4, 10)
