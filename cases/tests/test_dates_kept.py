@@ -247,3 +247,17 @@ def test_a_date_with_no_precision_is_refused_not_blanked(model):
             record.clean()
         assert precision_name in refused.value.message_dict
         assert record.__dict__[date_name] == D(2009, 4, 10)
+
+
+def test_a_new_leg_typed_in_the_blank_row_keeps_its_month(as_role):
+    record = crossing()
+    country = factories.PlaceFactory(country=True)
+    url = reverse("admin:cases_bordercrossing_change", args=[record.pk])
+    client = as_role(roles.RESEARCHER)
+    data = form_data(client.get(url), BorderCrossing)
+    prefix = key(data, "entered_on", "crossing").removesuffix("-0-entered_on")
+    row = {"order": "1", "country": str(country.pk), "entered_on": "2008-11"}
+    data.update({f"{prefix}-0-{name}": [value] for name, value in row.items()})
+    assert client.post(url, data).status_code == 302
+    (leg_,) = CrossingLeg.objects.filter(crossing=record)
+    assert (leg_.entered_on, leg_.entered_on_precision) == (D(2008, 11, 1), "month")
