@@ -94,6 +94,8 @@ def record_saved(record):
     shown as a victim), are read again, and written only if they differ."""
     if type(record) in KINDS:
         record_ids(type(record), [record.pk])
+        if isinstance(record, BorderCrossing) and record.testimony_id:
+            record_ids(Testimony, [record.testimony_id])  # its page lists the crossing
         return
     acts = Violation._base_manager.filter(victim=record.pk)
     record_changes(Violation, acts)

@@ -18,8 +18,9 @@ import json
 
 from django.utils import translation
 
-from cases import markers, public_querysets, serializers
+from cases import dates, markers, public_querysets, serializers
 from cases.corroboration import AGE_GROUPS, SOURCE_COUNTS, public_information, support_paths
+from cases.disclosure import public_province, public_year, public_year_display
 from cases.models import (
     CrossingLeg,
     Event,
@@ -32,6 +33,7 @@ from cases.models import (
     ViolationType,
 )
 from cases.serializers import public_place
+from core.words import normal, tokens
 from public.models import Entry, Kind
 
 LANGUAGES = ("en", "ko")
@@ -128,12 +130,7 @@ def _entry(kind, record, tree):
         search_tokens=record.search_tokens,
     )
     if kind == Kind.CROSSING:
-        entry.title_en = f"{in_both(record.get_outcome_display)[0]}: {record.crossing_point}"
-        entry.title_ko = f"{in_both(record.get_outcome_display)[1]}: {record.crossing_point}"
-        entry.text_en, entry.text_ko = record.description_en, record.description_ko
-        entry.when_en, entry.when_ko = in_both(lambda: record.crossing_date_display)
-        entry.order_date = entry.earliest = entry.latest = record.crossing_date
-        return entry
+        return _crossing_entry(entry, record)
     entry.when_en, entry.when_ko = in_both(lambda: record.period_display)
     entry.earliest, entry.latest = record.earliest_date, record.latest_date
     entry.order_date = record.earliest_date
@@ -318,6 +315,25 @@ def _picked(record, field):
     return first or second
 
 
+def _crossing_entry(entry, record):
+    """A crossing's entry at year and province precision, without its crossing
+    point or broker, in its title and search columns too (cases/disclosure.py)."""
+    year, precision = public_year(record.crossing_date, record.crossing_date_precision)
+    settled = _place(public_province(record.settlement_place))
+    for language in LANGUAGES:
+        with translation.override(language):
+            title = f"{record.get_outcome_display()}: {dates.display(year, precision)}"
+            if settled:
+                title += f", {settled['name']}"
+            setattr(entry, f"title_{language}", title)
+    entry.text_en, entry.text_ko = record.description_en, record.description_ko
+    entry.when_en, entry.when_ko = in_both(lambda: dates.display(year, precision))
+    entry.order_date = entry.earliest = entry.latest = year
+    text = "\n".join(v for v in (record.code, record.description_en, record.description_ko) if v)
+    entry.search_text, entry.search_tokens = normal(text), " ".join(tokens(text))
+    return entry
+
+
 def _place(place):
     place = public_place(place)
     return None if place is None else {"code": place.code, "name": str(place.name)}
@@ -435,7 +451,11 @@ def _testimony_pages(testimonies):
                 {
                     "code": crossing.code,
                     "get_outcome_display": str(crossing.get_outcome_display()),
-                    "crossing_date_display": str(crossing.crossing_date_display),
+                    "crossing_date_display": str(
+                        public_year_display(
+                            crossing.crossing_date, crossing.crossing_date_precision
+                        )
+                    ),
                 }
                 for crossing in crossings.get(testimony.pk, [])
             ],
@@ -452,9 +472,9 @@ def _crossing_pages(crossings):
                 "code": crossing.code,
                 "is_synthetic": crossing.is_synthetic,
                 "get_outcome_display": str(crossing.get_outcome_display()),
-                "crossing_date_display": str(crossing.crossing_date_display),
-                "crossing_point": crossing.crossing_point,
-                "get_broker_display": str(crossing.get_broker_display()),
+                "crossing_date_display": str(
+                    public_year_display(crossing.crossing_date, crossing.crossing_date_precision)
+                ),
                 "testimony": {"code": testimony.code} if testimony else None,
                 "legs": [
                     {
@@ -464,8 +484,9 @@ def _crossing_pages(crossings):
                     for leg in crossing.legs.all()
                 ],
             },
-            "departure": _place(crossing.departure_place),
-            "settlement": _place(crossing.settlement_place),
+            "departure": _place(public_province(crossing.departure_place)),
+            "crossed_at": _place(public_province(crossing.crossing_place)),
+            "settlement": _place(public_province(crossing.settlement_place)),
             "description": _picked(crossing, "description"),
         }
 

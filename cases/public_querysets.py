@@ -77,8 +77,8 @@ def testimonies_queryset():
 def crossings_queryset():
     return (
         BorderCrossing.objects.public()
-        .select_related("departure_place__parent", "crossing_place__parent")
-        .select_related("settlement_place__parent")
+        .select_related("departure_place__parent__parent", "crossing_place__parent__parent")
+        .select_related("settlement_place__parent__parent")
         .prefetch_related(
             Prefetch("legs", CrossingLeg.objects.select_related("country")),
             Prefetch("testimony", Testimony.objects.public()),

@@ -124,6 +124,10 @@ def touch_new(record):
             copying.record_changes(Event, Event._base_manager.filter(pk=record.event_id))
         elif model is Event:
             relocate(model._base_manager.filter(pk__in=pk))
+        elif model is BorderCrossing:  # its testimony's page lists it
+            copying.record_changes(
+                Testimony, Testimony._base_manager.filter(pk=record.testimony_id)
+            )
         copying.record_changes(model, model._base_manager.filter(pk__in=pk))
 
 
@@ -215,6 +219,11 @@ def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=(
             changed_events = Event._base_manager.filter(scopes[Event]).values("pk")
             copying.record_changes(
                 Testimony, Testimony._base_manager.filter(information__event__in=changed_events)
+            )
+        if scopes[BorderCrossing] is not nothing:  # ... and its public crossings
+            crossed = BorderCrossing._base_manager.filter(scopes[BorderCrossing])
+            copying.record_changes(
+                Testimony, Testimony._base_manager.filter(pk__in=crossed.values("testimony"))
             )
         # A deleted record is in no scope any more, but may be in the copy.
         for model, ids in ((Testimony, testimonies), (Event, events), (Violation, violations)):

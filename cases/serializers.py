@@ -2,11 +2,13 @@
 
 They read only what the API views prefetch through `.public()` querysets. A
 location is never more precise than a county (see `public_place`), and a victim
-appears by code and pseudonym only.
+appears by code and pseudonym only. A border crossing is coarser still: its
+dates to the year and its places to the province (cases/disclosure.py).
 """
 
 from rest_framework import serializers
 
+from cases.disclosure import public_province, public_year, public_year_display
 from cases.models import (
     BorderCrossing,
     CrossingLeg,
@@ -41,6 +43,12 @@ class PlaceRefSerializer(serializers.ModelSerializer):
 class PublicPlaceField(PlaceRefSerializer):
     def to_representation(self, instance):
         place = public_place(instance)
+        return None if place is None else super().to_representation(place)
+
+
+class PublicProvinceField(PlaceRefSerializer):
+    def to_representation(self, instance):
+        place = public_province(instance)
         return None if place is None else super().to_representation(place)
 
 
@@ -217,19 +225,29 @@ class LegSerializer(serializers.ModelSerializer):
         fields = ["order", "country", "country_name", "entered_on_display", "what_happened"]
 
     def get_entered_on_display(self, leg) -> str:
-        from cases import dates
+        return str(public_year_display(leg.entered_on, leg.entered_on_precision))
 
-        return str(dates.display(leg.entered_on, leg.entered_on_precision))
+
+def _year(value, precision):
+    value, precision = public_year(value, precision)
+    return (value.isoformat() if value else None), str(precision)
 
 
 class BorderCrossingSerializer(serializers.ModelSerializer):
+    """A crossing at year and province precision, without its crossing point or
+    broker (docs/publication-policy.md, "Border crossings")."""
+
     url = serializers.HyperlinkedIdentityField(
         view_name="cases-api:bordercrossing-detail", lookup_field="code"
     )
-    departure_place = PublicPlaceField(allow_null=True)
-    crossing_place = PublicPlaceField(allow_null=True)
-    settlement_place = PublicPlaceField(allow_null=True)
+    departure_place = PublicProvinceField(allow_null=True)
+    crossing_place = PublicProvinceField(allow_null=True)
+    settlement_place = PublicProvinceField(allow_null=True)
+    crossing_date = serializers.SerializerMethodField()
+    crossing_date_precision = serializers.SerializerMethodField()
     crossing_date_display = serializers.SerializerMethodField()
+    arrival_date = serializers.SerializerMethodField()
+    arrival_date_precision = serializers.SerializerMethodField()
     legs = LegSerializer(many=True)
     testimony = serializers.SerializerMethodField()
 
@@ -237,13 +255,25 @@ class BorderCrossingSerializer(serializers.ModelSerializer):
         model = BorderCrossing
         fields = [
             "url", "code", "departure_place", "crossing_date", "crossing_date_precision",
-            "crossing_date_display", "crossing_point", "crossing_place", "broker", "outcome",
-            "legs", "arrival_date", "arrival_date_precision", "settlement_place",
-            "description_en", "description_ko", "testimony", "is_synthetic",
+            "crossing_date_display", "crossing_place", "outcome", "legs", "arrival_date",
+            "arrival_date_precision", "settlement_place", "description_en", "description_ko",
+            "testimony", "is_synthetic",
         ]  # fmt: skip
 
+    def get_crossing_date(self, crossing) -> str | None:
+        return _year(crossing.crossing_date, crossing.crossing_date_precision)[0]
+
+    def get_crossing_date_precision(self, crossing) -> str:
+        return _year(crossing.crossing_date, crossing.crossing_date_precision)[1]
+
     def get_crossing_date_display(self, crossing) -> str:
-        return str(crossing.crossing_date_display)
+        return str(public_year_display(crossing.crossing_date, crossing.crossing_date_precision))
+
+    def get_arrival_date(self, crossing) -> str | None:
+        return _year(crossing.arrival_date, crossing.arrival_date_precision)[0]
+
+    def get_arrival_date_precision(self, crossing) -> str:
+        return _year(crossing.arrival_date, crossing.arrival_date_precision)[1]
 
     def get_testimony(self, crossing) -> str | None:
         # Prefetched through Testimony.objects.public(): None unless it is public.
