@@ -43,8 +43,10 @@ from cases import copying
 from cases.models import (
     BorderCrossing,
     Confidentiality,
+    CrossingLeg,
     Event,
     Information,
+    Involvement,
     Person,
     Testimony,
     Violation,
@@ -445,6 +447,23 @@ def _information_written(instance, **kwargs):
     touch(events=[instance.event_id], violations=[instance.violation_id])
 
 
+def _part_written(instance, **kwargs):
+    """A part of a published record written (a crossing's leg, an act's
+    perpetrator): the entries that show it are read again, and rewritten only if
+    they differ. A part of a record not published changes nothing public."""
+    if isinstance(instance, CrossingLeg):
+        parents = BorderCrossing._base_manager.filter(pk=instance.crossing_id)
+    else:
+        parents = Violation._base_manager.filter(pk=instance.violation_id)
+    parent = parents.filter(status=WorkflowStatus.PUBLISHED).first()
+    if parent is None:
+        return
+    copying.record_saved(parent)
+    if isinstance(parent, Violation):  # its event's page lists its perpetrators
+        copying.record_ids(Event, [parent.event_id])
+
+
+PARTS = (CrossingLeg, Involvement)
 # What each kind of write refreshes, whatever changed (deletes, bulk writes).
 RECEIVERS = {
     Person: _person_written,
@@ -462,3 +481,7 @@ def connect_signals():
         uid = f"publication-{model._meta.label_lower}"
         post_save.connect(receiver, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(receiver, sender=model, dispatch_uid=uid + "-delete")
+    for model in PARTS:
+        uid = f"publication-part-{model._meta.label_lower}"
+        post_save.connect(_part_written, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(_part_written, sender=model, dispatch_uid=uid + "-delete")

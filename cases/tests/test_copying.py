@@ -9,6 +9,7 @@ from django.db import connections
 
 from cases import copying, services
 from cases.models import PublicationChange, Sex
+from cases.tests import factories
 from cases.tests.factories import (
     PRIVATE_MARKER,
     EventFactory,
@@ -220,3 +221,24 @@ def test_an_entry_is_written_again_only_when_what_the_public_sees_differs():
     ViolationFactory(event=event, violation_type=violation_type)  # a draft act: not shown
     assert Generation.current() == generation
     assert Entry.objects.get(kind="event", code=event.code).pk == entry_id  # not rewritten
+
+
+def test_a_perpetrator_added_to_a_published_act_reaches_the_act_and_its_event(client):
+    event = factories.published_case()
+    act = event.violations.get()
+    before = len(client.get(f"/api/cases/violations/{act.code}/").json()["perpetrators"])
+    factories.InvolvementFactory(violation=act)
+    after = client.get(f"/api/cases/violations/{act.code}/").json()["perpetrators"]
+    assert len(after) == before + 1
+    shown = client.get(f"/api/cases/events/{event.code}/").json()["violations"][0]
+    assert len(shown["perpetrators"]) == before + 1
+
+
+def test_a_part_of_an_unpublished_record_writes_no_outbox_row(settings):
+    settings.PUBLICATION_APPLY = "task"
+    crossing = factories.BorderCrossingFactory()  # a draft
+    act = factories.ViolationFactory()  # a draft
+    waiting = PublicationChange.objects.count()
+    factories.CrossingLegFactory(crossing=crossing)
+    factories.InvolvementFactory(violation=act)
+    assert PublicationChange.objects.count() == waiting
