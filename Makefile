@@ -11,9 +11,11 @@ DEV_ENV := DEBUG=$${DEBUG:-1}
 install: $(VENV)/.installed node_modules/.package-lock.json
 	@mkdir -p staticfiles
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-anonymity.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@# pyCANON for the re-identification tests, without its over-tight pins (see the file).
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -r requirements-anonymity.txt
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
