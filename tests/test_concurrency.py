@@ -53,9 +53,14 @@ def test_two_researchers_saving_the_same_record_one_wins_one_is_told():
     event = factories.EventFactory(title_en="Original")
     history_before = event.history.count()
 
+    # Both read version 1 before either saves: the race is forced, not left to the
+    # scheduler (on a busy machine one thread could otherwise finish first).
+    both_read = threading.Barrier(2)
+
     def save_as(title):
         def save():
-            copy = Event.objects.get(pk=event.pk)  # both read version 1
+            copy = Event.objects.get(pk=event.pk)
+            both_read.wait(timeout=10)
             copy.title_en = title
             copy.save()
             return title
