@@ -50,8 +50,6 @@ DOCUMENT_FIELDS = {
 }
 SEARCH_FIELDS = ["search_text", "search_tokens"]
 COUNT_CAP = 10_000
-# Ranking by relevance computes a score per match: done up to this many matches.
-RANK_CAP = 1_000
 
 
 def _value(record, path):
