@@ -14,9 +14,12 @@ holds the facet labels and the public API's reference lists (rewritten when
 reference data changes) and the violation counts, small cells withheld.
 """
 
+import functools
+import multiprocessing
+
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
@@ -161,33 +164,58 @@ def _lock_generation():
         Generation.objects.create(token="", applied_at=timezone.now())
 
 
-def rebuild(*, progress=None):
-    """The whole copy again, from `.public()`; returns the number of entries."""
+def rebuild(*, progress=None, jobs=1):
+    """The whole copy again, from `.public()`; returns the number of entries.
+    With `jobs` > 1, that many forked processes build the entries while this one
+    writes them (PostgreSQL; outside a transaction of the private database)."""
     total = 0
     with transaction.atomic(using="public"):
         _lock_generation()
-        Key.objects.all().delete()
-        Entry.objects.all().delete()
+        delete_entries(Entry.objects.all())
         write_options()
         for kind, model in MODELS.items():
             ids = list(model.objects.public().order_by("pk").values_list("pk", flat=True))
-            for start in range(0, len(ids), BATCH):
-                total += write_entries(kind, ids[start : start + BATCH], fresh=True)
+            batches = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
+            done = 0
+            for batch, built in zip(batches, _built(kind, batches, jobs), strict=True):
+                total += write_entries(kind, batch, built=built, fresh=True)
+                done += len(batch)
                 if progress is not None:
-                    progress(kind, start + len(ids[start : start + BATCH]), len(ids))
+                    progress(kind, done, len(ids))
         write_counts()
         last = PublicationChange.objects.order_by("-pk").values_list("pk", flat=True).first()
         Generation.advance(position=last or 0, at=timezone.now())
     return total
 
 
+def _built(kind, batches, jobs):
+    """entries.build of each batch, in order."""
+    if jobs <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        # A forked process could not see this transaction's writes (nor SQLite's
+        # in-memory database of the tests).
+        yield from (entries.build(kind, batch) for batch in batches)
+        return
+    with multiprocessing.get_context("fork").Pool(jobs, initializer=_own_connections) as pool:
+        yield from pool.imap(functools.partial(entries.build, kind), batches)
+
+
+def _own_connections():
+    # A forked process must neither use nor close its parent's database sockets:
+    # it forgets them and opens its own (psycopg leaves a socket of another
+    # process alone when it is collected).
+    for each in connections.all(initialized_only=True):
+        each.connection = None
+
+
 # --- Entries ---
 
 
-def write_entries(kind, ids, *, fresh=False):
+def write_entries(kind, ids, *, built=None, fresh=False):
     """Make the entries of these records what `.public()` shows of them now: write
-    those that differ, delete those no longer public. Returns how many changed."""
-    built = entries.build(kind, ids)
+    those that differ, delete those no longer public. Returns how many changed.
+    `built`: entries.build(kind, ids) when the caller has it already."""
+    if built is None:
+        built = entries.build(kind, ids)
     withdrawn = 0
     if not fresh:
         stored = dict(
@@ -201,9 +229,11 @@ def write_entries(kind, ids, *, fresh=False):
         withdrawn = len(set(stored) - public)
         # By code too: a record deleted and its code given to a new one.
         codes = [entry.code for entry, _keys in built]
-        Entry.objects.filter(kind=kind).filter(
-            Q(record_id__in=(set(stored) - public) | rewritten) | Q(code__in=codes)
-        ).delete()
+        delete_entries(
+            Entry.objects.filter(kind=kind).filter(
+                Q(record_id__in=(set(stored) - public) | rewritten) | Q(code__in=codes)
+            )
+        )
     if built:
         created = Entry.objects.bulk_create([entry for entry, _keys in built], batch_size=BATCH)
         Key.objects.bulk_create(
@@ -215,6 +245,12 @@ def write_entries(kind, ids, *, fresh=False):
             batch_size=5000,
         )
     return withdrawn + len(built)
+
+
+def delete_entries(doomed):
+    """These entries and their keys, in two DELETE statements."""
+    Key.objects.filter(entry__in=doomed).delete()
+    doomed.delete()
 
 
 def write_counts():

@@ -2,6 +2,7 @@
 of the same file, or two researchers saving the same record, never produce a
 duplicate or a silent overwrite."""
 
+import os
 import threading
 from io import StringIO
 
@@ -10,9 +11,11 @@ import tablib
 from django.core.management import call_command
 from django.db import connection, connections
 
+from cases import copying, entries
 from cases.models import ConcurrentEditError, Event, Person
 from cases.resources import PersonResource
 from cases.tests import factories
+from public.models import Entry, Key
 from stats.models import Observation
 from stats.services import statistics_import
 from stats.shipped import SHIPPED_DIR
@@ -124,3 +127,37 @@ def test_bootstrap_twice_at_once_leaves_one_copy_of_each_reference_record():
     from cases.models import Place
 
     assert Place.objects.filter(code="KP").count() == 1
+
+
+def _build_noting_the_process(kind, ids):
+    """entries.build, noting the id of the process that ran it."""
+    with open(os.environ["NKDB_TEST_PIDS_FILE"], "a") as pids:
+        pids.write(f"{os.getpid()}\n")
+    return _real_build(kind, ids)
+
+
+_real_build = entries.build
+
+
+def test_a_rebuild_in_forked_processes_writes_the_copy_one_process_writes(monkeypatch, tmp_path):
+    for number in range(3):
+        factories.published_case(title_en=f"Case {number}")
+    monkeypatch.setattr(copying, "BATCH", 1)  # one record per batch: many batches
+
+    def copy():
+        entries_ = sorted(Entry.objects.values_list("kind", "code", "fingerprint"))
+        keys = sorted(Key.objects.values_list("entry__code", "facet", "value"))
+        return entries_, keys
+
+    copying.rebuild(jobs=1)
+    alone = copy()
+    pids = tmp_path / "pids"
+    monkeypatch.setenv("NKDB_TEST_PIDS_FILE", str(pids))
+    monkeypatch.setattr(entries, "build", _build_noting_the_process)
+    copying.rebuild(jobs=2)
+    assert copy() == alone
+    assert len(alone[0]) >= 9  # three events, violations and testimonies
+    builders = set(pids.read_text().split())
+    assert str(os.getpid()) not in builders
+    assert builders  # the forked processes built them all
+    assert copying.differences() == {}
