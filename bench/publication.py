@@ -22,7 +22,8 @@ production. Then, from this process (Django set up with the same settings):
     requested every 100 ms until its result list links the event (limit
     --limit s); the time is counted from the commit of the publication. Printed
     beside it: when the entry appeared in the published copy (the worker's
-    work), and how long the publication's own transaction took.
+    work), and how long the publication's own transaction took. Then the first
+    /cases/counts/ after the publication is timed (the cache's generation moved).
 
 What it does not measure: anything under load (one request at a time, nothing
 else running), and the worker's interval is part of (b).
@@ -195,6 +196,9 @@ def publish_to_visible(base, limit, worker):
         print("  (found before the copy had it: this /cases/ reads the private database)")
     if visible is None:
         sys.exit(1)
+    # The publication moved the copy's generation: nothing cached before it is used.
+    first, _ = get(base + "/cases/counts/")
+    print(f"  first /cases/counts/ after the publication: {first * 1000:.1f} ms")
 
 
 if __name__ == "__main__":
