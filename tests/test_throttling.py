@@ -4,6 +4,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
+from cases.staff_api import StaffRateThrottle
 from cases.tests.factories import UserFactory
 from core import throttling
 from core.throttling import SearchRateThrottle, TokenRateThrottle
@@ -62,6 +63,15 @@ def test_requests_with_a_token_announce_their_own_limit(db, monkeypatch):
     monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"user": "4/minute"})
     response = token_client("staff").get("/api/stats/datasets/")
     assert announced(response)[:2] == ["4", "3"]
+
+
+def test_the_staff_api_announces_its_own_limit(db, monkeypatch):
+    monkeypatch.setattr(StaffRateThrottle, "THROTTLE_RATES", {"staff": "5/minute"})
+    user = UserFactory(username="root", is_superuser=True, is_staff=True)
+    token = Token.objects.create(user=user)
+    response = Client(HTTP_AUTHORIZATION=f"Token {token.key}").get("/api/staff/persons/")
+    assert response.status_code == 200
+    assert announced(response)[:2] == ["5", "4"]
 
 
 def test_pages_outside_the_api_announce_nothing(client, db):
