@@ -17,8 +17,6 @@ from django.template.loader import render_to_string
 from rest_framework import throttling
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 
-RATE_LIMIT_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After")
-
 
 class AnnouncedRateMixin:
     """Records the limit, the requests left and the seconds until one more is allowed.
