@@ -27,11 +27,12 @@ from rest_framework.throttling import UserRateThrottle
 from cases import staff_serializers as s
 from cases.access import staff_api_records
 from cases.models import BorderCrossing, CrossingLeg, Event, Person, Testimony, Violation
+from core.throttling import AnnouncedRateMixin
 
 app_name = "staff-api"
 
 
-class StaffRateThrottle(UserRateThrottle):
+class StaffRateThrottle(AnnouncedRateMixin, UserRateThrottle):
     """Per user (by token), at the rate `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["staff"]`."""
 
     scope = "staff"

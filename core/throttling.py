@@ -1,7 +1,12 @@
-"""Throttles beyond DRF's anonymous one: tokens on the public API, and the HTML search.
+"""The API's throttles, which announce their limits, and the HTML search's.
 
-Both use DRF's throttles, and so Django's "default" cache and the client address
+All use DRF's throttles, and so Django's "default" cache and the client address
 as DRF sees it (`REST_FRAMEWORK["NUM_PROXIES"]`, from PROXY_COUNT).
+
+The API's throttles leave what they counted on the request; `RateLimitMiddleware`
+writes it as the RateLimit header fields of draft-ietf-httpapi-ratelimit-headers
+(the separate `RateLimit-Limit`, `-Remaining` and `-Reset` of its drafts up to
+-06, which most clients read), on every throttled answer, a 304 or a 429 too.
 """
 
 import functools
@@ -9,10 +14,37 @@ import math
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from rest_framework import throttling
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 
 
-class TokenRateThrottle(UserRateThrottle):
+class AnnouncedRateMixin:
+    """Records the limit, the requests left and the seconds until one more is allowed.
+
+    Of several throttles counting one request, the one with the fewest requests
+    left is announced."""
+
+    def allow_request(self, request, view):
+        allowed = super().allow_request(request, view)
+        if getattr(self, "key", None) is None:  # not counted by this throttle
+            return allowed
+        remaining = max(0, self.num_requests - len(self.history))
+        # Until the oldest request counted (the last in DRF's history) leaves the window.
+        oldest = self.history[-1] if self.history else self.now
+        reset = self.duration - (self.now - oldest)
+        announced = (self.num_requests, remaining, max(1, math.ceil(reset)))
+        http_request = getattr(request, "_request", request)
+        previous = getattr(http_request, "rate_limit", None)
+        if previous is None or remaining < previous[1]:
+            http_request.rate_limit = announced
+        return allowed
+
+
+class AnonRateThrottle(AnnouncedRateMixin, throttling.AnonRateThrottle):
+    """Per address, for anonymous requests to the API (`API_ANON_RATE`)."""
+
+
+class TokenRateThrottle(AnnouncedRateMixin, UserRateThrottle):
     """Per user on the public API, for requests with a token (`API_USER_RATE`).
 
     Anonymous requests are left to AnonRateThrottle, so that they are not counted
@@ -57,3 +89,26 @@ def throttled(throttle_class):
         return wrapper
 
     return decorator
+
+
+class RateLimitMiddleware:
+    """Writes the limits an API throttle recorded (`AnnouncedRateMixin`) as headers.
+
+    A middleware rather than the view, so that they reach a 304 as well, which
+    Django builds anew, keeping only a few of the view's headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        announced = getattr(request, "rate_limit", None)
+        if announced is None:
+            return response
+        limit, remaining, reset = announced
+        response["RateLimit-Limit"] = str(limit)
+        response["RateLimit-Remaining"] = str(remaining)
+        response["RateLimit-Reset"] = str(reset)
+        if response.status_code == 429 and "Retry-After" not in response:
+            response["Retry-After"] = str(reset)
+        return response

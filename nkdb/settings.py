@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     # Passkeys (WebAuthn) as a django-otp device, beside TOTP (staff/passkeys.py).
     "django_otp_webauthn",
     "axes",
+    "corsheaders",
     "csp",
     "rest_framework",
     "rest_framework.authtoken",
@@ -147,6 +148,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its headers reach every answer of the public API, even a refusal.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "nkdb.security.CSPMiddleware",
     "nkdb.security.PermissionsPolicyMiddleware",
@@ -162,6 +165,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The API throttles' RateLimit-* headers (core/throttling.py).
+    "core.throttling.RateLimitMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that it turns a lockout anywhere into its response.
     "axes.middleware.AxesMiddleware",
@@ -357,7 +362,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Anonymous requests per address; requests with a token per user (core/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "core.throttling.AnonRateThrottle",
         "core.throttling.TokenRateThrottle",
     ],
     # "staff": per user, on the token-only staff API (cases/staff_api.py) only;
@@ -373,6 +378,22 @@ REST_FRAMEWORK = {
     # writes and could change on each request to escape the throttles.
     "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT or 0,
 }
+# Browsers on other sites may read the public API (docs/api.md), anonymously: no
+# credentials, no Authorization header, reads only. Never the staff API, nor the
+# documentation page or anything outside /api/ (the admin, the pages with a session).
+CORS_URLS_REGEX = r"^/api/(?!staff(/|$)|docs(/|$))"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-none-match"]
+CORS_EXPOSE_HEADERS = [
+    "Content-Disposition",
+    "ETag",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "Retry-After",
+]
 SPECTACULAR_SETTINGS = {
     "TITLE": "NKDB open data API",
     "DESCRIPTION": "Published North Korean human-rights cases and migration statistics.",
@@ -478,6 +499,7 @@ if PUBLIC_SITE:
     INSTALLED_APPS = [
         "whitenoise.runserver_nostatic",
         "django.contrib.staticfiles",
+        "corsheaders",
         "csp",
         "rest_framework",
         "django_filters",
@@ -510,6 +532,6 @@ if PUBLIC_SITE:
     DATABASES["default"] = {}
     REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = []
     REST_FRAMEWORK["UNAUTHENTICATED_USER"] = None
-    REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["rest_framework.throttling.AnonRateThrottle"]
+    REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["core.throttling.AnonRateThrottle"]
     SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {}
     TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}

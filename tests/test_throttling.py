@@ -4,13 +4,16 @@ from rest_framework.authtoken.models import Token
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
+from cases.staff_api import StaffRateThrottle
 from cases.tests.factories import UserFactory
+from core import throttling
 from core.throttling import SearchRateThrottle, TokenRateThrottle
 
 
 def test_anonymous_api_clients_are_throttled(client, db, monkeypatch):
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
-    assert AnonRateThrottle in api_settings.DEFAULT_THROTTLE_CLASSES
+    assert throttling.AnonRateThrottle in api_settings.DEFAULT_THROTTLE_CLASSES
+    assert issubclass(throttling.AnonRateThrottle, AnonRateThrottle)
     statuses = [client.get("/api/stats/datasets/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
 
@@ -18,6 +21,61 @@ def test_anonymous_api_clients_are_throttled(client, db, monkeypatch):
 def test_throttling_starts_afresh_for_each_test(client, db):
     # The previous test used up its allowance; this one starts with a clear cache.
     assert client.get("/api/stats/datasets/").status_code == 200
+
+
+# --- The limits announced (RateLimit-* headers, Retry-After) -----------------------------
+
+
+def announced(response):
+    return [response.get(f"RateLimit-{name}") for name in ("Limit", "Remaining", "Reset")]
+
+
+def test_every_api_answer_announces_the_requests_left(client, db, monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
+    responses = [client.get("/api/stats/datasets/") for _ in range(3)]
+    assert [response.status_code for response in responses] == [200, 200, 200]
+    assert [announced(response)[:2] for response in responses] == [
+        ["3", "2"],
+        ["3", "1"],
+        ["3", "0"],
+    ]
+    assert all(0 < int(announced(response)[2]) <= 60 for response in responses)
+    refused = client.get("/api/stats/datasets/")
+    assert refused.status_code == 429
+    assert announced(refused)[:2] == ["3", "0"]
+    retry_after = refused["Retry-After"]
+    assert retry_after.isdigit() and 0 < int(retry_after) <= 60
+    assert int(announced(refused)[2]) == int(retry_after)
+
+
+def test_a_304_and_a_csv_announce_the_limits_too(client, db, monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "5/minute"})
+    etag = client.get("/api/cases/events/")["ETag"]
+    not_modified = client.get("/api/cases/events/", HTTP_IF_NONE_MATCH=etag)
+    assert not_modified.status_code == 304
+    assert announced(not_modified)[:2] == ["5", "3"]
+    csv = client.get("/api/cases/events/", {"format": "csv"})
+    assert csv["Content-Type"].startswith("text/csv")
+    assert announced(csv)[:2] == ["5", "2"]
+
+
+def test_requests_with_a_token_announce_their_own_limit(db, monkeypatch):
+    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"user": "4/minute"})
+    response = token_client("staff").get("/api/stats/datasets/")
+    assert announced(response)[:2] == ["4", "3"]
+
+
+def test_the_staff_api_announces_its_own_limit(db, monkeypatch):
+    monkeypatch.setattr(StaffRateThrottle, "THROTTLE_RATES", {"staff": "5/minute"})
+    user = UserFactory(username="root", is_superuser=True, is_staff=True)
+    token = Token.objects.create(user=user)
+    response = Client(HTTP_AUTHORIZATION=f"Token {token.key}").get("/api/staff/persons/")
+    assert response.status_code == 200
+    assert announced(response)[:2] == ["5", "4"]
+
+
+def test_pages_outside_the_api_announce_nothing(client, db):
+    assert announced(client.get("/stats/")) == [None, None, None]
 
 
 # --- Tokens on the public API, forged addresses, the HTML search ------------------------
