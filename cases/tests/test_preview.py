@@ -21,6 +21,7 @@ from cases.tests.factories import (
     InformationFactory,
     PersonFactory,
     PlaceFactory,
+    TestimonyFactory,
     ViolationFactory,
     publishable_testimony,
 )
@@ -109,6 +110,17 @@ def test_a_violation_is_shown_on_its_event_page():
     assert [act["code"] for act in acts] == [violation.code]
 
 
+def test_a_violation_is_previewed_in_the_admin_on_its_event_page(as_role):
+    violation = ViolationFactory(
+        status=IN_REVIEW,
+        event=event_in_review(status=WorkflowStatus.PUBLISHED),
+        victim=PersonFactory(publishable=True, pseudonym="Witness Preview"),
+    )
+    response = as_role(roles.REVIEWER).get(preview_url(violation))
+    assert "Witness Preview" in response.context["page"]
+    assert violation.code in response.context["page"]
+
+
 def test_previewing_writes_nothing(as_role, crossing):
     event = event_in_review()
     counts = (PublicationChange.objects.count(), Entry.objects.count(), Generation.current())
@@ -126,8 +138,36 @@ def test_previewing_writes_nothing(as_role, crossing):
 
 
 def test_a_confidential_record_is_not_previewed_by_a_researcher(as_role):
+    researcher = as_role(roles.RESEARCHER)
+    assert researcher.get(preview_url(event_in_review())).status_code == 200
     event = event_in_review(confidentiality=Confidentiality.CONFIDENTIAL)
-    assert as_role(roles.RESEARCHER).get(preview_url(event)).status_code in (403, 404)
+    response = researcher.get(preview_url(event))
+    assert response.status_code in (403, 404)
+    assert "Detention at the border post" not in response.content.decode()
+
+
+def test_a_testimony_without_consent_is_withheld_with_the_reason(as_role):
+    testimony = TestimonyFactory(status=IN_REVIEW, title_en="Account of the crossing")
+    body = as_role(roles.REVIEWER).get(preview_url(testimony)).content.decode()
+    assert "The witness has not consented to publication." in body
+    assert "would not be public" in body
+    assert "preview-page" not in body
+
+
+def test_a_testimony_page_lists_its_public_events(as_role):
+    testimony = publishable_testimony(
+        status=IN_REVIEW,
+        title_en="Account of the crossing",
+        consent_method="signed form",
+        public_summary_en="Crossed the river in winter.",
+    )
+    event = EventFactory(publishable=True, title_en="Detention at the border post")
+    InformationFactory(testimony=testimony, event=event)
+    response = as_role(roles.REVIEWER).get(preview_url(testimony))
+    assert "Account of the crossing" in response.context["page"]
+    assert "Detention at the border post" in response.context["page"]
+    assert "Crossed the river in winter." in response.context["page"]
+    assert "Passes" in response.content.decode()
 
 
 def test_a_confidential_record_is_withheld_with_the_reason(as_role):
