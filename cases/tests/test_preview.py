@@ -7,7 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from cases import preview, roles
+from cases import preview, roles, services
 from cases.models import (
     BorderCrossing,
     Confidentiality,
@@ -25,6 +25,7 @@ from cases.tests.factories import (
     ViolationFactory,
     publishable_testimony,
 )
+from cases.tests.personas import user_in
 from public.models import Entry, Generation
 
 pytestmark = pytest.mark.django_db(databases=["default", "public"])
@@ -202,3 +203,14 @@ def test_both_languages_render(as_role):
     under_ko = client.get("/ko" + preview_url(event))
     assert "국경 초소 구금" in under_ko.context["page"]
     assert "?language=en" in under_ko.content.decode()
+
+
+@pytest.mark.parametrize("make", ["event", "crossing"])
+def test_the_preview_is_what_the_copy_holds_once_published(make, request):
+    record = event_in_review() if make == "event" else request.getfixturevalue("crossing")
+    shown = preview.public_view(record=record)
+    services.record_publish(record=record, by=user_in(roles.REVIEWER))
+    stored = Entry.objects.get(kind=shown.entry.kind, code=record.code)
+    assert stored.page == shown.entry.page
+    assert stored.data == shown.entry.data
+    assert stored.fingerprint == shown.entry.fingerprint
