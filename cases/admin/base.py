@@ -18,8 +18,9 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from cases import roles, services, workflow
+from cases import preview, roles, services, workflow
 from cases.access import admin_records, edits_any_status, sees_restricted
+from cases.admin import preview as preview_page
 from cases.forms import UncertainDatesForm
 from cases.models import (
     ConcurrentEditError,
@@ -364,7 +365,15 @@ class RecordAdmin(ImportExportMixin, ScopedHistoryAdmin):
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
+        previews = [
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="{}_{}_preview".format(*info),
+            )
+        ]
         return [
+            *(previews if self.model in preview.KINDS else []),
             path(
                 "<path:object_id>/workflow/",
                 self.admin_site.admin_view(self.workflow_view),
@@ -391,6 +400,9 @@ class RecordAdmin(ImportExportMixin, ScopedHistoryAdmin):
         return HttpResponseRedirect(
             reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[record.pk])
         )
+
+    def preview_view(self, request, object_id):
+        return preview_page.preview_view(self, request, object_id)
 
     def run_workflow_action(self, request, record, action, comment):
         if action == "confidentiality":
@@ -430,6 +442,12 @@ class RecordAdmin(ImportExportMixin, ScopedHistoryAdmin):
                     if services.LEVELS.index(choice[0])
                     >= services.LEVELS.index(record.confidentiality)
                 ],
+                "preview_url": reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_preview",
+                    args=[record.pk],
+                )
+                if self.model in preview.KINDS
+                else "",
                 "changes": StatusChange.objects.filter(
                     content_type=ContentType.objects.get_for_model(self.model),
                     object_id=record.pk,
