@@ -15,7 +15,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from core.api import BAD_REQUEST, CSVDownloadMixin
-from core.caching import STATS, CachedResponseMixin
+from core.caching import STATS, CachedResponseMixin, KnownParametersMixin
 from core.renderers import CSVRenderer
 from stats import series
 from stats.filters import DatasetFilter, ObservationFilter, editions_of
@@ -51,7 +51,7 @@ PAGE_SIZE_PARAM = OpenApiParameter(
 EDITIONS_HEADER = "Editions"
 
 
-class StatsApiRoot(APIView):
+class StatsApiRoot(KnownParametersMixin, APIView):
     """The statistics API: datasets, observations, and ready-made chart series."""
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]

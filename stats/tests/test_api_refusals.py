@@ -109,3 +109,27 @@ def test_a_dataset_of_another_kind_is_a_400_not_an_empty_series(client, shipped,
     response = client.get(reverse(f"stats-api:{name}"), {"dataset": dataset})
     assert response.status_code == 400
     assert dataset in messages(response)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/stats/",
+        "/api/stats/datasets/",
+        "/api/stats/datasets/mou-arrivals/",
+        "/api/stats/observations/",
+        "/api/stats/observations/1/",
+        "/api/stats/series/arrivals/",
+        "/api/stats/series/unhcr-by-year/",
+        "/api/stats/series/unhcr-by-country/",
+        "/api/stats/series/emigrant-stock/",
+        "/api/stats/series/profile/",
+        "/api/stats/maps/provinces/",
+        "/api/stats/maps/flows/",
+        "/api/stats/maps/boundaries/korea/",
+    ],
+)
+def test_every_stats_address_refuses_an_unknown_parameter(client, db, url):
+    response = client.get(url, {"country": "CAN"})
+    assert response.status_code == 400, response.content[:300]
+    assert "Unknown query parameter" in messages(response)
