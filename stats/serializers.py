@@ -58,7 +58,11 @@ class SeriesColumnSerializer(serializers.Serializer):
 
 
 class SeriesSerializer(serializers.Serializer):
-    """A chart's series: its source, columns, rows, and what was computed here."""
+    """A chart's series: its source, columns, rows, and what was computed here.
+
+    Each row's `row_source` names where it was confirmed when that is not the
+    dataset's address (e.g. a ministry briefing quoted in the news), else "".
+    """
 
     dataset = DatasetSourceSerializer()
     columns = SeriesColumnSerializer(many=True)
