@@ -159,10 +159,16 @@ YEAR_PARAM = OpenApiParameter(
     "naming the years it has (also listed in `years`); a non-number is a 400.",
 )
 NOT_FOUND = OpenApiResponse(
-    description="No such dataset, or no figures for that year; the answer names those there are."
+    description="No such dataset, or no figures for that year or origin; the answer names "
+    "those there are."
 )
 SERIES_RESPONSES = {200: SeriesSerializer, 400: BAD_REQUEST, 404: NOT_FOUND}
-ORIGIN_PARAM = OpenApiParameter("origin", str, description="Country of origin, ISO alpha-3")
+ORIGIN_PARAM = OpenApiParameter(
+    "origin",
+    str,
+    description="Country of origin, ISO alpha-3 (default PRK); one the dataset lacks is a 404 "
+    "naming the origins it has.",
+)
 
 
 class SeriesView(CachedResponseMixin, CSVDownloadMixin, APIView):
@@ -210,6 +216,25 @@ class SeriesView(CachedResponseMixin, CSVDownloadMixin, APIView):
             raise NotFound(message)
         return result
 
+    def check_origin(self, result):
+        """An origin asked for and absent from the dataset is a 404 naming those it has,
+        not an empty series that reads as "nobody"."""
+        if result.rows or "origin" not in self.request.query_params:
+            return result
+        origins = (
+            Observation.objects.for_dataset(result.dataset)
+            .exclude(origin="")
+            .order_by("origin")
+            .values_list("origin", flat=True)
+            .distinct()
+        )
+        message = _("No figures from %(origin)s in %(dataset)s. Origins: %(origins)s.") % {
+            "origin": self.origin_param(),
+            "dataset": result.dataset.slug,
+            "origins": ", ".join(origins) or "\u2013",
+        }
+        raise NotFound(message)
+
     def origin_param(self):
         return (self.request.query_params.get("origin") or "PRK").upper()
 
@@ -250,7 +275,9 @@ class UnhcrByYearSeriesView(SeriesView):
     csv_filename = "unhcr-by-year"
 
     def build(self, request):
-        return series.unhcr_by_year(self.get_dataset(), origin=self.origin_param())
+        return self.check_origin(
+            series.unhcr_by_year(self.get_dataset(), origin=self.origin_param())
+        )
 
 
 @extend_schema(parameters=[DATASET_PARAM, YEAR_PARAM, ORIGIN_PARAM], responses=SERIES_RESPONSES)
@@ -265,7 +292,7 @@ class UnhcrByCountrySeriesView(SeriesView):
     def build(self, request):
         year = self.int_param("year")
         result = series.unhcr_by_country(self.get_dataset(), year=year, origin=self.origin_param())
-        return self.check_year(result, year)
+        return self.check_year(self.check_origin(result), year)
 
 
 @extend_schema(parameters=[DATASET_PARAM, YEAR_PARAM, ORIGIN_PARAM], responses=SERIES_RESPONSES)
@@ -280,7 +307,7 @@ class EmigrantStockSeriesView(SeriesView):
     def build(self, request):
         year = self.int_param("year")
         result = series.emigrant_stock(self.get_dataset(), year=year, origin=self.origin_param())
-        return self.check_year(result, year)
+        return self.check_year(self.check_origin(result), year)
 
 
 @extend_schema(

@@ -9,13 +9,14 @@ class DatasetSerializer(serializers.ModelSerializer):
     )
     observation_count = serializers.IntegerField(read_only=True)
     is_current = serializers.BooleanField(read_only=True)  # what observations answer from
+    citation = serializers.CharField(read_only=True)
 
     class Meta:
         model = Dataset
         fields = [
             "url", "slug", "publisher", "title", "edition", "address", "source_key", "licence",
-            "retrieved", "classification", "family", "is_current", "description", "caveat",
-            "observation_count",
+            "retrieved", "citation", "classification", "family", "is_current", "description",
+            "caveat", "observation_count",
         ]  # fmt: skip
 
 

@@ -155,6 +155,7 @@ def test_province_endpoint_query_count_is_constant(client, shipped, django_asser
 def test_unhcr_flows_match_the_database(client, shipped):
     data = get_json(client, reverse("stats-api:maps-flows"), year=2024)
     assert data["dataset"]["slug"] == "unhcr-rpkg-2025-12-1" and data["year"] == 2024
+    assert data["dataset"]["licence"] == "CC BY 4.0" in data["dataset"]["citation"]
     canada = Observation.objects.get(
         dataset__slug="unhcr-rpkg-2025-12-1",
         measure=Measure.REFUGEES,
