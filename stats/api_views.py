@@ -41,6 +41,27 @@ class StatsPagination(PageNumberPagination):
         return int(value)
 
 
+class ObservationPagination(StatsPagination):
+    """Pages that say which editions they hold, as the `Editions` header does."""
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data = {"editions": editions_of(self.request.query_params), **response.data}
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        editions = {
+            "type": "string",
+            "example": "current",
+            "description": '"current" (one edition of each table), "all" (editions mixed: '
+            "never add their figures together) or the dataset asked for.",
+        }
+        paginated["properties"] = {"editions": editions, **paginated["properties"]}
+        paginated["required"] = ["editions", *paginated["required"]]
+        return paginated
+
+
 PAGE_SIZE_PARAM = OpenApiParameter(
     "page_size",
     int,
@@ -119,7 +140,8 @@ class ObservationViewSet(CachedReadOnlyViewSet):
 
     Without `dataset`, only the current edition of each table (family) answers, so
     that no figure is counted twice; `editions=all` mixes every edition. The
-    `Editions` header says which: "current", "all", or the dataset's identifier.
+    `Editions` header and the page's `editions` say which: "current", "all", or
+    the dataset's identifier.
 
     A null value with status "not_reported" was not published; "small" means the
     publisher's small-count convention (UNHCR's 5 = 5 or fewer). CSV downloads
@@ -129,7 +151,7 @@ class ObservationViewSet(CachedReadOnlyViewSet):
     queryset = Observation.objects.with_dataset().canonical_order()
     serializer_class = ObservationSerializer
     filterset_class = ObservationFilter
-    pagination_class = StatsPagination
+    pagination_class = ObservationPagination
     renderer_classes = RENDERERS
     csv_filename = "observations"
 

@@ -93,6 +93,11 @@ def test_the_schema_documents_the_refusals(client, db):
     page_size = next(p for p in observations["parameters"] if p["name"] == "page_size")
     assert "1000" in page_size["description"]
     assert "404" in paths["/api/stats/series/unhcr-by-country/"]["get"]["responses"]
+    for path in ("/api/stats/maps/provinces/", "/api/stats/maps/flows/"):
+        assert {"200", "400", "404"} <= set(paths[path]["get"]["responses"])
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    page = schema["components"]["schemas"]["PaginatedObservationList"]
+    assert "editions" in page["required"] and "all" in page["properties"]["editions"]["description"]
 
 
 @pytest.mark.parametrize(
