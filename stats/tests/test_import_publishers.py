@@ -89,6 +89,39 @@ def test_world_bank_matrix_reads_origins_down_destinations_across():
     assert {r.origin for r in only_prk.rows} == {"PRK"}
 
 
+WORLD_BANK_NAMES = {
+    "St. Kitts and Nevis": "KNA", "St. Lucia": "LCA", "St. Vincent and the Grenadines": "VCT",
+    "St. Martin (French part)": "MAF", "Lao PDR": "LAO", "Iran, Islamic Rep.": "IRN",
+    "Venezuela, RB": "VEN", "Micronesia, Fed. Sts.": "FSM", "Cote d'Ivoire": "CIV",
+    "Curacao": "CUW", "Faeroe Islands": "FRO", "Macedonia, FYR": "MKD", "Korea, Dem. Rep.": "PRK",
+    "Korea, Rep.": "KOR", "Kyrgyz Republic": "KGZ", "Slovak Republic": "SVK",
+    "Egypt, Arab Rep.": "EGY",
+    "Yemen, Rep.": "YEM", "Congo, Dem. Rep.": "COD", "Gambia, The": "GMB", "Cabo Verde": "CPV",
+    "Hong Kong SAR, China": "HKG", "Macao SAR, China": "MAC", "West Bank and Gaza": "PSE",
+    "Virgin Islands (U.S.)": "VIR", "Sint Maarten (Dutch part)": "SXM", "Channel Islands": "CHI",
+    "Kosovo": "XKX", "Taiwan, China": "TWN", "Holy See": "VAT", "St. Helena": "SHN",
+    "St. Pierre and Miquelon": "SPM", "Wallis and Futuna Islands": "WLF", "Reunion": "REU",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "code"), WORLD_BANK_NAMES.items())
+def test_the_world_bank_s_own_country_names_are_read(name, code):
+    """Issue 20, finding 7: the matrix's names were refused as unknown countries."""
+    assert publishers.country_code(name) == code
+
+
+def test_a_matrix_with_the_world_bank_s_names_imports(tmp_path):
+    names = list(WORLD_BANK_NAMES)
+    header = "\t".join(["Destination country (across)-Source country (down)", *names])
+    line = "\t".join(["Korea, Dem. Rep.", *(str(i) for i in range(len(names)))])
+    path = tmp_path / "matrix.txt"
+    path.write_text(f"{header}\n{line}\n", encoding="utf-8")
+    parsed = publishers.read_wb_matrix_2013(path)
+    assert {r.destination: r.value for r in parsed.rows} == {
+        code: i for i, code in enumerate(WORLD_BANK_NAMES.values())
+    }
+
+
 def test_world_bank_matrix_saved_with_commas_is_rejected(tmp_path):
     bad = tmp_path / "matrix.csv"
     text = (SAMPLES / "wb_matrix_2013.csv").read_text(encoding="utf-8")
