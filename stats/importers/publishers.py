@@ -69,15 +69,22 @@ def read_unhcr_export(path, *, origin=None, **options):
             metadata[cells[0].strip().rstrip(":")] = cells[1].strip()
     if header is None:
         raise StatsImportError(path, "no header line starting 'Year,Country of origin'", line=1)
-    if len(header) not in (10, 12):
-        raise StatsImportError(
-            path, f"expected 10 or 12 columns, found {len(header)}", line=header_line
-        )
     for position, (name, expected) in enumerate(zip(header, UNHCR_COLUMNS, strict=False), 1):
         if name.strip() != expected[0]:
             raise StatsImportError(
                 path, f"expected {expected[0]!r}, found {name!r}", line=header_line, column=position
             )
+    if len(header) not in (10, 12):  # every name so far as expected: one is missing or extra
+        position = len(header) + 1 if len(header) < 12 else 13
+        expected = UNHCR_COLUMNS[position - 1][0] if position <= 12 else "no more columns"
+        found = repr(header[12]) if len(header) > 12 else "nothing"
+        raise StatsImportError(
+            path,
+            f"expected {expected!r} (10 columns in the 2023 layout, 12 in the 2024 one), "
+            f"found {found}",
+            line=header_line,
+            column=position,
+        )
     updated = metadata.get("Last updated")
     edition = (
         f"Refugee Data Finder export, last updated {updated}"

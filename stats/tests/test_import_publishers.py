@@ -65,6 +65,36 @@ def test_unhcr_export_with_a_renamed_column_is_rejected(tmp_path):
         publishers.read_unhcr_export(bad)
 
 
+@pytest.mark.parametrize(
+    ("drop", "message"),
+    [
+        (
+            ',"Others of concern"',
+            r"line 15, column 12: expected 'Others of concern' .*found nothing",
+        ),
+        (',"Host Community"', r"line 15, column 11: expected 'Host Community', found 'Others of"),
+    ],
+)
+def test_a_header_with_a_column_missing_names_it(tmp_path, drop, message):
+    """Issue 20, finding 8: "line 15: expected 10 or 12 columns, found 11" named none."""
+    bad = tmp_path / "population.csv"
+    text = (SAMPLES / "unhcr_rdf_2024.csv").read_text(encoding="utf-8")
+    bad.write_text(text.replace(drop, "", 1), encoding="utf-8")
+    with pytest.raises(StatsImportError, match=message):
+        publishers.read_unhcr_export(bad)
+
+
+def test_a_row_with_a_field_missing_names_the_column(tmp_path):
+    bad = tmp_path / "population.csv"
+    lines = (SAMPLES / "unhcr_rdf_2023.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].rsplit(",", 1)[0]
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(
+        StatsImportError, match=r"line 2, column 10 \(Stateless persons\): expected"
+    ):
+        publishers.read_unhcr_export(bad)
+
+
 def test_unhcr_export_bad_value_names_line_and_column(tmp_path):
     bad = tmp_path / "population.csv"
     text = (SAMPLES / "unhcr_rdf_2024.csv").read_text(encoding="utf-8")
