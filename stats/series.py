@@ -56,15 +56,36 @@ class Series:
 
         `series` is a list of (column key, label) or (key, label, options)."""
         rows = self.rows[:limit] if limit else self.rows
+        spans = [
+            row.get("period_start", row.get("period_end")) != row.get("period_end") for row in rows
+        ]
         datasets = []
         for key, label, *options in series:
-            data = [row.get(key) for row in rows]
+            options = dict(*options)
+            data, apart = [row.get(key) for row in rows], []
+            if options.get("type") == "line" and any(spans):
+                # A span ("1999-2001") is no point of the yearly trend: the line breaks
+                # there, and the span's own value is drawn apart, as a marker.
+                apart = [value if span else None for value, span in zip(data, spans, strict=True)]
+                data = [None if span else value for value, span in zip(data, spans, strict=True)]
             if any(value is not None for value in data):
-                datasets.append({"key": key, "label": str(label), "data": data, **dict(*options)})
+                datasets.append({"key": key, "label": str(label), "data": data, **options})
+            if any(value is not None for value in apart):
+                span_label = _("%(label)s, periods of several years") % {"label": label}
+                datasets.append(
+                    {
+                        "key": f"{key}_spans",
+                        "label": str(span_label),
+                        "data": apart,
+                        **options,
+                        "points_only": True,
+                    }
+                )
         return {
             "kind": kind,
             "stacked": stacked,
             "labels": [str(row[label_key]) for row in rows],
+            "spans": spans,
             "datasets": datasets,
         }
 
