@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from stats.importers import publishers
 from stats.importers.base import StatsImportError
-from stats.models import Measure, Observation, Sex, Status
+from stats.models import Dataset, Measure, Observation, Sex, Status
 from stats.tests.conftest import SAMPLES
 
 
@@ -54,7 +54,41 @@ def test_unhcr_2023_export_without_preamble_and_origin_filter():
         Measure.REFUGEES, Measure.ASYLUM_SEEKERS, Measure.IDPS, Measure.STATELESS,
     }  # fmt: skip
     assert cells(parsed)[(Measure.REFUGEES, 2021, "PRK", "GBR", "")].value == 450
-    assert parsed.datasets[0].slug == "unhcr-rdf-unhcr_rdf_2023"
+    assert parsed.datasets[0].slug == "unhcr-rdf-undated-2021"
+
+
+@pytest.mark.django_db
+def test_an_export_s_dataset_is_named_by_its_contents_not_its_file_name(tmp_path):
+    """Issue 20, finding 6: the same file under two names became two datasets, its
+    address was the local file name and its caveats the curated DPRK file's."""
+    text = (SAMPLES / "unhcr_rdf_2023.csv").read_text(encoding="utf-8")
+    for name in ("population.csv", "copy of population.csv"):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        call_command("import_stats", "unhcr-export", str(tmp_path / name), stdout=StringIO())
+    (dataset,) = Dataset.objects.all()
+    assert dataset.slug == "unhcr-rdf-undated-2021"
+    assert "population" not in dataset.address + dataset.edition
+    assert dataset.address == "https://www.unhcr.org/refugee-statistics/download"
+    assert dataset.licence == ""  # a file without a preamble states none
+    assert "1994" not in dataset.caveat and "5 or fewer" in dataset.caveat
+    only_prk = publishers.read_unhcr_export(tmp_path / "population.csv", origin="PRK")
+    assert only_prk.datasets[0].slug == dataset.slug
+
+
+def test_an_export_s_caveats_are_its_own(tmp_path):
+    (spec,) = publishers.read_unhcr_export(SAMPLES / "unhcr_rdf_2024.csv").datasets
+    assert "Figures are test data" in spec.caveat  # the file's own disclaimer
+    assert "1997" not in spec.caveat and "North Koreans in South Korea" in spec.caveat
+    assert spec.address == "https://www.unhcr.org/refugee-statistics/download"
+    header, prk, _prk, afg = (SAMPLES / "unhcr_rdf_2023.csv").read_text("utf-8").splitlines()
+    gap = tmp_path / "population.csv"
+    gap.write_text("\n".join([header, prk, afg.replace("2021,", "2019,", 1)]), encoding="utf-8")
+    (spec,) = publishers.read_unhcr_export(gap).datasets
+    assert "The file has no rows for 2020: those years are missing, not zero." in spec.caveat
+    assert spec.edition == "Refugee Data Finder export without preamble, 2019\u20132021"
+    gap.write_text("\n".join([header, afg]), encoding="utf-8")
+    (spec,) = publishers.read_unhcr_export(gap).datasets
+    assert "North Koreans" not in spec.caveat and "missing" not in spec.caveat
 
 
 def test_unhcr_export_with_a_renamed_column_is_rejected(tmp_path):
