@@ -8,8 +8,10 @@ report is simply absent.
 
 import re
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -186,6 +188,14 @@ class Dataset(models.Model):
         if self.retrieved:
             parts.append(gettext("Retrieved %(date)s") % {"date": self.retrieved.isoformat()})
         return ". ".join(parts) + "."
+
+    def citations(self):
+        """The citation in each of the site's languages (the publisher's words as published)."""
+        result = {}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                result[code] = self.citation()
+        return result
 
     def row_source(self, source):
         """`source` (an observation's) when it names a place the dataset's address

@@ -10,24 +10,30 @@ class DatasetSerializer(serializers.ModelSerializer):
     observation_count = serializers.IntegerField(read_only=True)
     is_current = serializers.BooleanField(read_only=True)  # what observations answer from
     citation = serializers.CharField(read_only=True)
+    citations = serializers.DictField(
+        child=serializers.CharField(), read_only=True, help_text="The citation in each language."
+    )
 
     class Meta:
         model = Dataset
         fields = [
             "url", "slug", "publisher", "title", "edition", "address", "source_key", "licence",
-            "retrieved", "citation", "classification", "family", "is_current", "description",
-            "caveat", "observation_count",
+            "retrieved", "citation", "citations", "classification", "family", "is_current",
+            "description", "caveat", "observation_count",
         ]  # fmt: skip
 
 
 class DatasetSourceSerializer(serializers.ModelSerializer):
     citation = serializers.CharField(read_only=True)
+    citations = serializers.DictField(
+        child=serializers.CharField(), read_only=True, help_text="The citation in each language."
+    )
 
     class Meta:
         model = Dataset
         fields = [
             "slug", "publisher", "title", "edition", "address", "licence", "retrieved",
-            "citation", "caveat",
+            "citation", "citations", "caveat",
         ]  # fmt: skip
 
 

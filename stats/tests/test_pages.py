@@ -139,3 +139,17 @@ def test_each_page_takes_a_fixed_number_of_queries(
     with django_assert_num_queries(queries):
         response = client.get(reverse(f"stats:{name}"), params)
     assert response.status_code == 200
+
+
+def test_each_chart_offers_its_citation_in_korean_and_english(client, unhcr):
+    """Issue 20, finding 3: "Cite this figure", with the licence, in both languages."""
+    html = client.get(reverse("stats:unhcr"), {"year": 2020}).content.decode()
+    assert html.count('<details class="cite-this">') == 2  # one per chart
+    english = re.search(r'<p class="citation" lang="en">(.*?)</p>', html, flags=re.S).group(1)
+    korean = re.search(r'<p class="citation" lang="ko">(.*?)</p>', html, flags=re.S).group(1)
+    assert english.startswith("UNHCR, ") and "Licence: CC BY 4.0." in english
+    assert "이용 허락: CC BY 4.0." in korean
+    assert "Shown at http://testserver/stats/refugees/?year=2020." in english
+    datasets = client.get(reverse("stats-api:dataset-list")).json()["results"]
+    assert "이용 허락: CC BY 4.0" in datasets[0]["citations"]["ko"]
+    assert datasets[0]["citations"]["en"] == datasets[0]["citation"]
