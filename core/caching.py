@@ -118,22 +118,13 @@ def _key(scope, token, *parts):
     return f"{scope}:{digest.hexdigest()}"
 
 
-class CachedResponseMixin:
-    """For DRF views: set `cache_scope` and call `self.cached(build)` in a GET handler.
-
-    Throttling and content negotiation have run by then; the token is read here,
-    before `build` reads any data. Each response carries an ETag (304 on a match).
-
-    A query parameter the view does not read (a tracker's tag, a cache-buster) is
-    refused with a 400, so that junk can make no new cache entry; the key holds
-    the known parameters in a stable order. A view's own parameters, besides
-    `format`, its filters and its pagination, are listed in `query_parameters`.
+class KnownParametersMixin:
+    """For DRF views: a query parameter the view does not read is refused with a
+    400 naming those it accepts, never silently ignored. A view's own parameters,
+    besides `format`, its filters and its pagination, are listed in `query_parameters`.
     """
 
-    cache_scope = None
     query_parameters = ()
-    _store_key = None
-    _etag = None
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -157,6 +148,22 @@ class CachedResponseMixin:
             if filterset_class is not None:
                 known |= set(filterset_class.base_filters)
         return known - {None}
+
+
+class CachedResponseMixin(KnownParametersMixin):
+    """For DRF views: set `cache_scope` and call `self.cached(build)` in a GET handler.
+
+    Throttling and content negotiation have run by then; the token is read here,
+    before `build` reads any data. Each response carries an ETag (304 on a match).
+
+    Unknown query parameters are refused (`KnownParametersMixin`), so that junk (a
+    tracker's tag, a cache-buster) can make no new cache entry; the key holds the
+    known parameters in a stable order.
+    """
+
+    cache_scope = None
+    _store_key = None
+    _etag = None
 
     def cached(self, build):
         key = self._cache_key(self.request)

@@ -15,7 +15,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from core.api import BAD_REQUEST, CSVDownloadMixin
-from core.caching import STATS, CachedResponseMixin
+from core.caching import STATS, CachedResponseMixin, KnownParametersMixin
 from core.renderers import CSVRenderer
 from stats import series
 from stats.filters import DatasetFilter, ObservationFilter, editions_of
@@ -41,6 +41,27 @@ class StatsPagination(PageNumberPagination):
         return int(value)
 
 
+class ObservationPagination(StatsPagination):
+    """Pages that say which editions they hold, as the `Editions` header does."""
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data = {"editions": editions_of(self.request.query_params), **response.data}
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        editions = {
+            "type": "string",
+            "example": "current",
+            "description": '"current" (one edition of each table), "all" (editions mixed: '
+            "never add their figures together) or the dataset asked for.",
+        }
+        paginated["properties"] = {"editions": editions, **paginated["properties"]}
+        paginated["required"] = ["editions", *paginated["required"]]
+        return paginated
+
+
 PAGE_SIZE_PARAM = OpenApiParameter(
     "page_size",
     int,
@@ -51,7 +72,7 @@ PAGE_SIZE_PARAM = OpenApiParameter(
 EDITIONS_HEADER = "Editions"
 
 
-class StatsApiRoot(APIView):
+class StatsApiRoot(KnownParametersMixin, APIView):
     """The statistics API: datasets, observations, and ready-made chart series."""
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
@@ -119,7 +140,8 @@ class ObservationViewSet(CachedReadOnlyViewSet):
 
     Without `dataset`, only the current edition of each table (family) answers, so
     that no figure is counted twice; `editions=all` mixes every edition. The
-    `Editions` header says which: "current", "all", or the dataset's identifier.
+    `Editions` header and the page's `editions` say which: "current", "all", or
+    the dataset's identifier.
 
     A null value with status "not_reported" was not published; "small" means the
     publisher's small-count convention (UNHCR's 5 = 5 or fewer). CSV downloads
@@ -129,7 +151,7 @@ class ObservationViewSet(CachedReadOnlyViewSet):
     queryset = Observation.objects.with_dataset().canonical_order()
     serializer_class = ObservationSerializer
     filterset_class = ObservationFilter
-    pagination_class = StatsPagination
+    pagination_class = ObservationPagination
     renderer_classes = RENDERERS
     csv_filename = "observations"
 
@@ -159,10 +181,16 @@ YEAR_PARAM = OpenApiParameter(
     "naming the years it has (also listed in `years`); a non-number is a 400.",
 )
 NOT_FOUND = OpenApiResponse(
-    description="No such dataset, or no figures for that year; the answer names those there are."
+    description="No such dataset, or no figures for that year or origin; the answer names "
+    "those there are."
 )
 SERIES_RESPONSES = {200: SeriesSerializer, 400: BAD_REQUEST, 404: NOT_FOUND}
-ORIGIN_PARAM = OpenApiParameter("origin", str, description="Country of origin, ISO alpha-3")
+ORIGIN_PARAM = OpenApiParameter(
+    "origin",
+    str,
+    description="Country of origin, ISO alpha-3 (default PRK); one the dataset lacks is a 404 "
+    "naming the origins it has.",
+)
 
 
 class SeriesView(CachedResponseMixin, CSVDownloadMixin, APIView):
@@ -210,6 +238,25 @@ class SeriesView(CachedResponseMixin, CSVDownloadMixin, APIView):
             raise NotFound(message)
         return result
 
+    def check_origin(self, result):
+        """An origin asked for and absent from the dataset is a 404 naming those it has,
+        not an empty series that reads as "nobody"."""
+        if result.rows or "origin" not in self.request.query_params:
+            return result
+        origins = (
+            Observation.objects.for_dataset(result.dataset)
+            .exclude(origin="")
+            .order_by("origin")
+            .values_list("origin", flat=True)
+            .distinct()
+        )
+        message = _("No figures from %(origin)s in %(dataset)s. Origins: %(origins)s.") % {
+            "origin": self.origin_param(),
+            "dataset": result.dataset.slug,
+            "origins": ", ".join(origins) or "\u2013",
+        }
+        raise NotFound(message)
+
     def origin_param(self):
         return (self.request.query_params.get("origin") or "PRK").upper()
 
@@ -250,7 +297,9 @@ class UnhcrByYearSeriesView(SeriesView):
     csv_filename = "unhcr-by-year"
 
     def build(self, request):
-        return series.unhcr_by_year(self.get_dataset(), origin=self.origin_param())
+        return self.check_origin(
+            series.unhcr_by_year(self.get_dataset(), origin=self.origin_param())
+        )
 
 
 @extend_schema(parameters=[DATASET_PARAM, YEAR_PARAM, ORIGIN_PARAM], responses=SERIES_RESPONSES)
@@ -265,7 +314,7 @@ class UnhcrByCountrySeriesView(SeriesView):
     def build(self, request):
         year = self.int_param("year")
         result = series.unhcr_by_country(self.get_dataset(), year=year, origin=self.origin_param())
-        return self.check_year(result, year)
+        return self.check_year(self.check_origin(result), year)
 
 
 @extend_schema(parameters=[DATASET_PARAM, YEAR_PARAM, ORIGIN_PARAM], responses=SERIES_RESPONSES)
@@ -280,7 +329,7 @@ class EmigrantStockSeriesView(SeriesView):
     def build(self, request):
         year = self.int_param("year")
         result = series.emigrant_stock(self.get_dataset(), year=year, origin=self.origin_param())
-        return self.check_year(result, year)
+        return self.check_year(self.check_origin(result), year)
 
 
 @extend_schema(

@@ -6,8 +6,22 @@ from rest_framework.exceptions import ValidationError
 from stats.models import Classification, Dataset, Measure, Observation, Status
 
 
+class AcceptedChoiceFilter(django_filters.ChoiceFilter):
+    """A choice filter whose 400 names the accepted values."""
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            field = super().field
+            accepted = ", ".join(str(value) for value, _label in field.choices if value)
+            field.error_messages["invalid_choice"] = gettext(
+                "Unknown value. Accepted: %(accepted)s."
+            ) % {"accepted": accepted}
+        return self._field
+
+
 class DatasetFilter(django_filters.FilterSet):
-    classification = django_filters.ChoiceFilter(choices=Classification.choices)
+    classification = AcceptedChoiceFilter(choices=Classification.choices)
     publisher = django_filters.CharFilter(lookup_expr="icontains")
     family = django_filters.CharFilter(label=_("Family: one table across its editions"))
 
@@ -32,7 +46,7 @@ class ObservationFilter(django_filters.FilterSet):
         method="filter_dataset",
         label=_("Dataset identifier (one edition); an unknown one is a 400 naming the datasets"),
     )
-    editions = django_filters.ChoiceFilter(
+    editions = AcceptedChoiceFilter(
         method="filter_editions",
         choices=[
             ("current", _("the current edition of each table (the default)")),
@@ -40,8 +54,8 @@ class ObservationFilter(django_filters.FilterSet):
         ],
         label=_("Editions, when no dataset is given"),
     )
-    measure = django_filters.ChoiceFilter(choices=Measure.choices)
-    status = django_filters.ChoiceFilter(choices=Status.choices)
+    measure = AcceptedChoiceFilter(choices=Measure.choices)
+    status = AcceptedChoiceFilter(choices=Status.choices)
     year = django_filters.NumberFilter(
         method="filter_year", label=_("Single year (spans such as 1999-2001 never match)")
     )
@@ -54,7 +68,7 @@ class ObservationFilter(django_filters.FilterSet):
     period = django_filters.CharFilter(field_name="period_label", label=_("Period as published"))
     origin = UpperCaseFilter(label=_("Country of origin (ISO alpha-3)"))
     destination = UpperCaseFilter(label=_("Destination or country of asylum (ISO alpha-3)"))
-    sex = django_filters.ChoiceFilter(
+    sex = AcceptedChoiceFilter(
         method="filter_sex",
         choices=[("male", _("male")), ("female", _("female")), ("total", _("both sexes"))],
     )

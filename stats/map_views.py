@@ -1,18 +1,21 @@
 """The statistics maps: GeoJSON endpoints and the two map pages."""
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import NotFound
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import BAD_REQUEST
+from core.caching import KnownParametersMixin
 from stats import maps
 
 
@@ -31,7 +34,57 @@ def _flow_dataset(slug):
     return editions, maps.choose_dataset(editions, slug, default)
 
 
-class ProvinceMapView(APIView):
+def _choice(request, name, accepted, default):
+    """The parameter's value, its default when absent; anything else is a 400."""
+    value = request.query_params.get(name)
+    if value is None:
+        return default
+    if value not in accepted:
+        message = _("Unknown value. Accepted: %(accepted)s.") % {"accepted": ", ".join(accepted)}
+        raise ValidationError({name: [message]})
+    return value
+
+
+def _edition(request, editions, default):
+    """The edition asked for, else the default; never another one in its place."""
+    slug = request.query_params.get("dataset")
+    if slug is not None and slug not in {d.slug for d in editions}:
+        message = _("No such dataset. Datasets: %(slugs)s.") % {
+            "slugs": ", ".join(d.slug for d in editions)
+        }
+        raise NotFound(message)
+    dataset = maps.choose_dataset(editions, slug, default)
+    if dataset is None:
+        raise NotFound(_("No dataset with these figures is loaded."))
+    return dataset
+
+
+def _year_param(request):
+    value = request.query_params.get("year")
+    if value is None:
+        return None
+    if not (value.isascii() and value.isdigit()):
+        raise ValidationError({"year": [_("A year, such as 2020.")]})
+    return int(value)
+
+
+MAP_DATASET_PARAM = OpenApiParameter(
+    "dataset",
+    str,
+    description="Dataset identifier (one edition); defaults to the one shown. One without "
+    "these figures is a 404 naming those that have them.",
+)
+MAP_RESPONSES = {
+    (200, "application/json"): OpenApiTypes.OBJECT,
+    400: BAD_REQUEST,
+    404: OpenApiResponse(
+        description="No such dataset, or no figures for that year; the answer names those "
+        "there are."
+    ),
+}
+
+
+class ProvinceMapView(KnownParametersMixin, APIView):
     """North Korea's provinces with arrivals by province of origin (`layer=origin`), or
     South Korea's regions with where North Koreans live (`layer=residence`), as GeoJSON.
 
@@ -44,25 +97,30 @@ class ProvinceMapView(APIView):
     """
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+    query_parameters = ["layer", "dataset"]
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("layer", str, enum=list(maps.PROVINCE_LAYERS), default="origin"),
-            OpenApiParameter("dataset", str, description="Dataset identifier (one edition)"),
+            OpenApiParameter(
+                "layer",
+                str,
+                enum=list(maps.PROVINCE_LAYERS),
+                default="origin",
+                description="Another value is a 400 naming the accepted ones.",
+            ),
+            MAP_DATASET_PARAM,
         ],
-        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+        responses=MAP_RESPONSES,
     )
     def get(self, request):
-        layer = request.query_params.get("layer", "origin")
-        if layer not in maps.PROVINCE_LAYERS:
-            layer = "origin"
-        _editions, dataset = _province_dataset(layer, request.query_params.get("dataset"))
-        if dataset is None:
-            raise NotFound("No dataset with these figures is loaded.")
+        layer = _choice(request, "layer", list(maps.PROVINCE_LAYERS), "origin")
+        dataset = _edition(
+            request, maps.province_editions(layer), maps.PROVINCE_LAYERS[layer]["default"]
+        )
         return Response(maps.province_layer(layer, dataset))
 
 
-class FlowMapView(APIView):
+class FlowMapView(KnownParametersMixin, APIView):
     """Countries of the world with the figures of one edition and one year, and flow
     lines (LineString features, `kind=flow`) from North Korea to each destination.
 
@@ -72,24 +130,41 @@ class FlowMapView(APIView):
     """
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+    query_parameters = ["dataset", "year", "measure"]
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("dataset", str, description="Dataset identifier (one edition)"),
-            OpenApiParameter("year", int, description="Year; defaults to the latest"),
-            OpenApiParameter("measure", str, enum=list(maps.FLOW_MEASURES)),
+            MAP_DATASET_PARAM,
+            OpenApiParameter(
+                "year",
+                int,
+                description="Year; defaults to the latest. A year the edition lacks is a 404 "
+                "naming the years it has.",
+            ),
+            OpenApiParameter(
+                "measure",
+                str,
+                enum=[*maps.FLOW_MEASURES, "total"],
+                description="refugees (default) or asylum_seekers for UNHCR figures, total "
+                "for migrant stock; another is a 400 naming the accepted ones.",
+            ),
         ],
-        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+        responses=MAP_RESPONSES,
     )
     def get(self, request):
-        _editions, dataset = _flow_dataset(request.query_params.get("dataset"))
-        if dataset is None:
-            raise NotFound("No dataset with these figures is loaded.")
-        result = maps.flow_layer(
-            dataset,
-            year=_year(request.query_params.get("year")),
-            measure=request.query_params.get("measure", "refugees"),
-        )
+        dataset = _edition(request, maps.flow_editions(), maps.series.DEFAULT_DATASETS["unhcr"])
+        year = _year_param(request)
+        measure = request.query_params.get("measure")
+        result = maps.flow_layer(dataset, year=year, measure=measure or "refugees")
+        if measure is not None:
+            _choice(request, "measure", result["measures"], None)
+        if year is not None and year != result["year"]:
+            message = _("No figures for %(year)d in %(dataset)s. Years: %(years)s.") % {
+                "year": year,
+                "dataset": dataset.slug,
+                "years": ", ".join(map(str, result["years"])) or "\u2013",
+            }
+            raise NotFound(message)
         return Response(result)
 
 
@@ -102,6 +177,11 @@ def boundaries(request, name):
     """The derived Natural Earth boundaries (fixtures/geo/), without figures."""
     if name not in BOUNDARY_FILES:
         raise Http404
+    if request.GET:  # as the API's other addresses: nothing is silently ignored
+        message = _("Unknown query parameter. This address accepts: %(known)s.") % {
+            "known": "\u2013"
+        }
+        return JsonResponse({key: [message] for key in sorted(request.GET)}, status=400)
     path = maps.GEO_DIR / BOUNDARY_FILES[name]
     return HttpResponse(path.read_bytes(), content_type="application/geo+json")
 
@@ -144,7 +224,9 @@ def flows_page(request):
         data = maps.flow_layer(
             dataset, year=_year(request.GET.get("year")), measure=request.GET.get("measure", "")
         )
-        query = {"dataset": dataset.slug, "year": data["year"], "measure": data["measure"]}
+        query = {"dataset": dataset.slug, "measure": data["measure"]}
+        if data["year"] is not None:  # an edition without figures has no year to ask for
+            query["year"] = data["year"]
         context.update(
             data=data,
             api_url=f"{reverse('stats-api:maps-flows')}?{urlencode(query)}",

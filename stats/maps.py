@@ -113,6 +113,8 @@ def dataset_info(dataset):
         "edition": dataset.edition,
         "address": dataset.address,
         "licence": dataset.licence,
+        "retrieved": dataset.retrieved.isoformat() if dataset.retrieved else None,
+        "citation": dataset.citation(),
         "classification": dataset.classification,
         "classification_display": str(dataset.get_classification_display()),
     }

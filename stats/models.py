@@ -6,8 +6,12 @@ interpolated, or summed across measures, and a cell the publisher did not
 report is simply absent.
 """
 
+import re
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +68,10 @@ FAMILY_PREFIXES = (
     ("wb-gbmd-2000-total", "wb-gbmd-2000-total"),
     ("wb-gbmd-", "wb-gbmd"),
 )
+
+
+# The places a source names: web addresses, and repositories at a commit.
+ADDRESS_PATTERN = re.compile(r"https?://[^\s;()]+|github:[^\s@]+@\w+")
 
 
 def family_of(slug):
@@ -180,6 +188,23 @@ class Dataset(models.Model):
         if self.retrieved:
             parts.append(gettext("Retrieved %(date)s") % {"date": self.retrieved.isoformat()})
         return ". ".join(parts) + "."
+
+    def citations(self):
+        """The citation in each of the site's languages (the publisher's words as published)."""
+        result = {}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                result[code] = self.citation()
+        return result
+
+    def row_source(self, source):
+        """`source` (an observation's) when it names a place the dataset's address
+        does not, else "": what a reader needs beside the dataset's citation."""
+        source = source.strip()
+        if not source:
+            return ""
+        places = [place.rstrip(".,") for place in ADDRESS_PATTERN.findall(source)] or [source]
+        return source if any(place not in self.address for place in places) else ""
 
     def breakdowns(self):
         """The dimensions some of this dataset's figures are broken down by (one query)."""

@@ -9,24 +9,31 @@ class DatasetSerializer(serializers.ModelSerializer):
     )
     observation_count = serializers.IntegerField(read_only=True)
     is_current = serializers.BooleanField(read_only=True)  # what observations answer from
+    citation = serializers.CharField(read_only=True)
+    citations = serializers.DictField(
+        child=serializers.CharField(), read_only=True, help_text="The citation in each language."
+    )
 
     class Meta:
         model = Dataset
         fields = [
             "url", "slug", "publisher", "title", "edition", "address", "source_key", "licence",
-            "retrieved", "classification", "family", "is_current", "description", "caveat",
-            "observation_count",
+            "retrieved", "citation", "citations", "classification", "family", "is_current",
+            "description", "caveat", "observation_count",
         ]  # fmt: skip
 
 
 class DatasetSourceSerializer(serializers.ModelSerializer):
     citation = serializers.CharField(read_only=True)
+    citations = serializers.DictField(
+        child=serializers.CharField(), read_only=True, help_text="The citation in each language."
+    )
 
     class Meta:
         model = Dataset
         fields = [
             "slug", "publisher", "title", "edition", "address", "licence", "retrieved",
-            "citation", "caveat",
+            "citation", "citations", "caveat",
         ]  # fmt: skip
 
 
@@ -58,7 +65,11 @@ class SeriesColumnSerializer(serializers.Serializer):
 
 
 class SeriesSerializer(serializers.Serializer):
-    """A chart's series: its source, columns, rows, and what was computed here."""
+    """A chart's series: its source, columns, rows, and what was computed here.
+
+    Each row's `row_source` names where it was confirmed when that is not the
+    dataset's address (e.g. a ministry briefing quoted in the news), else "".
+    """
 
     dataset = DatasetSourceSerializer()
     columns = SeriesColumnSerializer(many=True)

@@ -42,6 +42,11 @@ class Series:
     def caveats(self):
         return [c for c in [self.dataset.caveat, *self.notes] if c]
 
+    def row_sources(self):
+        """(row label, source) of the rows confirmed elsewhere than the dataset's address."""
+        key = self.columns[0][0]
+        return [(_cell(row, key), row["row_source"]) for row in self.rows if row.get("row_source")]
+
     def table(self):
         """Rows as display strings in column order; small cells read "≤5"."""
         return [[_cell(row, key) for key, _label in self.columns] for row in self.rows]
@@ -51,15 +56,36 @@ class Series:
 
         `series` is a list of (column key, label) or (key, label, options)."""
         rows = self.rows[:limit] if limit else self.rows
+        spans = [
+            row.get("period_start", row.get("period_end")) != row.get("period_end") for row in rows
+        ]
         datasets = []
         for key, label, *options in series:
-            data = [row.get(key) for row in rows]
+            options = dict(*options)
+            data, apart = [row.get(key) for row in rows], []
+            if options.get("type") == "line" and any(spans):
+                # A span ("1999-2001") is no point of the yearly trend: the line breaks
+                # there, and the span's own value is drawn apart, as a marker.
+                apart = [value if span else None for value, span in zip(data, spans, strict=True)]
+                data = [None if span else value for value, span in zip(data, spans, strict=True)]
             if any(value is not None for value in data):
-                datasets.append({"key": key, "label": str(label), "data": data, **dict(*options)})
+                datasets.append({"key": key, "label": str(label), "data": data, **options})
+            if any(value is not None for value in apart):
+                span_label = _("%(label)s, periods of several years") % {"label": label}
+                datasets.append(
+                    {
+                        "key": f"{key}_spans",
+                        "label": str(span_label),
+                        "data": apart,
+                        **options,
+                        "points_only": True,
+                    }
+                )
         return {
             "kind": kind,
             "stacked": stacked,
             "labels": [str(row[label_key]) for row in rows],
+            "spans": spans,
             "datasets": datasets,
         }
 
@@ -74,6 +100,13 @@ def _cell(row, key):
     if row.get(f"{key}_status") == Status.SMALL:
         return f"≤{text}"
     return text
+
+
+def _add_source(row, dataset, obs):
+    """Adds the observation's source to the row's `row_source`, when it is not the dataset's."""
+    source = dataset.row_source(obs.source)
+    if source and source not in row["row_source"]:
+        row["row_source"] = f"{row['row_source']} ; {source}" if row["row_source"] else source
 
 
 def arrivals_by_sex(dataset):
@@ -95,9 +128,11 @@ def arrivals_by_sex(dataset):
                 "total": None,
                 "female_share": None,
                 "note": obs.note,
+                "row_source": "",
             },
         )
         row[SEX_COLUMNS[obs.sex]] = obs.value
+        _add_source(row, dataset, obs)
     for row in rows.values():
         if row["female"] is not None and row["total"]:
             row["female_share"] = round(100 * row["female"] / row["total"], 1)
@@ -140,9 +175,11 @@ def unhcr_by_year(dataset, *, origin="PRK"):
                 "asylum_seekers": 0,
                 "asylum_seekers_small_cells": 0,
                 "countries": set(),
+                "row_source": "",
             },
         )
         row[obs.measure] += obs.value or 0
+        _add_source(row, dataset, obs)
         row[f"{obs.measure}_small_cells"] += obs.status == Status.SMALL
         row["countries"].add(obs.destination)
     for row in rows.values():
@@ -182,10 +219,12 @@ def unhcr_by_country(dataset, *, year=None, origin="PRK"):
                 "refugees_status": "",
                 "asylum_seekers": None,
                 "asylum_seekers_status": "",
+                "row_source": "",
             },
         )
         row[obs.measure] = obs.value
         row[f"{obs.measure}_status"] = obs.status
+        _add_source(row, dataset, obs)
     years = sorted(by_year)
     if year not in by_year:
         year = years[-1] if years else None
@@ -222,9 +261,11 @@ def emigrant_stock(dataset, *, year=None, origin="PRK"):
                 "male": None,
                 "female": None,
                 "total": None,
+                "row_source": "",
             },
         )
         row[SEX_COLUMNS[obs.sex]] = obs.value
+        _add_source(row, dataset, obs)
     years = sorted(by_year)
     if year not in by_year:
         year = years[-1] if years else None
@@ -270,10 +311,12 @@ def arrival_profile(dataset, *, dimension):
                 "female": None,
                 "total": None,
                 "note": obs.note,
+                "row_source": "",
             },
         )
         row[SEX_COLUMNS[obs.sex]] = obs.value
         row["note"] = row["note"] or obs.note
+        _add_source(row, dataset, obs)
     return Series(
         dataset=dataset,
         columns=[

@@ -1,6 +1,6 @@
 """Writing imported figures: one transaction per import, re-imports update in place."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from core import caching
 from stats import mirror
 from stats.importers import READERS, Row, StatsImportError
-from stats.models import Dataset, Observation
+from stats.models import DIMENSIONS, Dataset, Observation
 
 
 @dataclass
@@ -22,22 +22,43 @@ class ImportReport:
     unchanged: int = 0
     datasets_created: int = 0
     datasets_updated: int = 0
+    apply_withdrawals: bool = False
+    withdrawn: list = field(default_factory=list)  # figures stored but no longer in the file
 
     def __str__(self):
         verb = "would be" if self.dry_run else "were"
-        return (
+        if not self.withdrawn:
+            withdrawn = "none withdrawn"
+        elif self.apply_withdrawals:
+            withdrawn = f"withdrawn {len(self.withdrawn)}, {verb} removed"
+        else:
+            withdrawn = f"withdrawn {len(self.withdrawn)}, kept (--apply-withdrawals removes them)"
+        lines = [
             f"{self.path.name} ({self.format}): observations {verb} created {self.created}, "
-            f"updated {self.updated}, left unchanged {self.unchanged}; datasets {verb} created "
-            f"{self.datasets_created}, updated {self.datasets_updated}."
-        )
+            f"updated {self.updated}, left unchanged {self.unchanged}; {withdrawn}; datasets "
+            f"{verb} created {self.datasets_created}, updated {self.datasets_updated}."
+        ]
+        lines += [f"  withdrawn: {_describe(obs)}" for obs in self.withdrawn]
+        return "\n".join(lines)
 
 
-def statistics_import(*, format, path, dry_run=False, origin=None):
+def _describe(obs):
+    """One stored figure, as a reader of the report would look it up."""
+    where = "\u2192".join(code for code in (obs.origin, obs.destination) if code)
+    dims = [getattr(obs, dim) for dim in DIMENSIONS if getattr(obs, dim)]
+    parts = [obs.dataset.slug, obs.measure, obs.period_label, where, *dims]
+    return f"{' '.join(p for p in parts if p)}: {obs.value_display} ({obs.status})"
+
+
+def statistics_import(*, format, path, dry_run=False, origin=None, apply_withdrawals=False):
     """Read `path` with the reader for `format` and write its figures atomically.
 
     Raises StatsImportError (and writes nothing) if any row is bad. With
     `dry_run` the writes happen inside the transaction and are rolled back, so
     the counts are exactly what a real import would do.
+
+    Figures of the file's datasets that the file no longer holds (within `origin`,
+    if given) are reported as withdrawn, and removed only with `apply_withdrawals`.
     """
     if format not in READERS:
         raise StatsImportError(path, f"unknown format {format!r}; one of {', '.join(READERS)}")
@@ -45,7 +66,9 @@ def statistics_import(*, format, path, dry_run=False, origin=None):
     parsed = READERS[format](path, origin=origin)
     if not parsed.rows:
         raise StatsImportError(path, "no figures found")
-    report = ImportReport(path=path, format=format, dry_run=dry_run)
+    report = ImportReport(
+        path=path, format=format, dry_run=dry_run, apply_withdrawals=apply_withdrawals
+    )
     try:
         with transaction.atomic():
             _one_import_at_a_time()
@@ -54,7 +77,7 @@ def statistics_import(*, format, path, dry_run=False, origin=None):
             for row in parsed.rows:
                 by_dataset.setdefault(row.dataset, []).append(row)
             for slug, rows in by_dataset.items():
-                _save_observations(datasets[slug], rows, report, path)
+                _save_observations(datasets[slug], rows, report, path, origin=origin)
             # Bulk writes send no signals: cached API responses expire here, with the figures.
             caching.bump(caching.STATS)
             mirror.schedule()
@@ -98,8 +121,11 @@ def _save_dataset(spec, report, path):
     return dataset
 
 
-def _save_observations(dataset, rows, report, path):
-    existing = {_key(obs): obs for obs in Observation.objects.filter(dataset=dataset)}
+def _save_observations(dataset, rows, report, path, *, origin=None):
+    stored = Observation.objects.filter(dataset=dataset)
+    if origin:  # the figures of other origins were not read, so none is withdrawn
+        stored = stored.filter(origin=origin)
+    existing = {_key(obs): obs for obs in stored}
     seen = {}
     to_create, to_update = [], []
     for row in rows:
@@ -123,6 +149,12 @@ def _save_observations(dataset, rows, report, path):
             to_update.append(obs)
         else:
             report.unchanged += 1
+    withdrawn = [obs for key, obs in existing.items() if key not in seen]
+    for obs in withdrawn:
+        obs.dataset = dataset  # for the report, without a query each
+    report.withdrawn += withdrawn
+    if withdrawn and report.apply_withdrawals:
+        Observation.objects.filter(pk__in=[obs.pk for obs in withdrawn]).delete()
     Observation.objects.bulk_create(to_create, batch_size=500)
     Observation.objects.bulk_update(to_update, Row.VALUE_FIELDS, batch_size=500)
     report.created += len(to_create)

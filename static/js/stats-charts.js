@@ -15,7 +15,7 @@
   var number = new Intl.NumberFormat(document.documentElement.lang || undefined);
 
   function dataset(spec, item, index) {
-    var colour = COLOURS[item.key] || FALLBACK[index % FALLBACK.length];
+    var colour = COLOURS[item.key.replace(/_spans$/, "")] || FALLBACK[index % FALLBACK.length];
     var ds = {
       label: item.label,
       data: item.data,
@@ -28,8 +28,20 @@
       ds.borderWidth = 2;
       ds.pointRadius = 2;
       ds.order = -1;
-    } else if (spec.stacked) {
-      ds.stack = "sex";
+      if (item.points_only) {
+        // A period of several years: a marker apart from the yearly line.
+        ds.showLine = false;
+        ds.pointStyle = "rectRot";
+        ds.pointRadius = 6;
+      }
+    } else {
+      if (spec.stacked) {
+        ds.stack = "sex";
+      }
+      if (spec.spans && spec.spans.indexOf(true) !== -1) {
+        // Bars of several years are paler than the single years beside them.
+        ds.backgroundColor = spec.spans.map(function (span) { return span ? colour + "66" : colour; });
+      }
     }
     return ds;
   }

@@ -139,8 +139,14 @@ def data_rows(rows, header, path):
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
+            # The first column without its field, or the first field without a column.
+            position = min(len(cells), len(header)) + 1
+            name = header[position - 1].strip() if position <= len(header) else "none"
             raise StatsImportError(
-                path, f"expected {len(header)} fields, found {len(cells)}", line=line
+                path,
+                f"expected {len(header)} fields, found {len(cells)}",
+                line=line,
+                column=f"{position} ({name})",
             )
         yield line, cells
 

@@ -20,7 +20,7 @@ from stats.importers.base import (
     parse_count,
     parse_year,
 )
-from stats.importers.curated import CENTRAL_ASIA_CAVEAT, UNHCR_SMALL_CAVEAT, unhcr_status
+from stats.importers.curated import CENTRAL_ASIA_CAVEAT, unhcr_status
 from stats.models import Classification, Measure, Sex
 
 # Codes UNHCR uses that are not ISO 3166-1.
@@ -69,40 +69,27 @@ def read_unhcr_export(path, *, origin=None, **options):
             metadata[cells[0].strip().rstrip(":")] = cells[1].strip()
     if header is None:
         raise StatsImportError(path, "no header line starting 'Year,Country of origin'", line=1)
-    if len(header) not in (10, 12):
-        raise StatsImportError(
-            path, f"expected 10 or 12 columns, found {len(header)}", line=header_line
-        )
     for position, (name, expected) in enumerate(zip(header, UNHCR_COLUMNS, strict=False), 1):
         if name.strip() != expected[0]:
             raise StatsImportError(
                 path, f"expected {expected[0]!r}, found {name!r}", line=header_line, column=position
             )
-    updated = metadata.get("Last updated")
-    edition = (
-        f"Refugee Data Finder export, last updated {updated}"
-        if updated
-        else (f"Refugee Data Finder export without preamble ({path.name})")
-    )
-    address = "UNHCR Refugee Data Finder export"
-    if metadata.get("Data quick link"):
-        address = f"{address}: {metadata['Data quick link']}"
-    spec = DatasetSpec(
-        slug=f"unhcr-rdf-{slugify(updated or path.stem)}"[:100],
-        publisher="UNHCR",
-        title="Refugee Data Finder: population figures by origin and country of asylum",
-        edition=edition,
-        address=f"{address} (file {path.name})",
-        source_key="",
-        licence="CC BY 4.0" if "Usage licence" in metadata else "",
-        classification=Classification.UNHCR_POPULATIONS,
-        description="End-year stock population figures by country of origin and of asylum.",
-        caveat=UNHCR_SMALL_CAVEAT,
-        retrieved=_extraction_date(metadata.get("Date extracted", "")),
-    )
-    parsed = Parsed(datasets=[spec])
+    if len(header) not in (10, 12):  # every name so far as expected: one is missing or extra
+        position = len(header) + 1 if len(header) < 12 else 13
+        expected = UNHCR_COLUMNS[position - 1][0] if position <= 12 else "no more columns"
+        found = repr(header[12]) if len(header) > 12 else "nothing"
+        raise StatsImportError(
+            path,
+            f"expected {expected!r} (10 columns in the 2023 layout, 12 in the 2024 one), "
+            f"found {found}",
+            line=header_line,
+            column=position,
+        )
+    parsed = Parsed()
+    years, origins = set(), set()
     for line, cells in data_rows(rows, header, path):
         year = parse_year(cells[0], path=path, line=line, column="1 (Year)")
+        years.add(year)
         codes = {}
         for position in (3, 5):
             code = cells[position - 1].strip()
@@ -116,6 +103,7 @@ def read_unhcr_export(path, *, origin=None, **options):
                     column=f"{position} ({header[position - 1]})",
                 )
             codes[position] = code
+        origins.add(codes[3])
         if origin and codes[3] != origin:
             continue
         notes = [UNHCR_NON_ISO[c] for c in codes.values() if c in UNHCR_NON_ISO]
@@ -131,7 +119,7 @@ def read_unhcr_export(path, *, origin=None, **options):
             status, small = unhcr_status(value)
             parsed.rows.append(
                 Row(
-                    dataset=spec.slug,
+                    dataset="",  # named below, from the whole file
                     measure=measure,
                     period_start=year,
                     period_end=year,
@@ -146,7 +134,60 @@ def read_unhcr_export(path, *, origin=None, **options):
                     column=column,
                 )
             )
+    spec = _unhcr_export_spec(metadata, years, origins)
+    parsed.datasets.append(spec)
+    for row in parsed.rows:
+        row.dataset = spec.slug
     return parsed
+
+
+UNHCR_RDF_PAGE = "https://www.unhcr.org/refugee-statistics/download"
+UNHCR_EXPORT_CAVEAT = (
+    "Cells published as 5 are marked “5 or fewer”: UNHCR appears to publish small counts as 5 "
+    "(not confirmed in UNHCR's own documentation). Cells published as “-” (not applicable) are "
+    "absent, not zero. Refugees and asylum-seekers are different measures and are never added "
+    "together."
+)
+
+
+def _unhcr_export_spec(metadata, years, origins):
+    """The dataset of an export, from what the file itself states: never its file name,
+    so one file under two names is one dataset."""
+    updated = metadata.get("Last updated")
+    first, last = (min(years), max(years)) if years else (None, None)
+    if updated:
+        slug, edition = slugify(updated), f"Refugee Data Finder export, last updated {updated}"
+    else:
+        span = [str(first)] if first == last else [str(first), str(last)]
+        slug = f"undated-{'-'.join(span)}"
+        edition = f"Refugee Data Finder export without preamble, {chr(0x2013).join(span)}"
+    caveats = [UNHCR_EXPORT_CAVEAT]
+    missing = sorted(set(range(first, last + 1)) - years) if years else []
+    if missing:
+        listed = ", ".join(map(str, missing))
+        caveats.append(f"The file has no rows for {listed}: those years are missing, not zero.")
+    if "PRK" in origins:
+        caveats.append(
+            "North Koreans in South Korea are South Korean citizens and never appear in UNHCR data."
+        )
+    if metadata.get("Disclaimer"):
+        caveats.append(f"The file's disclaimer: {metadata['Disclaimer']}")
+    licence = metadata.get("Usage licence", "")
+    if "creativecommons.org/licenses/by/4.0" in licence:
+        licence = "CC BY 4.0"
+    return DatasetSpec(
+        slug=f"unhcr-rdf-{slug}"[:100],
+        publisher="UNHCR",
+        title="Refugee Data Finder: population figures by origin and country of asylum",
+        edition=edition,
+        address=metadata.get("Data quick link") or UNHCR_RDF_PAGE,
+        source_key="",
+        licence=licence,
+        classification=Classification.UNHCR_POPULATIONS,
+        description="End-year stock population figures by country of origin and of asylum.",
+        caveat=" ".join(caveats),
+        retrieved=_extraction_date(metadata.get("Date extracted", "")),
+    )
 
 
 # Names the World Bank and UN DESA use that pycountry does not know. Aggregates
@@ -189,6 +230,30 @@ COUNTRY_NAMES = {
     "taiwan": "TWN",
     "brunei": "BRN",
     "united states of america": "USA",
+    # The World Bank's own short names (Bilateral Migration Matrix, WDI).
+    "cote d'ivoire": "CIV",
+    "curacao": "CUW",
+    "faeroe islands": "FRO",
+    "falkland islands": "FLK",
+    "holy see": "VAT",
+    "iran, islamic rep.": "IRN",
+    "lao pdr": "LAO",
+    "macedonia, fyr": "MKD",
+    "micronesia, fed. sts.": "FSM",
+    "micronesia": "FSM",
+    "reunion": "REU",
+    "saint barthelemy": "BLM",
+    "st. barthelemy": "BLM",
+    "st. helena": "SHN",
+    "saint helena": "SHN",
+    "st. kitts and nevis": "KNA",
+    "st. lucia": "LCA",
+    "st. martin (french part)": "MAF",
+    "st. pierre and miquelon": "SPM",
+    "st. vincent and the grenadines": "VCT",
+    "taiwan, china": "TWN",
+    "venezuela, rb": "VEN",
+    "wallis and futuna islands": "WLF",
 }
 AGGREGATES = {"total", "world", "other", "other north", "other south"}
 M49_NOT_ISO = {830: "CHI", 412: "XKX"}  # DESA country rows without an ISO 3166 numeric code

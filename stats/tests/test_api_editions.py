@@ -39,11 +39,12 @@ def test_the_observations_api_answers_from_the_current_edition_only(client, unhc
     assert {row["dataset"] for row in response.json()["results"]} == {CURATED}
     assert all(row["dataset_edition"] for row in response.json()["results"])
 
+    assert response.json()["editions"] == "current"
     mixed = client.get(URL, {**query, "editions": "all"})
     assert mixed.status_code == 200, mixed.content
-    assert mixed["Editions"] == "all"
+    assert mixed["Editions"] == mixed.json()["editions"] == "all"
     assert mixed.json()["count"] == curated.json()["count"] + export.json()["count"]
-    assert export["Editions"] == unhcr_with_export.slug
+    assert export["Editions"] == export.json()["editions"] == unhcr_with_export.slug
     assert client.get(URL, {**query, "editions": "some"}).status_code == 400
 
 

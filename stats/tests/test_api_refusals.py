@@ -93,6 +93,11 @@ def test_the_schema_documents_the_refusals(client, db):
     page_size = next(p for p in observations["parameters"] if p["name"] == "page_size")
     assert "1000" in page_size["description"]
     assert "404" in paths["/api/stats/series/unhcr-by-country/"]["get"]["responses"]
+    for path in ("/api/stats/maps/provinces/", "/api/stats/maps/flows/"):
+        assert {"200", "400", "404"} <= set(paths[path]["get"]["responses"])
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    page = schema["components"]["schemas"]["PaginatedObservationList"]
+    assert "editions" in page["required"] and "all" in page["properties"]["editions"]["description"]
 
 
 @pytest.mark.parametrize(
@@ -109,3 +114,59 @@ def test_a_dataset_of_another_kind_is_a_400_not_an_empty_series(client, shipped,
     response = client.get(reverse(f"stats-api:{name}"), {"dataset": dataset})
     assert response.status_code == 400
     assert dataset in messages(response)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/stats/",
+        "/api/stats/datasets/",
+        "/api/stats/datasets/mou-arrivals/",
+        "/api/stats/observations/",
+        "/api/stats/observations/1/",
+        "/api/stats/series/arrivals/",
+        "/api/stats/series/unhcr-by-year/",
+        "/api/stats/series/unhcr-by-country/",
+        "/api/stats/series/emigrant-stock/",
+        "/api/stats/series/profile/",
+        "/api/stats/maps/provinces/",
+        "/api/stats/maps/flows/",
+        "/api/stats/maps/boundaries/korea/",
+    ],
+)
+def test_every_stats_address_refuses_an_unknown_parameter(client, db, url):
+    response = client.get(url, {"country": "CAN"})
+    assert response.status_code == 400, response.content[:300]
+    assert "Unknown query parameter" in messages(response)
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "accepted"),
+    [
+        ("stats-api:observation-list", {"measure": "bogus"}, "arrivals, residents, refugees"),
+        ("stats-api:observation-list", {"sex": "both"}, "male, female, total"),
+        ("stats-api:observation-list", {"status": "missing"}, "reported, not_reported"),
+        ("stats-api:observation-list", {"editions": "newest"}, "current, all"),
+        ("stats-api:dataset-list", {"classification": "refugees"}, "unhcr_populations"),
+    ],
+)
+def test_an_unknown_value_is_a_400_listing_the_accepted_ones(client, db, url, params, accepted):
+    response = client.get(reverse(url), params)
+    assert response.status_code == 400
+    (name,) = params
+    assert accepted in response.json()[name][0]
+
+
+@pytest.mark.parametrize(
+    ("url", "dataset"),
+    [
+        ("stats-api:series-unhcr-by-year", "unhcr-rpkg-2025-12-1"),
+        ("stats-api:series-unhcr-by-country", "unhcr-rpkg-2025-12-1"),
+        ("stats-api:series-emigrant-stock", "undesa-ims-2020"),
+    ],
+)
+def test_an_origin_the_dataset_lacks_is_a_404_not_an_empty_series(client, shipped, url, dataset):
+    response = client.get(reverse(url), {"dataset": dataset, "origin": "zzz"})
+    assert response.status_code == 404
+    assert "ZZZ" in messages(response) and "PRK" in messages(response)
+    assert client.get(reverse(url), {"dataset": dataset, "origin": "prk"}).json()["rows"]

@@ -94,3 +94,34 @@ def test_wrong_header_is_rejected_at_line_1(tmp_path):
         CommandError, match=r"x\.csv, line 1: header lacks the column\(s\) period_label"
     ):
         run("mou-arrivals", str(bad))
+
+
+@pytest.mark.django_db
+def test_a_figure_the_publisher_withdrew_is_reported_and_removed_only_when_asked(tmp_path):
+    """Issue 20, finding 5: a revised file without a figure left it stored, unreported."""
+    run("mou-arrivals", str(ARRIVALS))
+    revised = tmp_path / "revised.csv"
+    lines = ARRIVALS.read_text(encoding="utf-8").splitlines(keepends=True)
+    revised.write_text("".join(line for line in lines if not line.startswith("2025,")))
+
+    dry = run("mou-arrivals", str(revised), "--dry-run", "--apply-withdrawals")
+    assert "left unchanged 75; withdrawn 3, would be removed;" in dry
+    assert "  withdrawn: mou-arrivals arrivals 2025 female: 198 (reported)" in dry
+    kept = run("mou-arrivals", str(revised))
+    assert "withdrawn 3, kept (--apply-withdrawals removes them)" in kept
+    assert Observation.objects.filter(period_label="2025").count() == 3
+
+    removed = run("mou-arrivals", str(revised), "--apply-withdrawals")
+    assert "withdrawn 3, were removed" in removed
+    assert not Observation.objects.filter(period_label="2025").exists()
+    assert "none withdrawn" in run("mou-arrivals", str(revised))
+
+
+@pytest.mark.django_db
+def test_an_import_of_one_origin_withdraws_nothing_of_the_others():
+    from stats.tests.conftest import SAMPLES
+
+    run("unhcr-export", str(SAMPLES / "unhcr_rdf_2024.csv"))
+    assert "none withdrawn" in run(
+        "unhcr-export", str(SAMPLES / "unhcr_rdf_2024.csv"), "--origin", "PRK"
+    )

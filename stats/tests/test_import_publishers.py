@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from stats.importers import publishers
 from stats.importers.base import StatsImportError
-from stats.models import Measure, Observation, Sex, Status
+from stats.models import Dataset, Measure, Observation, Sex, Status
 from stats.tests.conftest import SAMPLES
 
 
@@ -54,7 +54,41 @@ def test_unhcr_2023_export_without_preamble_and_origin_filter():
         Measure.REFUGEES, Measure.ASYLUM_SEEKERS, Measure.IDPS, Measure.STATELESS,
     }  # fmt: skip
     assert cells(parsed)[(Measure.REFUGEES, 2021, "PRK", "GBR", "")].value == 450
-    assert parsed.datasets[0].slug == "unhcr-rdf-unhcr_rdf_2023"
+    assert parsed.datasets[0].slug == "unhcr-rdf-undated-2021"
+
+
+@pytest.mark.django_db
+def test_an_export_s_dataset_is_named_by_its_contents_not_its_file_name(tmp_path):
+    """Issue 20, finding 6: the same file under two names became two datasets, its
+    address was the local file name and its caveats the curated DPRK file's."""
+    text = (SAMPLES / "unhcr_rdf_2023.csv").read_text(encoding="utf-8")
+    for name in ("population.csv", "copy of population.csv"):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        call_command("import_stats", "unhcr-export", str(tmp_path / name), stdout=StringIO())
+    (dataset,) = Dataset.objects.all()
+    assert dataset.slug == "unhcr-rdf-undated-2021"
+    assert "population" not in dataset.address + dataset.edition
+    assert dataset.address == "https://www.unhcr.org/refugee-statistics/download"
+    assert dataset.licence == ""  # a file without a preamble states none
+    assert "1994" not in dataset.caveat and "5 or fewer" in dataset.caveat
+    only_prk = publishers.read_unhcr_export(tmp_path / "population.csv", origin="PRK")
+    assert only_prk.datasets[0].slug == dataset.slug
+
+
+def test_an_export_s_caveats_are_its_own(tmp_path):
+    (spec,) = publishers.read_unhcr_export(SAMPLES / "unhcr_rdf_2024.csv").datasets
+    assert "Figures are test data" in spec.caveat  # the file's own disclaimer
+    assert "1997" not in spec.caveat and "North Koreans in South Korea" in spec.caveat
+    assert spec.address == "https://www.unhcr.org/refugee-statistics/download"
+    header, prk, _prk, afg = (SAMPLES / "unhcr_rdf_2023.csv").read_text("utf-8").splitlines()
+    gap = tmp_path / "population.csv"
+    gap.write_text("\n".join([header, prk, afg.replace("2021,", "2019,", 1)]), encoding="utf-8")
+    (spec,) = publishers.read_unhcr_export(gap).datasets
+    assert "The file has no rows for 2020: those years are missing, not zero." in spec.caveat
+    assert spec.edition == "Refugee Data Finder export without preamble, 2019\u20132021"
+    gap.write_text("\n".join([header, afg]), encoding="utf-8")
+    (spec,) = publishers.read_unhcr_export(gap).datasets
+    assert "North Koreans" not in spec.caveat and "missing" not in spec.caveat
 
 
 def test_unhcr_export_with_a_renamed_column_is_rejected(tmp_path):
@@ -62,6 +96,36 @@ def test_unhcr_export_with_a_renamed_column_is_rejected(tmp_path):
     text = (SAMPLES / "unhcr_rdf_2023.csv").read_text(encoding="utf-8")
     bad.write_text(text.replace("Asylum-seekers", "Asylum seekers"), encoding="utf-8")
     with pytest.raises(StatsImportError, match=r"population\.csv, line 1, column 7: expected"):
+        publishers.read_unhcr_export(bad)
+
+
+@pytest.mark.parametrize(
+    ("drop", "message"),
+    [
+        (
+            ',"Others of concern"',
+            r"line 15, column 12: expected 'Others of concern' .*found nothing",
+        ),
+        (',"Host Community"', r"line 15, column 11: expected 'Host Community', found 'Others of"),
+    ],
+)
+def test_a_header_with_a_column_missing_names_it(tmp_path, drop, message):
+    """Issue 20, finding 8: "line 15: expected 10 or 12 columns, found 11" named none."""
+    bad = tmp_path / "population.csv"
+    text = (SAMPLES / "unhcr_rdf_2024.csv").read_text(encoding="utf-8")
+    bad.write_text(text.replace(drop, "", 1), encoding="utf-8")
+    with pytest.raises(StatsImportError, match=message):
+        publishers.read_unhcr_export(bad)
+
+
+def test_a_row_with_a_field_missing_names_the_column(tmp_path):
+    bad = tmp_path / "population.csv"
+    lines = (SAMPLES / "unhcr_rdf_2023.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].rsplit(",", 1)[0]
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(
+        StatsImportError, match=r"line 2, column 10 \(Stateless persons\): expected"
+    ):
         publishers.read_unhcr_export(bad)
 
 
@@ -87,6 +151,39 @@ def test_world_bank_matrix_reads_origins_down_destinations_across():
     assert len(parsed.rows) == 8
     only_prk = publishers.read_wb_matrix_2013(SAMPLES / "wb_matrix_2013.csv", origin="PRK")
     assert {r.origin for r in only_prk.rows} == {"PRK"}
+
+
+WORLD_BANK_NAMES = {
+    "St. Kitts and Nevis": "KNA", "St. Lucia": "LCA", "St. Vincent and the Grenadines": "VCT",
+    "St. Martin (French part)": "MAF", "Lao PDR": "LAO", "Iran, Islamic Rep.": "IRN",
+    "Venezuela, RB": "VEN", "Micronesia, Fed. Sts.": "FSM", "Cote d'Ivoire": "CIV",
+    "Curacao": "CUW", "Faeroe Islands": "FRO", "Macedonia, FYR": "MKD", "Korea, Dem. Rep.": "PRK",
+    "Korea, Rep.": "KOR", "Kyrgyz Republic": "KGZ", "Slovak Republic": "SVK",
+    "Egypt, Arab Rep.": "EGY",
+    "Yemen, Rep.": "YEM", "Congo, Dem. Rep.": "COD", "Gambia, The": "GMB", "Cabo Verde": "CPV",
+    "Hong Kong SAR, China": "HKG", "Macao SAR, China": "MAC", "West Bank and Gaza": "PSE",
+    "Virgin Islands (U.S.)": "VIR", "Sint Maarten (Dutch part)": "SXM", "Channel Islands": "CHI",
+    "Kosovo": "XKX", "Taiwan, China": "TWN", "Holy See": "VAT", "St. Helena": "SHN",
+    "St. Pierre and Miquelon": "SPM", "Wallis and Futuna Islands": "WLF", "Reunion": "REU",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "code"), WORLD_BANK_NAMES.items())
+def test_the_world_bank_s_own_country_names_are_read(name, code):
+    """Issue 20, finding 7: the matrix's names were refused as unknown countries."""
+    assert publishers.country_code(name) == code
+
+
+def test_a_matrix_with_the_world_bank_s_names_imports(tmp_path):
+    names = list(WORLD_BANK_NAMES)
+    header = "\t".join(["Destination country (across)-Source country (down)", *names])
+    line = "\t".join(["Korea, Dem. Rep.", *(str(i) for i in range(len(names)))])
+    path = tmp_path / "matrix.txt"
+    path.write_text(f"{header}\n{line}\n", encoding="utf-8")
+    parsed = publishers.read_wb_matrix_2013(path)
+    assert {r.destination: r.value for r in parsed.rows} == {
+        code: i for i, code in enumerate(WORLD_BANK_NAMES.values())
+    }
 
 
 def test_world_bank_matrix_saved_with_commas_is_rejected(tmp_path):

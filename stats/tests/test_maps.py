@@ -155,6 +155,7 @@ def test_province_endpoint_query_count_is_constant(client, shipped, django_asser
 def test_unhcr_flows_match_the_database(client, shipped):
     data = get_json(client, reverse("stats-api:maps-flows"), year=2024)
     assert data["dataset"]["slug"] == "unhcr-rpkg-2025-12-1" and data["year"] == 2024
+    assert data["dataset"]["licence"] == "CC BY 4.0" in data["dataset"]["citation"]
     canada = Observation.objects.get(
         dataset__slug="unhcr-rpkg-2025-12-1",
         measure=Measure.REFUGEES,
@@ -204,6 +205,34 @@ def test_flow_endpoint_query_count_is_constant(client, shipped, django_assert_nu
         client.get(reverse("stats-api:maps-flows"), {"year": 2010})
     with django_assert_num_queries(2):
         client.get(reverse("stats-api:maps-flows"), {"dataset": "undesa-ims-2019"})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "params", "status", "named"),
+    [
+        ("stats-api:maps-provinces", {"layer": "bogus"}, 400, "residence"),
+        ("stats-api:maps-provinces", {"dataset": "mou-arrivals"}, 404, "mou-profile-2024"),
+        ("stats-api:maps-flows", {"dataset": "bogus"}, 404, "undesa-ims-2020"),
+        ("stats-api:maps-flows", {"year": 1997}, 404, "1996, 1998"),
+        ("stats-api:maps-flows", {"year": "latest"}, 400, "2020"),
+        ("stats-api:maps-flows", {"measure": "total"}, 400, "asylum_seekers"),
+        (
+            "stats-api:maps-flows",
+            {"dataset": "undesa-ims-2020", "measure": "refugees"},
+            400,
+            "total",
+        ),
+    ],
+)
+def test_the_map_endpoints_answer_nothing_else_in_place_of_what_was_asked(
+    client, shipped, url, params, status, named
+):
+    """Issue 20: an unknown layer, dataset, year or measure was answered with the
+    default's figures and a 200."""
+    response = client.get(reverse(url), params, HTTP_ACCEPT="application/json")
+    assert response.status_code == status, response.content[:300]
+    assert named in json.dumps(response.json())
 
 
 # --- Pages ------------------------------------------------------------------------

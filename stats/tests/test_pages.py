@@ -45,6 +45,23 @@ def test_arrivals_chart_is_drawn_from_json_by_local_scripts(client, arrivals):
     assert not re.search(r'<link[^>]*href="(https?:)?//', html)
 
 
+def test_spans_are_drawn_apart_from_the_yearly_trend(client, arrivals):
+    """Issue 20, finding 8: the female share of "up to 1998" and "1999-2001" was
+    joined to the yearly line as if they were single years."""
+    html = client.get(reverse("stats:arrivals")).content.decode()
+    spec = json.loads(
+        re.search(
+            r'<script id="chart-arrivals" type="application/json">(.*?)</script>', html
+        ).group(1)
+    )
+    assert spec["spans"][:3] == [True, True, False] and not any(spec["spans"][2:])
+    datasets = {d["key"]: d for d in spec["datasets"]}
+    assert datasets["female_share"]["data"][:3] == [None, None, 55.3]
+    apart = datasets["female_share_spans"]
+    assert apart["points_only"] and apart["data"][:2] == [12.2, 45.8]
+    assert set(apart["data"][2:]) == {None}
+
+
 def test_unhcr_page_marks_small_cells_and_keeps_measures_apart(client, unhcr):
     html = client.get(reverse("stats:unhcr"), {"year": 1996}).content.decode()
     cells = table_text(html)
@@ -122,3 +139,17 @@ def test_each_page_takes_a_fixed_number_of_queries(
     with django_assert_num_queries(queries):
         response = client.get(reverse(f"stats:{name}"), params)
     assert response.status_code == 200
+
+
+def test_each_chart_offers_its_citation_in_korean_and_english(client, unhcr):
+    """Issue 20, finding 3: "Cite this figure", with the licence, in both languages."""
+    html = client.get(reverse("stats:unhcr"), {"year": 2020}).content.decode()
+    assert html.count('<details class="cite-this">') == 2  # one per chart
+    english = re.search(r'<p class="citation" lang="en">(.*?)</p>', html, flags=re.S).group(1)
+    korean = re.search(r'<p class="citation" lang="ko">(.*?)</p>', html, flags=re.S).group(1)
+    assert english.startswith("UNHCR, ") and "Licence: CC BY 4.0." in english
+    assert "이용 허락: CC BY 4.0." in korean
+    assert "Shown at http://testserver/stats/refugees/?year=2020." in english
+    datasets = client.get(reverse("stats-api:dataset-list")).json()["results"]
+    assert "이용 허락: CC BY 4.0" in datasets[0]["citations"]["ko"]
+    assert datasets[0]["citations"]["en"] == datasets[0]["citation"]

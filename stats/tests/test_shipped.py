@@ -18,6 +18,7 @@ def test_loading_twice_changes_nothing(shipped):
     snapshot = list(Observation.objects.order_by("pk").values())
     again = load_shipped_statistics()
     assert [r.created + r.updated for r in again] == [0, 0, 0, 0]
+    assert [r.withdrawn for r in again] == [[], [], [], []]  # no file feeds another's dataset
     assert list(Observation.objects.order_by("pk").values()) == snapshot
     assert Dataset.objects.count() == 12
 

@@ -17,11 +17,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="Report what would be created, updated and left unchanged; write nothing.",
+            help="Report what would be created, updated, left unchanged and withdrawn; "
+            "write nothing.",
         )
         parser.add_argument(
             "--origin",
             help="Only figures with this ISO alpha-3 country of origin (e.g. PRK).",
+        )
+        parser.add_argument(
+            "--apply-withdrawals",
+            action="store_true",
+            help="Remove the stored figures of the file's datasets that the file no longer "
+            "holds (always listed in the report; kept without this option).",
         )
         add_progress_argument(parser)
 
@@ -34,6 +41,7 @@ class Command(BaseCommand):
                     path=options["file"],
                     dry_run=options["dry_run"],
                     origin=(options["origin"] or "").upper() or None,
+                    apply_withdrawals=options["apply_withdrawals"],
                 )
         except StatsImportError as exc:
             raise CommandError(str(exc)) from exc
