@@ -169,6 +169,10 @@ def rebuild(*, progress=None, jobs=1):
     With `jobs` > 1, that many forked processes build the entries while this one
     writes them (PostgreSQL; outside a transaction of the private database)."""
     total = 0
+    # The outbox rows the rebuild covers: those visible before it reads a record.
+    # (Not "every row up to the highest id": a transaction still open may commit
+    # a lower id later, with a change the rebuild did not see.)
+    covered = list(PublicationChange.objects.order_by("pk").values_list("pk", flat=True))
     with transaction.atomic(using="public"):
         _lock_generation()
         delete_entries(Entry.objects.all())
@@ -183,8 +187,11 @@ def rebuild(*, progress=None, jobs=1):
                 if progress is not None:
                     progress(kind, done, len(ids))
         write_counts()
-        last = PublicationChange.objects.order_by("-pk").values_list("pk", flat=True).first()
-        Generation.advance(position=last or 0, at=timezone.now())
+        position = Generation.objects.values_list("outbox_position", flat=True).first()
+        Generation.advance(position=covered[-1] if covered else position or 0, at=timezone.now())
+    # Once the copy is committed: applying them again would rebuild it again.
+    for start in range(0, len(covered), 10_000):
+        PublicationChange.objects.filter(pk__in=covered[start : start + 10_000]).delete()
     return total
 
 

@@ -243,3 +243,15 @@ def test_a_part_of_an_unpublished_record_writes_no_outbox_row(settings):
     factories.CrossingLegFactory(crossing=crossing)
     factories.InvolvementFactory(violation=act)
     assert PublicationChange.objects.count() == waiting
+
+
+def test_a_rebuild_consumes_the_outbox_rows_it_covers(settings):
+    settings.PUBLICATION_APPLY = "task"  # rows wait in the outbox, as for the worker
+    event = published_case()
+    copying.record_change(copying.EVERYTHING)
+    assert PublicationChange.objects.filter(kind=copying.EVERYTHING).exists()
+    copying.rebuild()
+    # Applied by the rebuild: the worker must not rebuild the whole copy again.
+    assert not PublicationChange.objects.exists()
+    assert Entry.objects.filter(code=event.code).exists()
+    assert copying.apply_pending() == 0
