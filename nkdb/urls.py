@@ -4,13 +4,13 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from public import language, markers
-from public.schema import PublicSchemaGenerator
+from public.schema import DocsView, PublicSchemaGenerator
 
 # A database error raised outside a view still answers 503 (nkdb/middleware.py).
 handler500 = "nkdb.middleware.server_error"
@@ -44,7 +44,7 @@ urlpatterns = [
         SpectacularAPIView.as_view(patterns=PUBLIC_API, generator_class=PublicSchemaGenerator),
         name="schema",
     ),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", DocsView.as_view(url_name="schema"), name="api-docs"),
     *PUBLIC_API,
 ]
 public_pages = [

@@ -1,4 +1,5 @@
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 
 class PublicSchemaGenerator(SchemaGenerator):
@@ -18,3 +19,10 @@ class PublicSchemaGenerator(SchemaGenerator):
                 if isinstance(operation, dict):
                     operation.pop("security", None)
         return schema
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """The API's documentation page, GET and HEAD only: DRF would answer OPTIONS by
+    rendering its metadata with the page's template renderer, and fail (a 500)."""
+
+    http_method_names = ["get", "head"]

@@ -105,6 +105,10 @@ def test_nothing_outside_the_public_api_answers_another_origin(browser, path):
 
 def test_the_documentation_page_answers_no_other_origin(browser):
     assert ALLOW_ORIGIN not in browser.get("/api/docs/")
+    # A preflight to it is refused as a method it does not serve, not a server error.
+    answer = preflight(browser, "/api/docs/")
+    assert answer.status_code == 405
+    assert ALLOW_ORIGIN not in answer
 
 
 def test_the_staff_api_with_a_token_answers_no_other_origin(db):
