@@ -62,7 +62,7 @@ MODELS = [
 ]
 STATES = ["draft", "in_review", "returned", "published", "withdrawn", "restricted", "confidential"]
 ROLES = [roles.RESEARCHER, roles.REVIEWER, roles.CUSTODIAN, roles.ADMINISTRATOR, "superuser"]
-POSTED = {"change", "simple_history", "delete", "changelist", "workflow", "add"}
+POSTED = {"change", "simple_history", "delete", "changelist", "workflow", "add", "preview"}
 # Posted elsewhere, with the same rules: imports refuse rows in review or published
 # and never set a workflow field (test_imports_bulk, test_roles); exports and
 # histories are read-only (the history page is read here too).
@@ -222,12 +222,12 @@ def attack(data):
     return data
 
 
-def post_and_check(client, url, data, *, may_publish=False, step=False, where):
+def post_and_check(client, url, data, *, may_publish=False, step=False, where, method="post"):
     before, since = snapshot(), StatusChange.objects.order_by("-pk").values_list("pk", flat=True)
     since = since.first() or 0
     with transaction.atomic():
         with transaction.atomic():  # as the request's own transaction would end
-            response = client.post(url, data)
+            response = getattr(client, method)(url, data)
         assert response.status_code < 500, f"{where}: {response.status_code}"
         after = snapshot()
         check_invariants(
@@ -279,6 +279,10 @@ def post_every_path(client, user, model, record, *, state):
         )
     if not issubclass(model, Publishable):
         return pages
+    if model is not Person:  # the preview marks the record published, then rolls back
+        preview = reverse(url_name(model, "preview"), args=[record.pk])
+        for method in ("get", "post"):
+            post_and_check(client, preview, {}, method=method, where=f"{info} preview {method}")
     steps = [
         {"action": "submit"},
         {"action": "publish"},
