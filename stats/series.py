@@ -5,6 +5,7 @@ Anything computed here rather than published is listed in `computed`, and
 measures are kept in separate columns, never added together.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import get_language
@@ -12,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from stats.models import Dataset, Measure, Observation, Sex, Status
 
+# A web address in a row's source, as stats.models.ADDRESS_PATTERN reads them.
+WEB_ADDRESS = re.compile(r"https?://[^\s;()]+")
 DEFAULT_DATASETS = {
     "arrivals": "mou-arrivals",
     "unhcr": "unhcr-rpkg-2025-12-1",
@@ -43,9 +46,20 @@ class Series:
         return [c for c in [self.dataset.caveat, *self.notes] if c]
 
     def row_sources(self):
-        """(row label, source) of the rows confirmed elsewhere than the dataset's address."""
+        """(row label, [web addresses]) of the rows confirmed elsewhere than the
+        dataset's address: the pages a reader can open. The whole trail (notes,
+        repository commits) stays in the API's and the CSV's row_source."""
         key = self.columns[0][0]
-        return [(_cell(row, key), row["row_source"]) for row in self.rows if row.get("row_source")]
+        found = []
+        for row in self.rows:
+            links = [
+                link.rstrip(".,")
+                for link in WEB_ADDRESS.findall(row.get("row_source", ""))
+                if link.rstrip(".,") not in self.dataset.address
+            ]
+            if links:
+                found.append((_cell(row, key), links))
+        return found
 
     def table(self):
         """Rows as display strings in column order; small cells read "≤5"."""

@@ -55,6 +55,9 @@ def test_the_page_links_each_row_s_own_source(client, arrivals):
         "2025",
     ]
     assert f'href="{NEWSIS_2025.replace("&", "&amp;")}"' in sources
+    # Pages a reader can open, not the compilation trail (that stays in the CSV).
+    assert "github:" not in sources
+    assert "README" not in sources
 
 
 def test_a_dataset_without_row_sources_lists_none(client, unhcr):
