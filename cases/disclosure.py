@@ -1,8 +1,11 @@
-"""How precisely a border crossing reaches the public (docs/publication-policy.md).
+"""How precisely dates and places reach the public (docs/publication-policy.md).
 
 The k-anonymity check (cases/reidentification.py) assumes the public knows a
 person's year of leaving and province of settlement, no more: a crossing's dates
 are published to the year and its places to the province, whatever was recorded.
+The periods of events, acts and testimonies are published to the year as well:
+nearly everyone they concern is living or has family in the North, and a day or
+month joined to a place narrows the few who were there down to one.
 """
 
 import datetime
@@ -24,6 +27,31 @@ def public_year(value, precision):
 
 def public_year_display(value, precision):
     return dates.display(*public_year(value, precision))
+
+
+def public_period(record):
+    """A period (start, start precision, end, end precision) no finer than the year."""
+    return (
+        *public_year(record.start_date, record.start_precision),
+        *public_year(record.end_date, record.end_precision),
+    )
+
+
+def public_period_display(record):
+    return dates.display_span(*public_period(record))
+
+
+def public_bounds(record):
+    """The earliest and latest possible dates, widened to whole years."""
+    earliest, latest = record.earliest_date, record.latest_date
+    return (
+        earliest and datetime.date(earliest.year, 1, 1),
+        latest and datetime.date(latest.year, 12, 31),
+    )
+
+
+def year_start(value):
+    return value and datetime.date(value.year, 1, 1)
 
 
 def public_province(place):

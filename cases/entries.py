@@ -21,7 +21,14 @@ from django.utils import translation
 
 from cases import dates, markers, public_querysets, serializers
 from cases.corroboration import AGE_GROUPS, SOURCE_COUNTS, public_information, support_paths
-from cases.disclosure import public_province, public_year, public_year_display
+from cases.disclosure import (
+    public_bounds,
+    public_period_display,
+    public_province,
+    public_year,
+    public_year_display,
+    year_start,
+)
 from cases.models import (
     CrossingLeg,
     Event,
@@ -144,9 +151,9 @@ def _entry(kind, record, tree):
     )
     if kind == Kind.CROSSING:
         return _crossing_entry(entry, record)
-    entry.when_en, entry.when_ko = in_both(lambda: record.period_display)
-    entry.earliest, entry.latest = record.earliest_date, record.latest_date
-    entry.order_date = record.earliest_date
+    entry.when_en, entry.when_ko = in_both(lambda: public_period_display(record))
+    entry.earliest, entry.latest = public_bounds(record)
+    entry.order_date = entry.earliest
     if kind == Kind.EVENT:
         entry.title_en, entry.title_ko = record.title_en, record.title_ko
         entry.text_en, entry.text_ko = record.description_en, record.description_ko
@@ -165,7 +172,7 @@ def _entry(kind, record, tree):
     else:
         entry.title_en, entry.title_ko = record.title_en, record.title_ko
         entry.text_en, entry.text_ko = record.public_summary_en, record.public_summary_ko
-        entry.order_date = record.interview_date
+        entry.order_date = year_start(record.interview_date)
     return entry
 
 
@@ -383,7 +390,7 @@ def _violation(violation, sources):
             "name": str(violation.violation_type.name),
         },
         "victim": {"code": victim.code, "pseudonym": victim.pseudonym} if victim else None,
-        "period_display": str(violation.period_display),
+        "period_display": str(public_period_display(violation)),
         "shown_place": _place(violation.place),
         "public_involvements": [
             {
@@ -410,7 +417,7 @@ def _event_pages(events):
             "event": {
                 "code": event.code,
                 "is_synthetic": event.is_synthetic,
-                "period_display": str(event.period_display),
+                "period_display": str(public_period_display(event)),
                 "corroboration": event.corroboration,
                 "facility": {
                     "name": str(facility.name),
@@ -447,7 +454,7 @@ def _testimony_pages(testimonies):
             "testimony": {
                 "code": testimony.code,
                 "is_synthetic": testimony.is_synthetic,
-                "period_display": str(testimony.period_display),
+                "period_display": str(public_period_display(testimony)),
                 "get_knowledge_display": label(testimony, "knowledge"),
                 "get_language_display": label(testimony, "language"),
             },

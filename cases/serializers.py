@@ -8,7 +8,14 @@ dates to the year and its places to the province (cases/disclosure.py).
 
 from rest_framework import serializers
 
-from cases.disclosure import public_province, public_year, public_year_display
+from cases.disclosure import (
+    public_bounds,
+    public_period,
+    public_period_display,
+    public_province,
+    public_year,
+    public_year_display,
+)
 from cases.models import (
     BorderCrossing,
     CrossingLeg,
@@ -129,8 +136,45 @@ PERIOD_FIELDS = [
 ]  # fmt: skip
 
 
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+class PublicPeriodSerializer(serializers.Serializer):
+    """A record's period to the year (cases/disclosure.py), whatever was recorded."""
+
+    start_date = serializers.SerializerMethodField()
+    start_precision = serializers.SerializerMethodField()
+    end_date = serializers.SerializerMethodField()
+    end_precision = serializers.SerializerMethodField()
+    earliest_date = serializers.SerializerMethodField()
+    latest_date = serializers.SerializerMethodField()
+    period_display = serializers.SerializerMethodField()
+
+    def get_start_date(self, record) -> str | None:
+        return _iso(public_period(record)[0])
+
+    def get_start_precision(self, record) -> str:
+        return str(public_period(record)[1])
+
+    def get_end_date(self, record) -> str | None:
+        return _iso(public_period(record)[2])
+
+    def get_end_precision(self, record) -> str:
+        return str(public_period(record)[3])
+
+    def get_earliest_date(self, record) -> str | None:
+        return _iso(public_bounds(record)[0])
+
+    def get_latest_date(self, record) -> str | None:
+        return _iso(public_bounds(record)[1])
+
+    def get_period_display(self, record) -> str:
+        return str(public_period_display(record))
+
+
 class EventViolationSerializer(serializers.ModelSerializer):
-    period_display = serializers.CharField(read_only=True)
+    period_display = serializers.SerializerMethodField()
     violation_type = ViolationTypeRefSerializer()
     victim = VictimSerializer(allow_null=True)
     perpetrators = PerpetratorSerializer(source="public_involvements", many=True)
@@ -139,9 +183,11 @@ class EventViolationSerializer(serializers.ModelSerializer):
         model = Violation
         fields = ["code", "violation_type", "victim", "perpetrators", "period_display"]
 
+    def get_period_display(self, violation) -> str:
+        return str(public_period_display(violation))
 
-class EventSerializer(serializers.ModelSerializer):
-    period_display = serializers.CharField(read_only=True)
+
+class EventSerializer(PublicPeriodSerializer, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="cases-api:event-detail", lookup_field="code"
     )
@@ -163,8 +209,7 @@ class EventSerializer(serializers.ModelSerializer):
 AGE_LABELS = ["0-17", "18-29", "30-49", "50-"]
 
 
-class ViolationSerializer(serializers.ModelSerializer):
-    period_display = serializers.CharField(read_only=True)
+class ViolationSerializer(PublicPeriodSerializer, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="cases-api:violation-detail", lookup_field="code"
     )
@@ -196,8 +241,7 @@ class ViolationSerializer(serializers.ModelSerializer):
         return next((key for key, (low, high, _) in AGE_GROUPS.items() if low <= age <= high), None)
 
 
-class TestimonySerializer(serializers.ModelSerializer):
-    period_display = serializers.CharField(read_only=True)
+class TestimonySerializer(PublicPeriodSerializer, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="cases-api:testimony-detail", lookup_field="code"
     )

@@ -96,7 +96,7 @@ def test_event_page_shows_violations_victims_sources_and_links(client, planted):
     assert violation.victim.pseudonym in content and violation.victim.code in content
     assert violation.involvements.get().perpetrator_organization.name_en in content
     assert reverse("cases:testimony", args=[testimony.code]) in content
-    assert "2003-05-17" in content
+    assert "2003" in content and "2003-05" not in content  # the year only (disclosure.py)
 
 
 def test_an_event_without_an_independent_source_says_so_in_words(client, planted):
