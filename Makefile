@@ -54,8 +54,9 @@ migrations-check:
 
 # Remove each protection of tests/mutants/mutants.toml in turn and run the tests that
 # must catch it (docs/testing.md). MUTANTS="name ..." runs only those.
+MUTANT_JOBS ?= 2
 mutants:
-	$(BIN)/python tests/mutants/run.py $(MUTANTS)
+	$(BIN)/python tests/mutants/run.py --jobs $(MUTANT_JOBS) $(MUTANTS)
 
 # Regenerate the Korean catalogue after changing interface text (needs GNU gettext).
 MESSAGE_IGNORES := --ignore='node_modules/*' --ignore='.venv/*' --ignore='staticfiles/*' --ignore='*/tests/*' --ignore='tests/*' --ignore='bench/*'
