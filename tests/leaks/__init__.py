@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 
 from cases import workflow
-from cases.models import ConsentScope, Person, Source, Testimony
+from cases.models import ConsentScope, Source, Testimony
 from cases.tests import factories
 
 MARKER = re.compile(r"Qz\d{5}Lk")
@@ -166,6 +166,7 @@ def plant():
         publishable=True, person=testimony.interviewee, testimony=testimony
     )
     factories.CrossingLegFactory(crossing=crossing)
+    plant_links()
     # A published testimony whose consent covers internal use only, and a
     # published person with an identity: both private in what counts.
     factories.TestimonyFactory(
@@ -173,7 +174,7 @@ def plant():
         consent_scope=ConsentScope.INTERNAL,
         consent_given_on=datetime.date(2016, 1, 1),
     )
-    factories.IdentityFactory(person=Person.objects.public().first())
+    factories.IdentityFactory(person=testimony.interviewee)  # a public victim
     factories.SourceFactory(is_public_document=False)
     factories.FacilityFactory()
     factories.UserFactory(is_staff=True)
@@ -189,6 +190,72 @@ def plant():
             factory()
     planted = mark_everything()
     assert Testimony.objects.public().exists()
+    return planted
+
+
+# --- Public records linked to private ones ---------------------------------------------
+
+# The parts of case records that link two records (or a record and a leg): for each
+# relation, the other link the row needs and the values its constraints require.
+PARTS = {
+    ("information", "testimony"): ("event", {}),
+    ("information", "event"): ("testimony", {}),
+    ("information", "violation"): ("testimony", {"event": None}),
+    ("involvement", "violation"): ("perpetrator_person", {"perpetrator_organization": None}),
+    ("involvement", "perpetrator_person"): ("violation", {"perpetrator_organization": None}),
+    ("crossingleg", "crossing"): (None, {}),
+}
+# A draft testimony without consent would withhold its public interviewee: the
+# private side of a link must leave the public side public.
+DRAFT_EXTRAS = {"testimony": {"consented": True}}
+
+
+def publishable_models():
+    return [m for m in apps.get_app_config("cases").get_models() if hasattr(m.objects, "public")]
+
+
+def case_relations():
+    """(model name, field name) of every foreign key from a case record, or a part of
+    one (a citation, a perpetrator, a leg), to a case record: found by introspection."""
+    records = publishable_models()
+    parts = {model for model, _ in PARTS}
+    return {
+        (model._meta.model_name, field.name)
+        for model in apps.get_app_config("cases").get_models()
+        if model in records or model._meta.model_name in parts
+        for field in model._meta.get_fields()
+        if field.is_relation and field.concrete and field.related_model in records
+    }
+
+
+@factories.made_together
+def plant_links():
+    """Along every relation of `case_relations()`, both ways: a public record (or a
+    part of one) that points at a private record, and a private one that points at
+    a public record. Returns the relations planted."""
+    records = publishable_models()
+    public = {model: model.objects.public().first() for model in records}
+    private = {model: model.objects.filter(status="draft").first() for model in records}
+    factory_of = {
+        f._meta.model: f
+        for f in vars(factories).values()
+        if isinstance(f, type) and issubclass(f, factories.DjangoModelFactory) and f._meta.model
+    }
+    planted = set()
+    for name, field_name in sorted(case_relations()):
+        model = apps.get_model("cases", name)
+        target = model._meta.get_field(field_name).related_model
+        make = factory_of[model]
+        if model in records:
+            make(publishable=True, **{field_name: private[target]})  # public -> private
+            make(**{field_name: public[target]}, **DRAFT_EXTRAS.get(name, {}))  # private -> public
+        else:
+            partner, fixed = PARTS[(name, field_name)]
+            partner_model = partner and model._meta.get_field(partner).related_model
+            for near, far in ((private, public), (public, private)):
+                other = {partner: far[partner_model]} if partner else {}
+                make(**{field_name: near[target]}, **other, **fixed)
+        planted.add((name, field_name))
     return planted
 
 
