@@ -205,3 +205,14 @@ def test_a_compilers_note_without_public_wording_is_refused(tmp_path, db):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(StatsImportError, match="a note without a public wording"):
         statistics_import(format="mou-arrivals", path=path)
+
+
+def test_the_about_page_reads_the_datasets_in_one_query(client, db, django_assert_num_queries):
+    from stats.tests.factories import DatasetFactory
+
+    for n in range(3):
+        DatasetFactory(slug=f"about-{n}", caveat_ids=["mou-spans"], compiled_from=f"Trail {n}.")
+    with django_assert_num_queries(1):
+        html = client.get(english_url("stats:about")).content.decode()
+    assert html.count('class="about-dataset"') == 3 and "Trail 2." in html
+    assert html.count("<code>mou-spans</code> ") == 3  # once per dataset that cites it

@@ -132,3 +132,10 @@ def test_every_shipped_dataset_is_a_valid_package_with_the_apis_rows(
     assert len(read_back) == len(expected) > 0
     assert [dict(row) for row in read_back] == expected
     assert descriptor["homepage"].startswith("http") and descriptor["caveats"]
+
+
+def test_the_package_is_read_in_one_query(client, db, django_assert_num_queries):
+    DatasetFactory(slug="one-query", caveat_ids=["mou-spans"])
+    url = reverse("stats-api:dataset-datapackage", kwargs={"slug": "one-query"})
+    with django_assert_num_queries(1):
+        assert client.get(url).json()["caveats"][0]["id"] == "mou-spans"
