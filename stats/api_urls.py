@@ -33,7 +33,9 @@ urlpatterns = [
     path("maps/boundaries/<slug:name>/", map_views.boundaries, name="maps-boundaries"),
     path(
         "datasets/<slug:slug>/datapackage.json",
-        api_views.DatasetViewSet.as_view({"get": "datapackage"}),
+        api_views.DatasetViewSet.as_view(
+            {"get": "datapackage"}, renderer_classes=[api_views.JSONRenderer]
+        ),
         name="dataset-datapackage",
     ),
     path(

@@ -88,6 +88,15 @@ def test_a_package_states_types_missing_values_sources_licence_and_caveats(clien
     assert csv_text.splitlines()[1].split(",")[16] == ""
 
 
+def test_a_browser_opening_the_package_gets_the_json_file(client, db):
+    DatasetFactory(slug="in-a-browser")
+    url = reverse("stats-api:dataset-datapackage", kwargs={"slug": "in-a-browser"})
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.get(url, HTTP_ACCEPT=accept)
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["name"] == "in-a-browser"
+
+
 def test_an_unknown_dataset_has_no_package(client, db):
     response = client.get(reverse("stats-api:dataset-datapackage", kwargs={"slug": "bogus"}))
     assert response.status_code == 404
