@@ -31,5 +31,17 @@ urlpatterns = [
     path("maps/provinces/", map_views.ProvinceMapView.as_view(), name="maps-provinces"),
     path("maps/flows/", map_views.FlowMapView.as_view(), name="maps-flows"),
     path("maps/boundaries/<slug:name>/", map_views.boundaries, name="maps-boundaries"),
+    path(
+        "datasets/<slug:slug>/datapackage.json",
+        api_views.DatasetViewSet.as_view(
+            {"get": "datapackage"}, renderer_classes=[api_views.JSONRenderer]
+        ),
+        name="dataset-datapackage",
+    ),
+    path(
+        "datasets/<slug:slug>/observations.csv",
+        api_views.DatasetViewSet.as_view({"get": "observations_csv"}),
+        name="dataset-observations-csv",
+    ),
     *router.urls,
 ]

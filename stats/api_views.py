@@ -1,3 +1,4 @@
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -17,7 +18,7 @@ from rest_framework.views import APIView
 from core.api import BAD_REQUEST, CSVDownloadMixin
 from core.caching import STATS, CachedResponseMixin, KnownParametersMixin
 from core.renderers import CSVRenderer
-from stats import series
+from stats import datapackage, series
 from stats.filters import DatasetFilter, ObservationFilter, editions_of
 from stats.models import Classification, Dataset, Observation
 from stats.serializers import DatasetSerializer, ObservationSerializer, SeriesSerializer
@@ -117,6 +118,28 @@ class DatasetViewSet(CachedReadOnlyViewSet):
     lookup_field = "slug"
     renderer_classes = RENDERERS
     csv_filename = "datasets"
+
+    @extend_schema(
+        filters=False,
+        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+        description="The dataset as a Frictionless data package: schema (types, missing "
+        "values), sources, licence, caveats, and its CSV resource.",
+    )
+    def datapackage(self, request, slug=None):
+        dataset = self.get_object()
+        csv_url = reverse(
+            "stats-api:dataset-observations-csv", kwargs={"slug": dataset.slug}, request=request
+        )
+        return Response(datapackage.descriptor(dataset, csv_url=csv_url))
+
+    @extend_schema(
+        filters=False,
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+        description="Every figure of the dataset, the data package's CSV resource.",
+    )
+    def observations_csv(self, request, slug=None):
+        dataset = self.get_object()
+        return HttpResponse(datapackage.csv_text(dataset), content_type="text/csv; charset=utf-8")
 
 
 @extend_schema_view(

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from stats import series
+from stats.countries import country_name
 from stats.models import Classification, Dataset, Status
 
 GEO_DIR = settings.BASE_DIR / "fixtures" / "geo"
@@ -108,9 +109,9 @@ def world_boundaries():
 def dataset_info(dataset):
     return {
         "slug": dataset.slug,
-        "publisher": dataset.publisher,
-        "title": dataset.title,
-        "edition": dataset.edition,
+        "publisher": dataset.publisher_display,
+        "title": dataset.title_display,
+        "edition": dataset.edition_display,
         "address": dataset.address,
         "licence": dataset.licence,
         "retrieved": dataset.retrieved.isoformat() if dataset.retrieved else None,
@@ -260,7 +261,7 @@ def province_layer(layer, dataset):
         "dataset": dataset_info(dataset),
         "period": result.rows[0]["period"] if result.rows else "",
         "has_sexes": has_sexes,
-        "caveats": [c for c in [dataset.caveat, *notes] if c],
+        "caveats": [c for c in [dataset.caveat_display, *notes] if c],
         "table": table,
         "features": features,
     }
@@ -351,7 +352,7 @@ def flow_layer(dataset, *, year=None, measure="refugees"):
         properties = {
             "kind": "country",
             "code": code,
-            "name": row["name"] if row else boundary["properties"]["name"],
+            "name": row["name"] if row else country_name(code, boundary["properties"]["name"]),
             "is_origin": code == FLOW_ORIGIN,
             "value": row["value"] if row else None,
             "figures": row,
@@ -384,7 +385,7 @@ def flow_layer(dataset, *, year=None, measure="refugees"):
                 },
             }
         )
-    caveats = [c for c in [dataset.caveat, *result.notes] if c]
+    caveats = [c for c in [dataset.caveat_display, *result.notes] if c]
     if not is_unhcr:
         caveats.append(
             _(

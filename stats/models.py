@@ -15,6 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from stats.caveats import caveat_text
+
 # Dimensions an observation may be broken down by. An empty string means "not
 # broken down by this" (all ages, both sexes, ...), never NULL, so that the
 # uniqueness constraint below holds on SQLite and PostgreSQL alike.
@@ -118,17 +120,29 @@ class Dataset(models.Model):
     publisher = models.CharField(
         _("publisher"), max_length=200, help_text=_("Who published the figures.")
     )
+    publisher_ko = models.CharField(_("publisher in Korean"), max_length=200, blank=True)
     title = models.CharField(_("title"), max_length=300)
+    title_ko = models.CharField(_("title in Korean"), max_length=300, blank=True)
     edition = models.CharField(
         _("edition or cut-off"),
         max_length=300,
         help_text=_("Release, edition or cut-off date; editions are never mixed in one series."),
     )
+    edition_ko = models.CharField(_("edition in Korean"), max_length=300, blank=True)
     address = models.CharField(
         _("source address"),
         max_length=1000,
-        help_text=_("Where the figures were read: a web address or a repository at a commit."),
+        help_text=_("The publisher's page for these figures: an address a reader can open."),
     )
+    compiled_from = models.TextField(
+        _("how the figures were compiled"),
+        blank=True,
+        help_text=_(
+            "Where the figures were read, how they were checked and what was corrected; "
+            "shown on the “About the data” page."
+        ),
+    )
+    compiled_from_ko = models.TextField(_("how the figures were compiled, in Korean"), blank=True)
     source_key = models.CharField(
         _("source key"),
         max_length=100,
@@ -154,10 +168,18 @@ class Dataset(models.Model):
     description = models.TextField(
         _("description"), blank=True, help_text=_("What the figures count, in plain words.")
     )
+    description_ko = models.TextField(_("description in Korean"), blank=True)
     caveat = models.TextField(
         _("caveats"),
         blank=True,
         help_text=_("Shown next to every chart and table of these figures."),
+    )
+    caveat_ko = models.TextField(_("caveats in Korean"), blank=True)
+    caveat_ids = models.JSONField(
+        _("caveat identifiers"),
+        default=list,
+        blank=True,
+        help_text=_("Stable identifiers of the caveats (stats.caveats), cited on every row."),
     )
 
     objects = DatasetQuerySet.as_manager()
@@ -175,18 +197,72 @@ class Dataset(models.Model):
             self.family = family_of(self.slug)
         super().save(*args, **kwargs)
 
+    def _in_language(self, name):
+        """The field in the page's language: the Korean text when the page is Korean
+        and one was written, else the English."""
+        if (translation.get_language() or "").startswith("ko"):
+            return getattr(self, f"{name}_ko") or getattr(self, name)
+        return getattr(self, name)
+
+    @property
+    def publisher_display(self):
+        return self._in_language("publisher")
+
+    @property
+    def title_display(self):
+        return self._in_language("title")
+
+    @property
+    def edition_display(self):
+        return self._in_language("edition")
+
+    @property
+    def description_display(self):
+        return self._in_language("description")
+
+    @property
+    def caveat_display(self):
+        return self._in_language("caveat")
+
+    @property
+    def compiled_from_display(self):
+        return self._in_language("compiled_from")
+
+    @property
+    def caveat_ids_text(self):
+        """The caveat identifiers as one CSV cell: "mou-spans; mou-final-figures"."""
+        return "; ".join(self.caveat_ids)
+
+    def caveat_list(self):
+        """(identifier, text in the page's language) of each of the dataset's caveats."""
+        return [(ident, caveat_text(ident)) for ident in self.caveat_ids]
+
+    @property
+    def edition_label_display(self):
+        return f"{self.edition_display} [{self.slug}]"
+
     @property
     def edition_label(self):
         """The edition with the identifier: two copies of one edition read apart."""
         return f"{self.edition} [{self.slug}]"
 
     def citation(self):
-        """One line naming publisher, title, edition, address, licence and retrieval."""
-        parts = [f"{self.publisher}, {self.title}, {self.edition}", self.address]
+        """One line naming publisher, title, edition, address, licence, retrieval and
+        caveats, in the active language; what was not recorded says so."""
+        parts = [
+            f"{self.publisher_display}, {self.title_display}, {self.edition_display}",
+            self.address,
+        ]
         if self.licence:
             parts.append(gettext("Licence: %(licence)s") % {"licence": self.licence})
+        else:
+            parts.append(gettext("Licence not stated by the source"))
         if self.retrieved:
             parts.append(gettext("Retrieved %(date)s") % {"date": self.retrieved.isoformat()})
+        else:
+            parts.append(gettext("Retrieval date not recorded"))
+        if self.caveat_ids:
+            parts.append(gettext("Caveats: %(ids)s") % {"ids": ", ".join(self.caveat_ids)})
         return ". ".join(parts) + "."
 
     def citations(self):
@@ -204,7 +280,8 @@ class Dataset(models.Model):
         if not source:
             return ""
         places = [place.rstrip(".,") for place in ADDRESS_PATTERN.findall(source)] or [source]
-        return source if any(place not in self.address for place in places) else ""
+        known = f"{self.address} {self.compiled_from}"
+        return source if any(place not in known for place in places) else ""
 
     def breakdowns(self):
         """The dimensions some of this dataset's figures are broken down by (one query)."""
@@ -317,6 +394,7 @@ class Observation(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.REPORTED
     )
     note = models.TextField(_("note"), blank=True, help_text=_("Caveat about this figure."))
+    note_ko = models.TextField(_("note in Korean"), blank=True)
     source = models.TextField(
         _("row source"),
         blank=True,
@@ -358,6 +436,12 @@ class Observation(models.Model):
 
     def __str__(self):
         return f"{self.dataset.slug} {self.measure} {self.period_label}: {self.value}"
+
+    @property
+    def note_display(self):
+        if (translation.get_language() or "").startswith("ko"):
+            return self.note_ko or self.note
+        return self.note
 
     @property
     def is_span(self):

@@ -17,9 +17,10 @@ class DatasetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Dataset
         fields = [
-            "url", "slug", "publisher", "title", "edition", "address", "source_key", "licence",
-            "retrieved", "citation", "citations", "classification", "family", "is_current",
-            "description", "caveat", "observation_count",
+            "url", "slug", "publisher", "publisher_ko", "title", "title_ko", "edition",
+            "edition_ko", "address", "source_key", "licence", "retrieved", "citation",
+            "citations", "classification", "family", "is_current", "description",
+            "description_ko", "caveat", "caveat_ko", "caveat_ids", "observation_count",
         ]  # fmt: skip
 
 
@@ -33,7 +34,7 @@ class DatasetSourceSerializer(serializers.ModelSerializer):
         model = Dataset
         fields = [
             "slug", "publisher", "title", "edition", "address", "licence", "retrieved",
-            "citation", "citations", "caveat",
+            "citation", "citations", "caveat", "caveat_ids",
         ]  # fmt: skip
 
 
@@ -46,16 +47,23 @@ class ObservationSerializer(serializers.ModelSerializer):
     dataset_publisher = serializers.CharField(source="dataset.publisher", read_only=True)
     dataset_licence = serializers.CharField(source="dataset.licence", read_only=True)
     dataset_retrieved = serializers.DateField(source="dataset.retrieved", read_only=True)
+    dataset_caveats = serializers.CharField(
+        source="dataset.caveat_ids_text",
+        read_only=True,
+        help_text='The caveat identifiers, "; "-separated; their texts are on the "About the '
+        "data\" page and in each dataset's data package.",
+    )
     citation = serializers.CharField(source="dataset.citation", read_only=True)
 
     class Meta:
         model = Observation
         fields = [
             "id", "dataset", "dataset_publisher", "dataset_title", "dataset_edition",
-            "dataset_address", "dataset_licence", "dataset_retrieved", "citation", "measure",
+            "dataset_address", "dataset_licence", "dataset_retrieved", "dataset_caveats",
+            "citation", "measure",
             "period_label", "period_start", "period_end", "origin", "origin_name",
             "destination", "destination_name", "sex", "age_band", "education", "occupation",
-            "province", "region", "category_ko", "value", "status", "note", "source",
+            "province", "region", "category_ko", "value", "status", "note", "note_ko", "source",
         ]  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from stats.countries import country_name
 from stats.models import Dataset, Measure, Observation, Sex, Status
 
 # A web address in a row's source, as stats.models.ADDRESS_PATTERN reads them.
@@ -43,7 +44,7 @@ class Series:
 
     @property
     def caveats(self):
-        return [c for c in [self.dataset.caveat, *self.notes] if c]
+        return [c for c in [self.dataset.caveat_display, *self.notes] if c]
 
     def row_sources(self):
         """(row label, [web addresses]) of the rows confirmed elsewhere than the
@@ -141,7 +142,7 @@ def arrivals_by_sex(dataset):
                 "female": None,
                 "total": None,
                 "female_share": None,
-                "note": obs.note,
+                "note": obs.note_display,
                 "row_source": "",
             },
         )
@@ -228,7 +229,7 @@ def unhcr_by_country(dataset, *, year=None, origin="PRK"):
             {
                 "year": obs.period_end,
                 "country": obs.destination,
-                "country_name": obs.destination_name,
+                "country_name": country_name(obs.destination, obs.destination_name),
                 "refugees": None,
                 "refugees_status": "",
                 "asylum_seekers": None,
@@ -271,7 +272,7 @@ def emigrant_stock(dataset, *, year=None, origin="PRK"):
             {
                 "year": obs.period_end,
                 "destination": obs.destination,
-                "destination_name": obs.destination_name,
+                "destination_name": country_name(obs.destination, obs.destination_name),
                 "male": None,
                 "female": None,
                 "total": None,
@@ -324,12 +325,12 @@ def arrival_profile(dataset, *, dimension):
                 "male": None,
                 "female": None,
                 "total": None,
-                "note": obs.note,
+                "note": obs.note_display,
                 "row_source": "",
             },
         )
         row[SEX_COLUMNS[obs.sex]] = obs.value
-        row["note"] = row["note"] or obs.note
+        row["note"] = row["note"] or obs.note_display
         _add_source(row, dataset, obs)
     return Series(
         dataset=dataset,

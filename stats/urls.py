@@ -10,6 +10,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("refugees/", views.unhcr, name="unhcr"),
     path("emigrant-stock/", views.emigrant_stock, name="emigrant-stock"),
+    path("about/", views.about, name="about"),
     path("maps/", map_views.provinces_page, name="maps-provinces"),
     path("maps/flows/", map_views.flows_page, name="maps-flows"),
 ]

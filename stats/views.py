@@ -1,9 +1,14 @@
+import re
+
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import escape, format_html
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from stats import series
+from stats.caveats import CAVEATS, caveat_text
 from stats.models import Classification, Dataset
 
 MALE_FEMALE = [("male", _("Male")), ("female", _("Female"))]
@@ -127,3 +132,31 @@ def emigrant_stock(request):
             csv_url=_csv_url("series-emigrant-stock", dataset=dataset.slug, year=result.year),
         )
     return render(request, "stats/emigrant_stock.html", context)
+
+
+# A repository at a commit, as the compilation trail names it ("github:owner/repo@sha").
+REPOSITORY_AT_COMMIT = re.compile(r"github:([\w.-]+/[\w.-]+)@([0-9a-f]{7,40})")
+
+
+def _trail_html(text):
+    """The compilation trail with its repositories and web addresses as links."""
+
+    def link(match):
+        if match.group(1):
+            url = f"https://github.com/{match.group(1)}/tree/{match.group(2)}"
+            return str(format_html('<a href="{}">{}</a>', url, match.group(0)))
+        return str(format_html('<a href="{}">{}</a>', match.group(3), match.group(3)))
+
+    pattern = re.compile(rf"{REPOSITORY_AT_COMMIT.pattern}|(https?://[^\s;()]+[^\s;().,])")
+    return mark_safe(pattern.sub(link, str(escape(text))))  # noqa: S308 (escaped above)
+
+
+def about(request):
+    """Where each dataset's figures were compiled from, the checks and the corrections,
+    and every caveat with its identifier (as the rows cite them)."""
+    datasets = [
+        {"dataset": dataset, "compiled_from": _trail_html(dataset.compiled_from_display)}
+        for dataset in Dataset.objects.all()
+    ]
+    caveats = [(ident, caveat_text(ident)) for ident in CAVEATS]
+    return render(request, "stats/about.html", {"datasets": datasets, "caveats": caveats})

@@ -122,7 +122,9 @@
 
   function load(el) {
     el.setAttribute("aria-busy", "true");
-    return fetch(el.getAttribute("data-src"), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+    // The API answers in the page's language (country names, titles, caveats), not the browser's.
+    var headers = { Accept: "application/json", "Accept-Language": document.documentElement.lang || "en" };
+    return fetch(el.getAttribute("data-src"), { headers: headers, credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) throw new Error(response.status);
         return response.json();

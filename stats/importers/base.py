@@ -43,6 +43,16 @@ class DatasetSpec:
     description: str = ""
     caveat: str = ""
     retrieved: datetime.date | None = None  # only when the file states it
+    # The same text in Korean, and how the figures were compiled (the "About the
+    # data" page): written by hand for the curated files.
+    publisher_ko: str = ""
+    title_ko: str = ""
+    edition_ko: str = ""
+    description_ko: str = ""
+    caveat_ko: str = ""
+    caveat_ids: list = field(default_factory=list)  # stats.caveats identifiers
+    compiled_from: str = ""
+    compiled_from_ko: str = ""
 
     def fields(self):
         return {k: v for k, v in self.__dict__.items() if k != "slug"}
@@ -73,6 +83,7 @@ class Row:
     region: str = ""
     category_ko: str = ""
     note: str = ""
+    note_ko: str = ""
     source: str = ""
 
     def __post_init__(self):
@@ -86,7 +97,7 @@ class Row:
     KEY_FIELDS = ("measure", "period_end", "period_label", "origin", "destination", *DIMENSIONS)
     VALUE_FIELDS = (
         "period_start", "origin_name", "destination_name", "category_ko", "value", "status",
-        "note", "source",
+        "note", "note_ko", "source",
     )  # fmt: skip
 
     def key(self):

@@ -10,6 +10,7 @@ import re
 import pycountry
 from django.utils.text import slugify
 
+from stats.caveats import caveat_texts
 from stats.importers.base import (
     DatasetSpec,
     Parsed,
@@ -20,7 +21,16 @@ from stats.importers.base import (
     parse_count,
     parse_year,
 )
-from stats.importers.curated import CENTRAL_ASIA_CAVEAT, unhcr_status
+from stats.importers.curated import (
+    DESA_KO,
+    DESA_PAGE,
+    SMALL_COUNT_NOTE_KO,
+    UNHCR_KO,
+    UNHCR_PAGE,
+    WB_KO,
+    WB_MATRIX_PAGE,
+    unhcr_status,
+)
 from stats.models import Classification, Measure, Sex
 
 # Codes UNHCR uses that are not ISO 3166-1.
@@ -29,6 +39,12 @@ UNHCR_NON_ISO = {
     "UNK": "UNK is UNHCR's code for an unknown origin, not an ISO 3166 code.",
     "TIB": "TIB is UNHCR's code for Tibetans, not an ISO 3166 code.",
 }
+UNHCR_NON_ISO_KO = {
+    "XXA": "XXA는 무국적자를 뜻하는 UNHCR 코드로, ISO 3166 코드가 아닙니다.",
+    "UNK": "UNK는 출신지 미상을 뜻하는 UNHCR 코드로, ISO 3166 코드가 아닙니다.",
+    "TIB": "TIB는 티베트인을 뜻하는 UNHCR 코드로, ISO 3166 코드가 아닙니다.",
+}
+STOCK_CAVEATS = ["stock-ethnic-koreans", "stock-no-rok"]
 UNHCR_COLUMNS = [
     ("Year", None),
     ("Country of origin", None),
@@ -107,6 +123,7 @@ def read_unhcr_export(path, *, origin=None, **options):
         if origin and codes[3] != origin:
             continue
         notes = [UNHCR_NON_ISO[c] for c in codes.values() if c in UNHCR_NON_ISO]
+        notes_ko = [UNHCR_NON_ISO_KO[c] for c in codes.values() if c in UNHCR_NON_ISO]
         for position, (name, measure) in enumerate(UNHCR_COLUMNS[: len(header)], 1):
             if measure is None:
                 continue
@@ -130,6 +147,7 @@ def read_unhcr_export(path, *, origin=None, **options):
                     value=value,
                     status=status,
                     note=" ".join([small, *notes]).strip(),
+                    note_ko=" ".join([SMALL_COUNT_NOTE_KO if small else "", *notes_ko]).strip(),
                     line=line,
                     column=column,
                 )
@@ -141,13 +159,7 @@ def read_unhcr_export(path, *, origin=None, **options):
     return parsed
 
 
-UNHCR_RDF_PAGE = "https://www.unhcr.org/refugee-statistics/download"
-UNHCR_EXPORT_CAVEAT = (
-    "Cells published as 5 are marked “5 or fewer”: UNHCR appears to publish small counts as 5 "
-    "(not confirmed in UNHCR's own documentation). Cells published as “-” (not applicable) are "
-    "absent, not zero. Refugees and asylum-seekers are different measures and are never added "
-    "together."
-)
+UNHCR_RDF_PAGE = UNHCR_PAGE
 
 
 def _unhcr_export_spec(metadata, years, origins):
@@ -157,35 +169,54 @@ def _unhcr_export_spec(metadata, years, origins):
     first, last = (min(years), max(years)) if years else (None, None)
     if updated:
         slug, edition = slugify(updated), f"Refugee Data Finder export, last updated {updated}"
+        edition_ko = f"Refugee Data Finder 추출본, {updated} 최종 갱신"
     else:
         span = [str(first)] if first == last else [str(first), str(last)]
         slug = f"undated-{'-'.join(span)}"
         edition = f"Refugee Data Finder export without preamble, {chr(0x2013).join(span)}"
-    caveats = [UNHCR_EXPORT_CAVEAT]
+        edition_ko = f"Refugee Data Finder 추출본(머리말 없음), {'~'.join(span)}"
+    ids = ["unhcr-small-counts", "unhcr-not-applicable", "unhcr-measures-apart"]
+    extra = []
     missing = sorted(set(range(first, last + 1)) - years) if years else []
     if missing:
         listed = ", ".join(map(str, missing))
-        caveats.append(f"The file has no rows for {listed}: those years are missing, not zero.")
-    if "PRK" in origins:
-        caveats.append(
-            "North Koreans in South Korea are South Korean citizens and never appear in UNHCR data."
+        ids.append("unhcr-file-missing-years")
+        extra.append(
+            (
+                f"The file has no rows for {listed}: those years are missing, not zero.",
+                f"파일에 {listed}년 행이 없습니다. 이 연도는 0명이 아니라 자료가 없는 것입니다.",
+            )
         )
+    if "PRK" in origins:
+        ids.append("unhcr-south-korea")
     if metadata.get("Disclaimer"):
-        caveats.append(f"The file's disclaimer: {metadata['Disclaimer']}")
+        ids.append("unhcr-file-disclaimer")
+        extra.append(
+            (
+                f"The file's disclaimer: {metadata['Disclaimer']}",
+                f"파일의 면책 문구: {metadata['Disclaimer']}",
+            )
+        )
     licence = metadata.get("Usage licence", "")
     if "creativecommons.org/licenses/by/4.0" in licence:
         licence = "CC BY 4.0"
     return DatasetSpec(
         slug=f"unhcr-rdf-{slug}"[:100],
         publisher="UNHCR",
+        publisher_ko=UNHCR_KO,
         title="Refugee Data Finder: population figures by origin and country of asylum",
+        title_ko="유엔난민기구(UNHCR) 난민 통계: 출신국·비호국별 인원(Refugee Data Finder)",
         edition=edition,
+        edition_ko=edition_ko,
         address=metadata.get("Data quick link") or UNHCR_RDF_PAGE,
         source_key="",
         licence=licence,
         classification=Classification.UNHCR_POPULATIONS,
         description="End-year stock population figures by country of origin and of asylum.",
-        caveat=" ".join(caveats),
+        description_ko="출신국과 비호국별 연말 기준 인원입니다.",
+        **caveat_texts(ids, *extra),
+        compiled_from="A Refugee Data Finder export imported as published.",
+        compiled_from_ko="Refugee Data Finder 추출본을 공표된 그대로 가져왔습니다.",
         retrieved=_extraction_date(metadata.get("Date extracted", "")),
     )
 
@@ -308,12 +339,18 @@ def read_wb_matrix_2013(path, *, origin=None, **options):
     spec = DatasetSpec(
         slug="wb-bilateral-matrix-2013-file",
         publisher="World Bank",
+        publisher_ko=WB_KO,
         title="Bilateral Migration Matrix",
+        title_ko="양자 간 이주 매트릭스(세계은행)",
         edition="Bilateral Migration Matrix 2013",
-        address=f"World Bank, Bilateral_Migration_Matrix_2013 (file {path.name})",
+        edition_ko="양자 간 이주 매트릭스 2013",
+        address=WB_MATRIX_PAGE,
         classification=Classification.MIGRANT_STOCK,
         description="Estimated stock of emigrants in 2013, by origin and destination.",
-        caveat=CENTRAL_ASIA_CAVEAT,
+        description_ko="출신국·도착국별 2013년 추정 이주자 수입니다.",
+        **caveat_texts(STOCK_CAVEATS),
+        compiled_from=f"The World Bank's Bilateral_Migration_Matrix_2013 (file {path.name}).",
+        compiled_from_ko=f"세계은행 Bilateral_Migration_Matrix_2013(파일 {path.name}).",
     )
     parsed = Parsed(datasets=[spec])
     for line, cells in data_rows(rows, header, path):
@@ -362,13 +399,19 @@ def read_undesa_2019(path, *, origin=None, **options):
     spec = DatasetSpec(
         slug="undesa-ims-2019-file",
         publisher="UN DESA Population Division",
+        publisher_ko=DESA_KO,
         title="International Migrant Stock by destination and origin",
+        title_ko="국제이주자 현황(UN DESA): 도착국·출신국별",
         edition="International Migrant Stock 2019",
-        address=f"UN DESA, UN_MigrantStockByOriginAndDestination_2019 (file {path.name})",
+        edition_ko="국제이주자 현황 2019",
+        address=DESA_PAGE,
         classification=Classification.MIGRANT_STOCK,
         description="Mid-year stock of international migrants, both sexes, by destination and "
         "origin.",
-        caveat=CENTRAL_ASIA_CAVEAT,
+        description_ko="도착국·출신국별 국제이주자의 연앙 기준 인원(남녀 합계)입니다.",
+        **caveat_texts([*STOCK_CAVEATS, "desa-revisions"]),
+        compiled_from=f"UN DESA's UN_MigrantStockByOriginAndDestination_2019 (file {path.name}).",
+        compiled_from_ko=f"UN DESA UN_MigrantStockByOriginAndDestination_2019(파일 {path.name}).",
     )
     parsed = Parsed(datasets=[spec])
     for line, cells in data_rows(rows, header, path):
@@ -431,13 +474,20 @@ def read_undesa_2020(path, *, origin=None, **options):
     spec = DatasetSpec(
         slug="undesa-ims-2020-file",
         publisher="UN DESA Population Division",
+        publisher_ko=DESA_KO,
         title="International Migrant Stock by destination, origin and sex",
+        title_ko="국제이주자 현황(UN DESA): 도착국·출신국·성별",
         edition="International Migrant Stock 2020",
-        address=f"UN DESA, undesa_pd_2020_ims_stock_by_sex_destination_and_origin, Table 1 "
-        f"(file {path.name})",
+        edition_ko="국제이주자 현황 2020",
+        address=DESA_PAGE,
         classification=Classification.MIGRANT_STOCK,
         description="Mid-year stock of international migrants by destination, origin and sex.",
-        caveat=CENTRAL_ASIA_CAVEAT,
+        description_ko="도착국·출신국·성별 국제이주자의 연앙 기준 인원입니다.",
+        **caveat_texts([*STOCK_CAVEATS, "desa-revisions"]),
+        compiled_from="UN DESA's undesa_pd_2020_ims_stock_by_sex_destination_and_origin, "
+        f"Table 1 (file {path.name}).",
+        compiled_from_ko="UN DESA undesa_pd_2020_ims_stock_by_sex_destination_and_origin, "
+        f"Table 1(파일 {path.name}).",
     )
     parsed = Parsed(datasets=[spec])
     blocks = ((Sex.BOTH, 7), (Sex.MALE, 14), (Sex.FEMALE, 21))

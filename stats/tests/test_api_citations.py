@@ -59,11 +59,13 @@ def test_every_csv_row_names_its_source(client, db, django_assert_num_queries, n
         assert row["dataset_retrieved"] == "2024-07-21"
 
 
-def test_a_licence_or_date_not_recorded_is_left_out_not_made_up(client, db):
+def test_a_licence_or_date_not_recorded_is_left_empty_and_says_so(client, db):
     ObservationFactory(dataset=DatasetFactory(publisher="MOU", licence="", retrieved=None))
     (row,) = client.get(URL).json()["results"]
     assert row["dataset_licence"] == "" and row["dataset_retrieved"] is None
-    assert "Licence" not in row["citation"] and "Retrieved" not in row["citation"]
+    assert "Licence not stated by the source." in row["citation"]
+    assert "Retrieval date not recorded." in row["citation"]
+    assert "Licence:" not in row["citation"] and "Retrieved " not in row["citation"]
     assert row["citation"].startswith("MOU, ")
 
 
@@ -83,4 +85,4 @@ def test_an_export_s_extraction_date_is_its_retrieval_date(client, db):
     rows = client.get(URL, {"editions": "all", "page_size": 1000}).json()["results"]
     dates = {row["dataset"]: row["dataset_retrieved"] for row in rows}
     assert set(dates.values()) == {None, "2024-07-21"}
-    assert any(row["citation"].endswith("Retrieved 2024-07-21.") for row in rows)
+    assert any("Retrieved 2024-07-21." in row["citation"] for row in rows)

@@ -112,7 +112,7 @@ def test_nampho_is_shown_with_south_phyongan_and_kaesong_is_named(client, shippe
 @pytest.mark.django_db
 def test_origin_layer_carries_the_province_table_caveat(client, shipped):
     data = get_json(client, reverse("stats-api:maps-provinces"), layer="origin")
-    assert any("other/unknown" in c for c in data["caveats"])
+    assert any("other or unknown" in c for c in data["caveats"])
     assert len(data["table"]) == 11
 
 
@@ -245,7 +245,7 @@ def test_province_page_has_maps_tables_and_caveats(client, shipped):
     assert response.status_code == 200
     assert html.count('data-kind="choropleth"') == 2
     assert reverse("stats-api:maps-provinces") in html
-    assert "19,941" in html and "other/unknown" in html and "current residents" in html
+    assert "19,941" in html and "other or unknown" in html and "current residents" in html
     assert "Nampho (KP-14)" in html
     assert "vendor/leaflet/leaflet.js" in html and "js/map-choropleth.js" in html
     assert "<script>" not in html and 'data-tile-url=""' in html

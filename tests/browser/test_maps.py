@@ -67,6 +67,20 @@ def test_flow_map_highlights_a_country_on_hover(page, live_server):
     assert_only_own_host(page, live_server)
 
 
+def test_flow_map_in_korean_names_countries_and_editions_in_korean(page, live_server):
+    """Issue 19, finding 2: the map's panel came from the API in the browser's language
+    (English here), not the page's."""
+    load_shipped_statistics()
+    page.goto(f"{live_server.url}/ko/stats/maps/flows/?year=2024")
+    wait_for_map(page, "#map-flows")
+    page.hover("#map-flows path[data-code='DEU']", force=True)
+    page.wait_for_selector("#map-flows[data-highlighted='DEU']")
+    text = page.locator("#map-flows-info").inner_text()
+    assert "독일" in text and "Germany" not in text, text
+    assert "R 패키지 refugees v2025.12.1" in text or "유엔난민기구" in text, text
+    assert not page.console_errors, page.console_errors
+
+
 def test_case_map_shows_clusters(page, live_server, monkeypatch):
     monkeypatch.setattr(public_markers, "POINT_LIMIT", 3)
     country = PlaceFactory(code="KP", level=Place.Level.COUNTRY, name_en="North Korea")
