@@ -45,7 +45,10 @@ def _address(site, page):
 def _text(client, address):
     response = client.get(address, HTTP_ACCEPT_LANGUAGE="ko", HTTP_ACCEPT="text/html")
     assert response.status_code in (200, 400, 404), (address, response.status_code)
-    return visible_text(response.content.decode())
+    html = response.content.decode()
+    if address.startswith("/ko/"):
+        assert '<html lang="ko">' in html, address
+    return visible_text(html)
 
 
 def _param(page, known):
@@ -107,3 +110,5 @@ def test_the_word_finder():
         '<option lang="en">English</option></body></html>'
     )
     assert visible_text(html) == "제목 본문 text e.g. words"
+    # A page in English is read, not skipped: its <html lang> is checked apart.
+    assert visible_text('<html lang="en"><p>Words</p></html>') == "Words"

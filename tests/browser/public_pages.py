@@ -152,7 +152,9 @@ class _Text(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         hidden = "hidden" in attrs or tag in self.SKIPPED
-        hidden = hidden or not (attrs.get("lang") or "ko").startswith("ko")
+        # The page's own language (<html lang>) is checked apart, by the tests.
+        foreign = not (attrs.get("lang") or "ko").startswith("ko")
+        hidden = hidden or (foreign and tag != "html")
         if self.stack and self.stack[-1]:
             hidden = True
         if not hidden:

@@ -32,8 +32,10 @@ VISIBLE_TEXT = """() => {
   const parts = [document.title];
   const SKIPPED = ["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE"];
   const foreign = (el) => {
+    // The page's own language (<html lang>) is checked apart.
     const marked = el.closest("[lang]");
-    return marked && !marked.lang.toLowerCase().startsWith("ko");
+    const inside = marked && marked !== document.documentElement;
+    return inside && !marked.lang.toLowerCase().startsWith("ko");
   };
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
@@ -77,6 +79,8 @@ def test_every_korean_page_is_korean(page, live_server, site):
     for path in every_page("/ko"):
         _visit(page, f"{live_server.url}{path}")
         words = english_words(page.evaluate(VISIBLE_TEXT))
+        if path.startswith("/ko/") and page.evaluate("document.documentElement.lang") != "ko":
+            words.append("<html lang> is not ko")
         if words and not _known(path):
             english[path] = words
         if not words and _known(path):
