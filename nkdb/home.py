@@ -114,10 +114,11 @@ def arrivals(dataset):
 def _largest(result):
     """The largest category of a profile and its share of the categories' total."""
     rows = [row for row in result.rows if row["total"] is not None]
-    if not rows:
+    whole = sum(row["total"] for row in rows)
+    if not whole:
         return None, None
     largest = max(rows, key=lambda row: row["total"])
-    return largest, _percent(largest["total"], sum(row["total"] for row in rows))
+    return largest, _percent(largest["total"], whole)
 
 
 def origin(dataset):
