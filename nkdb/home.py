@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from public.models import Entry, Kind
 from stats import series
@@ -163,9 +164,12 @@ def testimonies():
     )
     if not counts:
         return None
-    finding = _(
+    finding = ngettext(
+        "%(testimonies)s testimony is published, describing %(violations)s violations "
+        "in %(events)s events.",
         "%(testimonies)s testimonies are published, describing %(violations)s violations "
-        "in %(events)s events."
+        "in %(events)s events.",
+        counts.get(Kind.TESTIMONY, 0),
     ) % _numbers(
         testimonies=counts.get(Kind.TESTIMONY, 0),
         violations=counts.get(Kind.VIOLATION, 0),

@@ -88,7 +88,7 @@ def test_each_section_states_its_finding_computed_from_the_figures(client, figur
         "590, 59.0 % of those whose province is known.",
         "The largest group by occupation in the North is “Unemployed / dependent”: 446, "
         "44.6 % of arrivals, the largest group but not a majority.",
-        "1 testimonies are published, describing 2 violations in 1 events.",
+        "1 testimony is published, describing 2 violations in 1 events.",
     ]
 
 
