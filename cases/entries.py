@@ -339,11 +339,13 @@ def _crossing_entry(entry, record):
     """A crossing's entry at year and province precision, without its crossing
     point or broker, in its title and search columns too (cases/disclosure.py)."""
     year, precision = public_year(record.crossing_date, record.crossing_date_precision)
-    settled = _place(public_province(record.settlement_place))
+    province = public_province(record.settlement_place)
     for language in LANGUAGES:
         with translation.override(language):
             outcome = label(record, "outcome")
             title = f"{outcome}: {dates.display(year, precision)}"
+            # The province's name in the title's language.
+            settled = _place(province)
             if settled:
                 title += f", {settled['name']}"
             setattr(entry, f"title_{language}", title)

@@ -12,7 +12,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, Func, Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import StrIndex
+from django.db.models.functions import Coalesce, NullIf, StrIndex
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -66,50 +66,162 @@ def terms(query):
     return TOKEN.findall(normal(query))
 
 
-def tsquery(query):
+# British and American spellings of the words the records use: a query in one
+# finds the records written in the other. Each group is searched as one word.
+SPELLINGS = [
+    ("labour", "labor"),
+    ("labourer", "laborer"),
+    ("labourers", "laborers"),
+    ("organisation", "organization"),
+    ("organisations", "organizations"),
+    ("organised", "organized"),
+    ("defence", "defense"),
+    ("offence", "offense"),
+    ("offences", "offenses"),
+    ("centre", "center"),
+    ("centres", "centers"),
+    ("behaviour", "behavior"),
+    ("neighbour", "neighbor"),
+    ("neighbours", "neighbors"),
+    ("honour", "honor"),
+    ("rumour", "rumor"),
+    ("rumours", "rumors"),
+    ("programme", "program"),
+    ("travelled", "traveled"),
+    ("travelling", "traveling"),
+    ("jewellery", "jewelry"),
+    ("criticised", "criticized"),
+    ("recognised", "recognized"),
+    ("apologise", "apologize"),
+    ("mobilisation", "mobilization"),
+    # Romanizations of North Korean names in both systems the sources use.
+    ("phyongan", "pyongan"),
+    ("phyongyang", "pyongyang"),
+    ("ryanggang", "yanggang"),
+]
+
+
+def korean_short_name(name):
+    """함경북도 -> 함북, 평안남도 -> 평남: the short form Korean writers use for a
+    province whose name is a pair of towns and a direction; None for the others."""
+    if len(name) == 4 and name.endswith("도") and name[2] in "남북":
+        return name[0] + name[2]
+    return None
+
+
+def name_table(pairs):
+    """{phrase: alternatives} from (English name, Korean name) pairs, where a phrase
+    and each alternative are tuples of terms: every name of a place finds the
+    records that use any other (China / 중국, North Hamgyong / 함경북도 / 함북)."""
+    groups = {}
+    for english, korean in pairs:
+        names = [english, korean, korean_short_name(korean or "")]
+        phrases = {tuple(terms(n)) for n in names if n}
+        phrases.discard(())
+        group = groups.setdefault(frozenset(phrases), set())
+        group.update(phrases)
+    table = {}
+    for group in groups.values():
+        for phrase in group:
+            table.setdefault(phrase, set()).update(group)
+    return {phrase: sorted(group) for phrase, group in table.items()}
+
+
+def _spelling_table():
+    table = {}
+    for group in SPELLINGS:
+        for word in group:
+            table[(word,)] = sorted({(w,) for w in group})
+    return table
+
+
+SPELLING_TABLE = _spelling_table()
+
+
+def expand(query, names=None):
+    """The query as groups of alternatives: every group must match, any of its
+    alternatives may, and an alternative is a tuple of terms that must all match.
+    A name (of `names`, from name_table) or a spelling is replaced by its
+    alternatives, the longest phrase first."""
+    table = {**SPELLING_TABLE, **(names or {})}
+    longest = max((len(phrase) for phrase in table), default=1)
+    words = terms(query)
+    groups, position = [], 0
+    while position < len(words):
+        for size in range(min(longest, len(words) - position), 0, -1):
+            phrase = tuple(words[position : position + size])
+            if phrase in table:
+                groups.append([tuple(a) for a in table[phrase]])
+                position += size
+                break
+        else:
+            groups.append([(words[position],)])
+            position += 1
+    return groups
+
+
+def _ts_term(term):
+    if _is_hangul(term):
+        if len(term) < 2:
+            return None
+        return "(" + " <-> ".join(bigrams(term)) + ")"
+    return f"{term}:*"
+
+
+def tsquery(query, names=None):
     """A to_tsquery expression, or None when a term is a single Hangul syllable
     (bigrams cannot find it; it needs a substring scan)."""
     parts = []
-    for term in terms(query):
-        if _is_hangul(term):
-            if len(term) < 2:
+    for group in expand(query, names):
+        alternatives = []
+        for alternative in group:
+            pieces = [_ts_term(term) for term in alternative]
+            if None in pieces:
                 return None
-            parts.append("(" + " <-> ".join(bigrams(term)) + ")")
-        else:
-            parts.append(f"{term}:*")
+            alternatives.append(pieces[0] if len(pieces) == 1 else f"({' & '.join(pieces)})")
+        parts.append(alternatives[0] if len(alternatives) == 1 else f"({' | '.join(alternatives)})")
     return " & ".join(parts) or None
 
 
-def _ts_query(query):
+def _ts_query(query, names=None):
     """The SearchQuery for the GIN index, or None where substrings are matched."""
-    expression = tsquery(query) if connection.vendor == "postgresql" else None
+    expression = tsquery(query, names) if connection.vendor == "postgresql" else None
     if expression is None:
         return None
     return SearchQuery(expression, config="simple", search_type="raw")
 
 
-def _rank(words, ts_query):
+def _rank(groups, ts_query):
     if ts_query is not None:
         return SearchRank(StoredVector(), ts_query)
-    # The earlier the first word appears (titles come first), the better.
-    return -StrIndex(F("search_text"), Value(words[0]))
+    # The earlier the first word (or the first of its alternatives found) appears
+    # (titles come first), the better.
+    found = [NullIf(StrIndex(F("search_text"), Value(a[0])), 0) for a in groups[0]]
+    return -(Coalesce(*found, 0) if len(found) > 1 else found[0])
 
 
-def search(queryset, query):
-    """Records matching every word of the query, annotated with `search_rank`
-    (higher is better). An empty query returns the queryset unchanged."""
-    words = terms(query)
-    if not words:
+def search(queryset, query, names=None):
+    """Records matching every word of the query (or one of its other spellings or
+    names, see expand), annotated with `search_rank` (higher is better). An empty
+    query returns the queryset unchanged."""
+    groups = expand(query, names)
+    if not groups:
         return queryset
-    ts_query = _ts_query(query)
+    ts_query = _ts_query(query, names)
     if ts_query is not None:
         queryset = queryset.alias(search_vector=StoredVector()).filter(search_vector=ts_query)
     else:
         condition = Q()
-        for word in words:
-            condition &= Q(search_text__contains=word)
+        for group in groups:
+            either = Q()
+            for alternative in group:
+                both = Q()
+                for term in alternative:
+                    both &= Q(search_text__contains=term)
+                either |= both
+            condition &= either
         queryset = queryset.filter(condition)
-    return queryset.annotate(search_rank=_rank(words, ts_query))
+    return queryset.annotate(search_rank=_rank(groups, ts_query))
 
 
 def id_in(ids):
@@ -123,10 +235,20 @@ def by_ids(queryset, ids, query=""):
     """The records of `ids`, found by a search for `query` earlier in the request:
     ranked like search(), without matching the words again."""
     queryset = queryset.filter(id_in(ids))
-    words = terms(query)
-    if not words:
+    groups = expand(query)
+    if not groups:
         return queryset
-    return queryset.annotate(search_rank=_rank(words, _ts_query(query)))
+    return queryset.annotate(search_rank=_rank(groups, _ts_query(query)))
+
+
+def expanded_terms(query, names=None):
+    """Every term of the query and of its alternatives."""
+    return [term for group in expand(query, names) for a in group for term in a]
+
+
+def normal_case(text):
+    """The text composed (NFC), its case kept: what highlight() marks."""
+    return unicodedata.normalize("NFC", text or "")
 
 
 def is_short(query):
@@ -134,11 +256,12 @@ def is_short(query):
     return any(_is_hangul(t) and len(t) < 2 for t in terms(query))
 
 
-def highlight(text, query, length=None):
-    """Escaped text with the query's words wrapped in <mark>; cut to about `length`
-    characters around the first match when it is longer."""
-    text = text or ""
-    words = sorted(set(terms(query)), key=len, reverse=True)
+def highlight(text, query, length=None, names=None):
+    """Escaped text with the query's words (and their other spellings and names)
+    wrapped in <mark>; cut to about `length` characters around the first match
+    when it is longer."""
+    text = normal_case(text)
+    words = sorted(set(expanded_terms(query, names)), key=len, reverse=True)
     pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
     if length and len(text) > length:
         match = pattern.search(text) if pattern else None

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
-from django.views.generic import TemplateView
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
@@ -9,6 +8,7 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from nkdb import home
 from public import language, markers
 from public.schema import DocsView, PublicSchemaGenerator
 
@@ -48,7 +48,7 @@ urlpatterns = [
     *PUBLIC_API,
 ]
 public_pages = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", home.home, name="home"),
     path("stats/", include("stats.urls")),
     path("cases/", include("public.urls")),
     path("cases/map/", markers.case_map_page, name="cases-map"),

@@ -14,6 +14,7 @@ import datetime
 
 from django import forms
 from django.db.models import Count, F
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core import words
@@ -111,6 +112,11 @@ class SearchForm(forms.Form):
                 required=False, max_length=64, label=FACET_LABELS[facet]
             )
 
+    @cached_property
+    def names(self):
+        """The place names the words may use (place_names)."""
+        return place_names(self.cleaned_data.get("q", ""))
+
     def selected(self):
         """{facet: value} of the facets chosen."""
         return {f: self.cleaned_data[f] for f in FACETS[self.kind] if self.cleaned_data.get(f)}
@@ -133,6 +139,33 @@ class SearchForm(forms.Form):
         return data
 
 
+# The facets whose options are names of places, in both languages: a query with
+# one of the names finds the records that use another (core.words.expand).
+NAME_FACETS = ["province", "county", "transit"]
+
+
+def place_names(query):
+    """core.words.name_table of the places named in the copy's options: one query,
+    none without words."""
+    if not words.terms(query):
+        return {}
+    pairs = Option.objects.filter(facet__in=NAME_FACETS).values_list("label_en", "label_ko")
+    return words.name_table(pairs)
+
+
+def kind_counts(query, names):
+    """{kind parameter: number of entries of that kind matching the words}: each
+    tab's count, as its link (the words only) gives it. One query."""
+    rows = (
+        words.search(Entry.objects.all(), query, names)
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_kind = {row["kind"]: row["n"] for row in rows}
+    return {key: by_kind.get(kind, 0) for key, (kind, _label) in KINDS.items()}
+
+
 def matching(form, leave_out=None):
     """The entries matching every parameter of a valid form, unordered, but for the
     choice of the facet `leave_out` (its own counts ignore it)."""
@@ -146,7 +179,7 @@ def matching(form, leave_out=None):
     for facet, value in form.selected().items():
         if facet != leave_out:
             entries = entries.with_key(facet, value)
-    return words.search(entries, data.get("q", ""))
+    return words.search(entries, data.get("q", ""), form.names)
 
 
 def found(form):

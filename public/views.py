@@ -27,6 +27,7 @@ from public.search import (
     api_parameters,
     facet_counts,
     found,
+    kind_counts,
     kind_of,
     labelled,
 )
@@ -57,14 +58,14 @@ def _is_korean(request):
     return (request.LANGUAGE_CODE or "").startswith("ko")
 
 
-def _pick(request, entry, field, query=""):
+def _pick(request, entry, field, query="", names=None):
     """The visitor's language, else the other; in results, the one that matches."""
     korean, english = getattr(entry, f"{field}_ko", ""), getattr(entry, f"{field}_en", "")
     first, second = (korean, english) if _is_korean(request) else (english, korean)
-    terms = words.terms(query)
+    terms = words.expanded_terms(query, names)
 
     def matches(text):
-        return any(term in (text or "").lower() for term in terms)
+        return any(term in words.normal(text) for term in terms)
 
     if terms and not matches(first) and matches(second):
         return second
@@ -79,12 +80,14 @@ def entry_url(entry):
     return reverse(f"cases:{name}", args=[entry.code])
 
 
-def _result(request, entry, query):
+def _result(request, entry, query, names):
+    title = _pick(request, entry, "title", query, names)
+    text = _pick(request, entry, "text", query, names)
     return {
         "record": entry,
         "url": entry_url(entry),
-        "title": words.highlight(_pick(request, entry, "title", query), query),
-        "excerpt": words.highlight(_pick(request, entry, "text", query), query, length=240),
+        "title": words.highlight(title, query, names=names),
+        "excerpt": words.highlight(text, query, length=240, names=names),
         "when": _pick(request, entry, "when"),
     }
 
@@ -98,7 +101,10 @@ def case_search(request):
         for name in set(known) - SEARCH_PARAMETERS:
             del known[name]
         return redirect(f"{request.path}?{known.urlencode()}" if known else request.path)
-    asked = json.dumps(sorted(request.GET.lists()))
+    # Hangul typed as separate jamo (NFD) is the same query, and the same entry.
+    asked = json.dumps(
+        sorted((k, [words.normal_case(v) for v in vs]) for k, vs in request.GET.lists())
+    )
     context = caching.remember(request, ["search", asked], lambda: search_context(request))
     return render(request, "cases/search.html", context)
 
@@ -135,7 +141,8 @@ def search_context(request):
     offset = (page - 1) * PAGE_SIZE
     results = []
     if count:
-        results = [_result(request, e, query) for e in entries[offset : offset + PAGE_SIZE]]
+        page_entries = entries[offset : offset + PAGE_SIZE]
+        results = [_result(request, e, query, form.names) for e in page_entries]
     counts = facet_counts(form) if valid else {facet: {} for facet in FACETS[kind]}
     facets = []
     for name, options in labelled(counts, _is_korean(request)).items():
@@ -161,14 +168,22 @@ def search_context(request):
     # The API refuses a parameter it does not read (another kind's facet, say).
     export = urlencode({k: v for k, v in params.items() if k in api_parameters(kind)})
     api = reverse(f"cases-api:{API_LISTS[kind]}")
+    # Each tab's count for the words alone, as its link gives them.
+    tab_counts = kind_counts(form.cleaned_data.get("q", ""), form.names) if valid else {}
+    kinds = [
+        (key, label, _query({"q": query}, kind=key), tab_counts.get(key))
+        for key, (_k, label) in KINDS.items()
+    ]
     context = {
         "kind": kind,
-        "kinds": [
-            (key, label, _query({"q": query}, kind=key)) for key, (_k, label) in KINDS.items()
-        ],
+        "kinds": kinds,
         # Facet choices travel with a new search from the form.
         "hidden": [(k, v) for k, v in params.items() if k not in FORM_FIELDS],
         "query": query,
+        # With no result here, the kinds the words do find, each with its link.
+        "elsewhere": [(label, url, n) for key, label, url, n in kinds if key != kind and n]
+        if not count and query
+        else [],
         "short_query": words.is_short(query),
         "errors": [
             (asked.fields[name].label if name in asked.fields else "", message)

@@ -124,6 +124,9 @@ def test_the_year_and_the_province_are_shown(client, crossing):
     assert "함경시험도" in korean and "서울시험시" in korean
     search = client.get("/cases/?kind=crossings").content.decode()
     assert "2008, Seoul Test City" in search
+    # The title names the province in the page's language (issue 19's Korean-page check).
+    korean_search = client.get("/ko/cases/?kind=crossings").content.decode()
+    assert "2008, 서울시험시" in korean_search
 
 
 def test_the_year_filter_still_finds_the_crossing(client, crossing):

@@ -96,15 +96,15 @@ def faceted():
         )
 
 
-def test_an_uncached_page_with_words_and_a_chosen_facet_is_seven_queries_of_the_copy(
+def test_an_uncached_page_with_words_and_a_chosen_facet_is_nine_queries_of_the_copy(
     client, faceted, django_assert_max_num_queries
 ):
     # The generation, the chosen choice checked against the copy's options, the
-    # count, the page, the facets without a choice (one query), the chosen facet
-    # (one), the labels (one).
+    # place names the words may be, the count, the page, the facets without a
+    # choice (one query), the chosen facet (one), the labels (one), the tabs' counts.
     with (
         django_assert_max_num_queries(0, using="default"),
-        django_assert_max_num_queries(7, using="public"),
+        django_assert_max_num_queries(9, using="public"),
     ):
         response = client.get("/cases/?kind=violations&q=수용&sex=female&year_from=2002")
     assert response.status_code == 200
