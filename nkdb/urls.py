@@ -14,6 +14,7 @@ from public.schema import DocsView, PublicSchemaGenerator
 
 # A database error raised outside a view still answers 503 (nkdb/middleware.py).
 handler500 = "nkdb.middleware.server_error"
+handler404 = "core.api.not_found"
 
 
 @extend_schema(responses=OpenApiTypes.OBJECT)

@@ -26,13 +26,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from core.api import BAD_REQUEST, CSVDownloadMixin
+from core.api import BAD_REQUEST, CSVDownloadMixin, Pagination
 from core.caching import PUBLIC, CachedResponseMixin
 from core.renderers import FlatCSVRenderer
 from public import api_schema
@@ -47,16 +46,12 @@ def language():
     return "ko" if (get_language() or "").startswith("ko") else "en"
 
 
-class CopyPagination(PageNumberPagination):
+class CopyPagination(Pagination):
     """Exact counts: the copy holds only public records, counted in one query.
 
     `count_capped` stays in every answer for the clients that read it; it is
     always false now (it was true when a count over the private database stopped
     at a cap)."""
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 1000
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
@@ -130,7 +125,7 @@ class EntryViewSet(CopyViewSet):
         return Entry.objects.of(KINDS[self.kind][0])
 
     def rows(self):
-        form = SearchForm(self.request.query_params, self.kind, strict=True)
+        form = SearchForm(self.request.query_params, self.kind, strict=True, refuse_reversed=False)
         if not form.is_valid():
             errors = form.errors.get_json_data()
             raise ValidationError(

@@ -45,7 +45,9 @@ class ObservationSerializer(serializers.ModelSerializer):
     # The citation on every row, from the dataset read in the same query (with_dataset).
     dataset_publisher = serializers.CharField(source="dataset.publisher", read_only=True)
     dataset_licence = serializers.CharField(source="dataset.licence", read_only=True)
-    dataset_retrieved = serializers.DateField(source="dataset.retrieved", read_only=True)
+    dataset_retrieved = serializers.DateField(
+        source="dataset.retrieved", read_only=True, allow_null=True
+    )
     citation = serializers.CharField(source="dataset.citation", read_only=True)
 
     class Meta:
