@@ -1,16 +1,43 @@
 """What the statistics API (stats/api_views.py) and the case API (public/api.py) share."""
 
 from django.http import JsonResponse
+from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from django.views import defaults
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.relations import HyperlinkedIdentityField
 from rest_framework.renderers import JSONRenderer
+from rest_framework.reverse import reverse as drf_reverse
 
 BAD_REQUEST = OpenApiResponse(
     description="An unknown parameter or value; the answer names the accepted values."
 )
+
+
+VERSIONS = ("v1",)  # URL namespaces of the versioned paths (nkdb/urls.py)
+
+
+def reverse(viewname, *args, request=None, **kwargs):
+    """DRF's reverse, in the version the request was made in: a link in an answer
+    under /api/v1/ stays under /api/v1/; under /api/, under /api/."""
+    match = getattr(request, "resolver_match", None)
+    version = match.namespaces[0] if match and match.namespaces else None
+    if version in VERSIONS:
+        try:
+            return drf_reverse(f"{version}:{viewname}", *args, request=request, **kwargs)
+        except NoReverseMatch:  # an address with no version (the documentation page)
+            pass
+    return drf_reverse(viewname, *args, request=request, **kwargs)
+
+
+class VersionedIdentityField(HyperlinkedIdentityField):
+    """A record's own address, in the version the request was made in."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reverse = reverse  # DRF's field sets its own in __init__
 
 
 def not_found(request, exception):

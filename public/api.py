@@ -28,10 +28,9 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from core.api import BAD_REQUEST, CSVDownloadMixin, Pagination
+from core.api import BAD_REQUEST, CSVDownloadMixin, Pagination, reverse
 from core.caching import PUBLIC, CachedResponseMixin
 from core.renderers import FlatCSVRenderer
 from public import api_schema

@@ -10,10 +10,9 @@ from rest_framework import viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from core.api import BAD_REQUEST, CSVDownloadMixin, Pagination
+from core.api import BAD_REQUEST, CSVDownloadMixin, Pagination, reverse
 from core.caching import STATS, CachedResponseMixin, KnownParametersMixin
 from core.renderers import CSVRenderer
 from stats import series

@@ -1,12 +1,11 @@
 from rest_framework import serializers
 
+from core.api import VersionedIdentityField
 from stats.models import Dataset, Observation
 
 
 class DatasetSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="stats-api:dataset-detail", lookup_field="slug"
-    )
+    url = VersionedIdentityField(view_name="stats-api:dataset-detail", lookup_field="slug")
     observation_count = serializers.IntegerField(read_only=True)
     is_current = serializers.BooleanField(read_only=True)  # what observations answer from
     citation = serializers.CharField(read_only=True)
