@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.relations import HyperlinkedIdentityField
 from rest_framework.renderers import JSONRenderer
 from rest_framework.reverse import reverse as drf_reverse
@@ -32,6 +32,15 @@ def reverse(viewname, *args, request=None, **kwargs):
     return drf_reverse(viewname, *args, request=request, **kwargs)
 
 
+def versioned_path(request, path):
+    """A path under /api/ as the request's version spells it (a stored address)."""
+    match = getattr(request, "resolver_match", None)
+    version = match.namespaces[0] if match and match.namespaces else None
+    if version in VERSIONS and path.startswith("/api/"):
+        return f"/api/{version}/{path.removeprefix('/api/')}"
+    return path
+
+
 class VersionedIdentityField(HyperlinkedIdentityField):
     """A record's own address, in the version the request was made in."""
 
@@ -48,15 +57,66 @@ def not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+class _Cursor(CursorPagination):
+    """DRF's cursor pages over a view's `cursor_ordering`: one unique field, so
+    that a row is never skipped or repeated between pages."""
+
+    def __init__(self, ordering, page_size):
+        self.ordering, self.page_size = ordering, page_size
+
+    def get_ordering(self, request, queryset, view):
+        return self.ordering
+
+
 class Pagination(PageNumberPagination):
     """Pages of 50 rows; `?page_size=` from 1 to MAX, anything else a 400, never
     silently clamped; a page that does not exist (0, past the last) a 404.
 
-    The schema states both ranges (public/schema.py checks them with schemathesis)."""
+    Or, with `?pagination=cursor` (a `cursor` from a `next` link implies it),
+    cursor pages for bulk pulls: ordered by the view's `cursor_ordering` (a unique
+    field), with `next` and `previous` links and no `count`, each page found by
+    its position rather than an offset, so that deep pages cost as little as the
+    first and a publication between two requests skips or repeats no row.
+
+    The schema states the ranges (public/schema.py checks them with schemathesis)."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 1000
+    mode_query_param = "pagination"
+    cursor_query_param = "cursor"
+    cursor = None  # the cursor pages, when asked for
+
+    @property
+    def query_parameters(self):
+        return {
+            self.page_query_param,
+            self.page_size_query_param,
+            self.mode_query_param,
+            self.cursor_query_param,
+        }
+
+    def paginate_queryset(self, queryset, request, view=None):
+        mode = request.query_params.get(self.mode_query_param)
+        if mode not in (None, "page", "cursor"):
+            message = _("Unknown value. Accepted: %(accepted)s.") % {"accepted": "page, cursor"}
+            raise ValidationError({self.mode_query_param: [message]})
+        if mode == "cursor" or self.cursor_query_param in request.query_params:
+            self.request = request
+            self.cursor = _Cursor(view.cursor_ordering, self.get_page_size(request))
+            return self.cursor.paginate_queryset(queryset, request, view)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        if self.cursor is not None:
+            return self.cursor.get_paginated_response(data)
+        return super().get_paginated_response(data)
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["required"] = ["results"]
+        paginated["properties"]["count"]["description"] = "Absent from cursor pages."
+        return paginated
 
     def get_page_size(self, request):
         value = request.query_params.get(self.page_size_query_param)
@@ -79,7 +139,25 @@ class Pagination(PageNumberPagination):
                     f"Rows per page, 1 to {self.max_page_size} (default {self.page_size}); "
                     "anything else is a 400."
                 )
-        return parameters
+        ordering = ", ".join(getattr(view, "cursor_ordering", ()))
+        mode = {
+            "name": self.mode_query_param,
+            "required": False,
+            "in": "query",
+            "description": f"`cursor` for cursor pages, in the order of {ordering}, with "
+            "`next` links and no `count` (and `sort` ignored); `page` (the default) for "
+            "numbered pages.",
+            "schema": {"type": "string", "enum": ["page", "cursor"]},
+        }
+        cursor = {
+            "name": self.cursor_query_param,
+            "required": False,
+            "in": "query",
+            "description": "A position, from a cursor page's `next` or `previous` link; "
+            "one that is not is a 404.",
+            "schema": {"type": "string"},
+        }
+        return [*parameters, mode, cursor]
 
 
 class CSVDownloadMixin:
@@ -90,9 +168,8 @@ class CSVDownloadMixin:
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)
-        if getattr(self.request, "accepted_renderer", None) and (
-            self.request.accepted_renderer.format == "csv"
-        ):
+        renderer = getattr(self.request, "accepted_renderer", None)  # none: `format` unknown
+        if renderer is None or renderer.format == "csv":
             self.request.accepted_renderer = JSONRenderer()
             self.request.accepted_media_type = JSONRenderer.media_type
         return response

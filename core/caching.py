@@ -153,7 +153,11 @@ class KnownParametersMixin:
             return known
         paginator = getattr(self, "paginator", None)
         if paginator is not None:
-            known |= {paginator.page_query_param, paginator.page_size_query_param}
+            known |= getattr(
+                paginator,
+                "query_parameters",
+                {paginator.page_query_param, paginator.page_size_query_param},
+            )
         for backend in getattr(self, "filter_backends", ()):
             filterset_class = backend().get_filterset_class(self, self.get_queryset())
             if filterset_class is not None:

@@ -7,6 +7,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -14,7 +15,7 @@ from rest_framework.views import APIView
 
 from core.api import BAD_REQUEST, CSVDownloadMixin, Pagination, reverse
 from core.caching import STATS, CachedResponseMixin, KnownParametersMixin
-from core.renderers import CSVRenderer
+from core.renderers import CSVRenderer, streamed_csv
 from stats import series
 from stats.filters import DatasetFilter, ObservationFilter, editions_of
 from stats.models import Classification, Dataset, Observation
@@ -90,6 +91,7 @@ class DatasetViewSet(CachedReadOnlyViewSet):
     observations API answers from when no dataset is asked for."""
 
     queryset = Dataset.objects.with_observation_counts()
+    cursor_ordering = ("slug",)
     serializer_class = DatasetSerializer
     filterset_class = DatasetFilter
     pagination_class = StatsPagination
@@ -127,6 +129,7 @@ class ObservationViewSet(CachedReadOnlyViewSet):
     """
 
     queryset = Observation.objects.with_dataset().canonical_order()
+    cursor_ordering = ("id",)
     serializer_class = ObservationSerializer
     filterset_class = ObservationFilter
     pagination_class = ObservationPagination
@@ -143,6 +146,19 @@ class ObservationViewSet(CachedReadOnlyViewSet):
         if self.request.accepted_renderer.format == "csv":
             return None
         return super().paginate_queryset(queryset)
+
+    @extend_schema(
+        filters=True,
+        responses={(200, "text/csv"): OpenApiTypes.STR, 400: BAD_REQUEST},
+        description="Every figure the filters match, as one CSV (the columns of "
+        "`?format=csv`), streamed as it is read: no pages, no ETag, no size limit.",
+    )
+    @action(detail=False, pagination_class=None, renderer_classes=[CSVRenderer, JSONRenderer])
+    def export(self, request, *args, **kwargs):
+        serializer = ObservationSerializer(context={"request": request})
+        rows = self.filter_queryset(self.get_queryset()).iterator(chunk_size=1000)
+        data = (serializer.to_representation(row) for row in rows)
+        return streamed_csv(data, self.csv_filename)
 
 
 DATASET_PARAM = OpenApiParameter(

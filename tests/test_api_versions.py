@@ -25,6 +25,10 @@ def records():
     return DatasetFactory(slug="mou-arrivals")
 
 
+def body(response):
+    return b"".join(response.streaming_content if response.streaming else [response.content])
+
+
 def concrete(path):
     code = "KP-01" if "/places/" in path else "EV-1"
     return path.replace("{code}", code).replace("{slug}", "mou-arrivals").replace("{id}", "1")
@@ -44,7 +48,7 @@ def test_every_public_address_answers_the_same_under_v1(client, records):
         assert v1.status_code == today.status_code, path
         assert v1["Content-Type"] == today["Content-Type"], path
         # The same body, but for the links, which stay in their version.
-        assert v1.content.decode().replace("/api/v1/", "/api/") == today.content.decode(), path
+        assert body(v1).decode().replace("/api/v1/", "/api/") == body(today).decode(), path
         compared += today.status_code == 200
     assert compared >= 15  # the others are 404s (no series data) the same on both
 
