@@ -122,12 +122,23 @@ class KnownParametersMixin:
     """For DRF views: a query parameter the view does not read is refused with a
     400 naming those it accepts, never silently ignored. A view's own parameters,
     besides `format`, its filters and its pagination, are listed in `query_parameters`.
+
+    A parameter given empty (`?type=`, as an HTML form sends it) is the same as one
+    not given, everywhere: it is dropped before the view reads the parameters (the
+    schema says so with `allowEmptyValue`, public/schema.py).
     """
 
     query_parameters = ()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if "" in (value for values in request.GET.lists() for value in values[1]):
+            given = request.GET.copy()
+            for name, values in list(given.lists()):
+                given.setlist(name, [value for value in values if value != ""])
+                if not given.getlist(name):
+                    del given[name]
+            request._request.GET = given
         known = self.known_parameters()
         unknown = sorted(set(request.query_params) - known)
         if unknown:
@@ -142,7 +153,11 @@ class KnownParametersMixin:
             return known
         paginator = getattr(self, "paginator", None)
         if paginator is not None:
-            known |= {paginator.page_query_param, paginator.page_size_query_param}
+            known |= getattr(
+                paginator,
+                "query_parameters",
+                {paginator.page_query_param, paginator.page_size_query_param},
+            )
         for backend in getattr(self, "filter_backends", ()):
             filterset_class = backend().get_filterset_class(self, self.get_queryset())
             if filterset_class is not None:

@@ -1,6 +1,8 @@
 import csv
 import io
+import itertools
 
+from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
 
 from core.spreadsheets import escape_cell
@@ -41,14 +43,44 @@ class CSVRenderer(BaseRenderer):
         header = []
         for row in rows:
             header.extend(key for key in row if key not in header)
-        # A byte-order mark first, or Excel reads the UTF-8 (Korean) as a legacy code page.
-        out = io.StringIO()
-        out.write("\ufeff")
-        # Texts a spreadsheet would run as formulas are escaped (core/spreadsheets.py).
-        csv.writer(out, lineterminator="\n").writerow([escape_cell(key) for key in header])
-        writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
-        writer.writerows({key: escape_cell(value) for key, value in row.items()} for row in rows)
-        return out.getvalue().encode(self.charset)
+        return "".join(csv_text(header, rows)).encode(self.charset)
+
+
+def csv_text(header, rows, chunk=500):
+    """The CSV of the rows (dicts) under the header, in pieces of `chunk` rows: the
+    one writer of the API's CSV, whole (CSVRenderer) or streamed (`streamed_csv`)."""
+    out = io.StringIO()
+    # A byte-order mark first, or Excel reads the UTF-8 (Korean) as a legacy code page.
+    out.write("\ufeff")
+    # Texts a spreadsheet would run as formulas are escaped (core/spreadsheets.py).
+    csv.writer(out, lineterminator="\n").writerow([escape_cell(key) for key in header])
+    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+    for n, row in enumerate(rows, start=1):
+        writer.writerow({key: escape_cell(value) for key, value in row.items()})
+        if n % chunk == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
+
+
+def streamed_csv(rows, filename):
+    """A whole list as CSV, written as it is read: rows from a QuerySet's
+    `.iterator()` are never all in memory. Its columns are the first row's, as
+    CSVRenderer's are when all rows have the same keys. No ETag (the body is not
+    known until it is sent) and never cached (docs/api.md, "Bulk pulls").
+
+    The first row is read here, so that the query runs, and may fail, before
+    the answer starts."""
+    first = next(rows, None)
+    header = list(first) if first is not None else []
+    rows = itertools.chain([first] if first is not None else [], rows)
+    response = StreamingHttpResponse(
+        (text.encode("utf-8") for text in csv_text(header, rows)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
 
 
 def _flat(value):

@@ -381,7 +381,8 @@ REST_FRAMEWORK = {
 # Browsers on other sites may read the public API (docs/api.md), anonymously: no
 # credentials, no Authorization header, reads only. Never the staff API, nor the
 # documentation page or anything outside /api/ (the admin, the pages with a session).
-CORS_URLS_REGEX = r"^/api/(?!staff(/|$)|docs(/|$))"
+# The same under /api/v1/ (nkdb/urls.py), where no staff path exists, nor ever may.
+CORS_URLS_REGEX = r"^/api/(?!(v1/)?(staff|docs)(/|$))"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]

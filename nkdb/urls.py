@@ -6,14 +6,15 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 
+from core.api import reverse
 from nkdb import home
 from public import language, markers
 from public.schema import DocsView, PublicSchemaGenerator
 
 # A database error raised outside a view still answers 503 (nkdb/middleware.py).
 handler500 = "nkdb.middleware.server_error"
+handler404 = "core.api.not_found"
 
 
 @extend_schema(responses=OpenApiTypes.OBJECT)
@@ -29,20 +30,33 @@ def api_root(request, format=None):
     return Response({key: reverse(name, request=request) for key, name in names.items()})
 
 
-PUBLIC_API = [
-    path("api/", api_root, name="api-root"),
-    path("api/stats/", include("stats.api_urls")),
-    path("api/cases/", include("public.api_urls")),
-    path("api/cases/markers/", markers.MarkerView.as_view(), name="cases-markers"),
-]
+def public_api(prefix):
+    return [
+        path(prefix, api_root, name="api-root"),
+        path(f"{prefix}stats/", include("stats.api_urls")),
+        path(f"{prefix}cases/", include("public.api_urls")),
+        path(f"{prefix}cases/markers/", markers.MarkerView.as_view(), name="cases-markers"),
+    ]
+
+
+def schema_of(patterns):
+    # Each schema documents its own API only: the public one never the staff API.
+    return SpectacularAPIView.as_view(patterns=patterns, generator_class=PublicSchemaGenerator)
+
+
+# The public API under /api/v1/ (URL namespace "v1"), and, the same views, under
+# /api/ as it has always been: docs/api.md, "Versions", says how long. The staff API
+# has no version.
+PUBLIC_API = public_api("api/")
+V1 = public_api("")
+PUBLIC_API_V1 = [path("api/v1/", include((V1, "v1")))]  # what its schema documents
 
 urlpatterns = [
     path("i18n/setlang/", language.set_language, name="set_language"),
-    # Each schema documents its own API only: the public one never the staff API.
+    path("api/schema/", schema_of(PUBLIC_API), name="schema"),
     path(
-        "api/schema/",
-        SpectacularAPIView.as_view(patterns=PUBLIC_API, generator_class=PublicSchemaGenerator),
-        name="schema",
+        "api/v1/",
+        include(([path("schema/", schema_of(PUBLIC_API_V1), name="schema"), *V1], "v1")),
     ),
     path("api/docs/", DocsView.as_view(url_name="schema"), name="api-docs"),
     *PUBLIC_API,

@@ -25,16 +25,15 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from core.api import BAD_REQUEST, CSVDownloadMixin
+from core.api import BAD_REQUEST, CSVDownloadMixin, Pagination, reverse, versioned_path
 from core.caching import PUBLIC, CachedResponseMixin
-from core.renderers import FlatCSVRenderer
+from core.renderers import FlatCSVRenderer, streamed_csv
 from public import api_schema
 from public.counts import DIMENSIONS, THRESHOLD, Counts
 from public.models import Entry, Reference
@@ -47,16 +46,12 @@ def language():
     return "ko" if (get_language() or "").startswith("ko") else "en"
 
 
-class CopyPagination(PageNumberPagination):
+class CopyPagination(Pagination):
     """Exact counts: the copy holds only public records, counted in one query.
 
     `count_capped` stays in every answer for the clients that read it; it is
     always false now (it was true when a count over the private database stopped
     at a cap)."""
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 1000
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
@@ -79,6 +74,7 @@ class CopyViewSet(CachedResponseMixin, CSVDownloadMixin, viewsets.GenericViewSet
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, FlatCSVRenderer]
     pagination_class = CopyPagination
     filter_backends = []  # the parameters are read by each view (query_parameters)
+    cursor_ordering = ("code",)
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
 
@@ -130,31 +126,48 @@ class EntryViewSet(CopyViewSet):
         return Entry.objects.of(KINDS[self.kind][0])
 
     def rows(self):
-        form = SearchForm(self.request.query_params, self.kind, strict=True)
+        form = SearchForm(self.request.query_params, self.kind, strict=True, refuse_reversed=False)
         if not form.is_valid():
             errors = form.errors.get_json_data()
             raise ValidationError(
                 {name: [error["message"] for error in listed] for name, listed in errors.items()}
             )
-        return found(form).only("data")
+        return found(form).only("data", "code")
 
-    def shown(self, row):
+    def shown(self, row, lang=None):
         """The row in the visitor's language, its address made absolute."""
-        data = row.data[language()]
-        return {**data, "url": self.request.build_absolute_uri(data["url"])}
+        data = row.data[lang or language()]
+        url = versioned_path(self.request, data["url"])
+        return {**data, "url": self.request.build_absolute_uri(url)}
+
+    @action(detail=False, pagination_class=None, renderer_classes=[FlatCSVRenderer, JSONRenderer])
+    def export(self, request, *args, **kwargs):
+        """Every record the parameters match, as one CSV streamed as it is read: the
+        columns, escaping and order of the list's CSV, without its pages."""
+        lang, rows = language(), self.rows().iterator(chunk_size=500)
+        flat = (FlatCSVRenderer.flatten(self.shown(row, lang)) for row in rows)
+        return streamed_csv(flat, self.csv_filename)
 
 
-def _documented(serializer, parameters):
+def _documented(serializer, parameters, **more):
     return extend_schema_view(
         list=extend_schema(
             parameters=parameters, responses={200: serializer(many=True), 400: BAD_REQUEST}
         ),
         retrieve=extend_schema(responses={200: serializer, 404: NOT_FOUND}),
+        **more,
     )
 
 
 def _records(kind):
-    return _documented(api_schema.RECORDS[kind], api_schema.record_parameters(kind))
+    parameters = api_schema.record_parameters(kind)
+    export = extend_schema(
+        parameters=parameters,
+        responses={(200, "text/csv"): OpenApiTypes.STR, 400: BAD_REQUEST},
+        description="Every record the parameters match, as one CSV (the list's columns), "
+        "streamed: no pages, no ETag.",
+    )
+    return _documented(api_schema.RECORDS[kind], parameters, export=export)
 
 
 @_records("events")
@@ -219,7 +232,7 @@ class ReferenceViewSet(CopyViewSet):
         return Reference.objects.filter(list=self.list_name)
 
     def rows(self):
-        rows = self.get_queryset().only("data")
+        rows = self.get_queryset().only("data", "code")
         for name, (key, kind) in self.filters.items():
             value = self.request.query_params.get(name, "")
             if value:

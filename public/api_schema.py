@@ -233,20 +233,28 @@ REFERENCES = {
 # --- Parameters -----------------------------------------------------------------
 
 
+# As SearchForm refuses others; the choice facets' values are added by public/schema.py.
+YEAR = {"type": "integer", "minimum": 1, "maximum": 9999}
+FACET = {"type": "string", "maxLength": 64}
+
+
 def record_parameters(kind):
     """The query parameters of a kind's list, as SearchForm reads them."""
     common = [
         OpenApiParameter(
-            "q", str, description="Words, in Korean or English: records with every one."
+            "q",
+            {"type": "string", "maxLength": 200},
+            description="Words, in Korean or English: records with every one.",
         ),
-        OpenApiParameter("year_from", int, description="From this year (1 to 9999)."),
-        OpenApiParameter("year_to", int, description="Up to this year (1 to 9999)."),
+        OpenApiParameter("year_from", YEAR, description="From this year (1 to 9999)."),
+        OpenApiParameter("year_to", YEAR, description="Up to this year (1 to 9999)."),
         OpenApiParameter(
             "sort", str, enum=list(SORTS), description="Newest first unless asked otherwise."
         ),
     ]
     return common + [
-        OpenApiParameter(facet, str, description=str(FACET_LABELS[facet])) for facet in FACETS[kind]
+        OpenApiParameter(facet, FACET, description=str(FACET_LABELS[facet]))
+        for facet in FACETS[kind]
     ]
 
 

@@ -17,13 +17,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.caching import KnownParametersMixin
 from public import points
 from public.models import Entry, Option, Reference
-from public.search import SearchForm, matching
+from public.search import SearchForm, api_parameters, matching
 
 POINT_LIMIT = 300  # individual events are sent when at most this many are in the box
 MAX_ZOOM = 18
@@ -154,7 +156,7 @@ def marker_layer(params):
     }
 
 
-class MarkerView(APIView):
+class MarkerView(KnownParametersMixin, APIView):
     """Published events (and facilities) as GeoJSON points for the case map.
 
     Public records only, filtered like the case search (`type`, `province`,
@@ -167,21 +169,48 @@ class MarkerView(APIView):
     """
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+    query_parameters = sorted(api_parameters("events") | {"bbox", "zoom", "facilities"})
 
     @extend_schema(
         parameters=[
             OpenApiParameter("bbox", str, description="west,south,east,north in degrees"),
-            OpenApiParameter("zoom", int, description="Map zoom level (0-18), sizes clusters"),
+            OpenApiParameter(
+                "zoom",
+                {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM},
+                description=f"Map zoom level (0-{MAX_ZOOM}), sizes clusters",
+            ),
             OpenApiParameter("type", str, description="Violation type code, e.g. V04"),
             OpenApiParameter("province", str, description="ISO 3166-2 code, e.g. KP-09"),
-            OpenApiParameter("year_from", int),
-            OpenApiParameter("year_to", int),
+            OpenApiParameter("year_from", {"type": "integer", "minimum": 1, "maximum": 9999}),
+            OpenApiParameter("year_to", {"type": "integer", "minimum": 1, "maximum": 9999}),
             OpenApiParameter("facilities", str, enum=["0", "1"], description="Include facilities"),
         ],
         responses={(200, "application/json"): OpenApiTypes.OBJECT},
     )
     def get(self, request):
+        refuse_invalid(request.query_params)
         return Response(marker_layer(request.query_params))
+
+
+def refuse_invalid(params):
+    """A 400 naming what is wrong, as the other API addresses answer: the map page
+    sends only valid values, a client may not."""
+    errors = {}
+    form = SearchForm(params, "events", strict=True, refuse_reversed=False)
+    if not form.is_valid():
+        errors.update(
+            {
+                name: [e["message"] for e in listed]
+                for name, listed in form.errors.get_json_data().items()
+            }
+        )
+    zoom = params.get("zoom")
+    if zoom is not None and not (zoom.isascii() and zoom.isdigit() and int(zoom) <= MAX_ZOOM):
+        errors["zoom"] = [_("A whole number from 0 to %(max)d.") % {"max": MAX_ZOOM}]
+    if params.get("facilities") not in (None, "0", "1"):
+        errors["facilities"] = [_("Unknown value. Accepted: %(accepted)s.") % {"accepted": "0, 1"}]
+    if errors:
+        raise ValidationError(errors)
 
 
 def case_map_page(request):

@@ -103,10 +103,13 @@ class SearchForm(forms.Form):
     year_to = forms.IntegerField(required=False, min_value=1, max_value=9999, label=_("To year"))
     sort = forms.ChoiceField(required=False, choices=list(SORTS.items()), label=_("Sort by"))
 
-    def __init__(self, data, kind, *, strict=False):
+    def __init__(self, data, kind, *, strict=False, refuse_reversed=True):
         super().__init__(data)
         self.kind = kind
         self.strict = strict
+        # The API (public/api.py) answers a reversed range with no records: its
+        # schema cannot say that one year must not come after the other.
+        self.refuse_reversed = refuse_reversed
         for facet in FACETS[kind]:
             self.fields[facet] = forms.CharField(
                 required=False, max_length=64, label=FACET_LABELS[facet]
@@ -124,7 +127,7 @@ class SearchForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("year_from"), data.get("year_to")
-        if start is not None and end is not None and start > end:
+        if self.refuse_reversed and start is not None and end is not None and start > end:
             message = _("The from-year comes after the to-year.")
             self.add_error(None, forms.ValidationError(message, code="reversed"))
         chosen = {f: v for f, v in self.selected().items() if f in CHOICE_FACETS}

@@ -8,16 +8,15 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from core.api import BAD_REQUEST, CSVDownloadMixin
+from core.api import BAD_REQUEST, CSVDownloadMixin, Pagination, reverse
 from core.caching import STATS, CachedResponseMixin, KnownParametersMixin
-from core.renderers import CSVRenderer
+from core.renderers import CSVRenderer, streamed_csv
 from stats import datapackage, series
 from stats.filters import DatasetFilter, ObservationFilter, editions_of
 from stats.models import Classification, Dataset, Observation
@@ -26,20 +25,8 @@ from stats.serializers import DatasetSerializer, ObservationSerializer, SeriesSe
 RENDERERS = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 
 
-class StatsPagination(PageNumberPagination):
-    """`?page_size=` up to MAX_PAGE_SIZE; anything else is a 400, never silently clamped."""
-
-    page_size_query_param = "page_size"
-    max_page_size = 1000
-
-    def get_page_size(self, request):
-        value = request.query_params.get(self.page_size_query_param)
-        if value is None:
-            return self.page_size
-        if not (value.isascii() and value.isdigit() and 1 <= int(value) <= self.max_page_size):
-            message = _("A whole number from 1 to %(max)d.") % {"max": self.max_page_size}
-            raise ValidationError({self.page_size_query_param: [message]})
-        return int(value)
+class StatsPagination(Pagination):
+    """Pages of 50 rows, `?page_size=` up to 1,000 (core.api.Pagination)."""
 
 
 class ObservationPagination(StatsPagination):
@@ -63,12 +50,6 @@ class ObservationPagination(StatsPagination):
         return paginated
 
 
-PAGE_SIZE_PARAM = OpenApiParameter(
-    "page_size",
-    int,
-    description=f"Rows per page, 1 to {StatsPagination.max_page_size} (default 50); "
-    "anything else is a 400.",
-)
 # On every observations answer: "current", "all" (editions mixed) or the dataset.
 EDITIONS_HEADER = "Editions"
 
@@ -101,7 +82,6 @@ class CachedReadOnlyViewSet(CachedResponseMixin, CSVDownloadMixin, viewsets.Read
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[PAGE_SIZE_PARAM],
         responses={200: DatasetSerializer(many=True), 400: BAD_REQUEST},
     )
 )
@@ -112,6 +92,7 @@ class DatasetViewSet(CachedReadOnlyViewSet):
     observations API answers from when no dataset is asked for."""
 
     queryset = Dataset.objects.with_observation_counts()
+    cursor_ordering = ("slug",)
     serializer_class = DatasetSerializer
     filterset_class = DatasetFilter
     pagination_class = StatsPagination
@@ -145,7 +126,6 @@ class DatasetViewSet(CachedReadOnlyViewSet):
 @extend_schema_view(
     list=extend_schema(
         parameters=[
-            PAGE_SIZE_PARAM,
             OpenApiParameter(
                 EDITIONS_HEADER,
                 str,
@@ -172,6 +152,7 @@ class ObservationViewSet(CachedReadOnlyViewSet):
     """
 
     queryset = Observation.objects.with_dataset().canonical_order()
+    cursor_ordering = ("id",)
     serializer_class = ObservationSerializer
     filterset_class = ObservationFilter
     pagination_class = ObservationPagination
@@ -189,17 +170,30 @@ class ObservationViewSet(CachedReadOnlyViewSet):
             return None
         return super().paginate_queryset(queryset)
 
+    @extend_schema(
+        filters=True,
+        responses={(200, "text/csv"): OpenApiTypes.STR, 400: BAD_REQUEST},
+        description="Every figure the filters match, as one CSV (the columns of "
+        "`?format=csv`), streamed as it is read: no pages, no ETag, no size limit.",
+    )
+    @action(detail=False, pagination_class=None, renderer_classes=[CSVRenderer, JSONRenderer])
+    def export(self, request, *args, **kwargs):
+        serializer = ObservationSerializer(context={"request": request})
+        rows = self.filter_queryset(self.get_queryset()).iterator(chunk_size=1000)
+        data = (serializer.to_representation(row) for row in rows)
+        return streamed_csv(data, self.csv_filename)
+
 
 DATASET_PARAM = OpenApiParameter(
     "dataset",
     str,
     description="Dataset identifier (one edition); defaults to the one shown. "
-    "An unknown identifier is a 404 naming the datasets; a dataset of another kind "
-    "(e.g. UNHCR figures for the arrivals series) is a 400 naming the suitable ones.",
+    "An unknown identifier, or a dataset of another kind (e.g. UNHCR figures for the "
+    "arrivals series), is a 404 naming the suitable ones.",
 )
 YEAR_PARAM = OpenApiParameter(
     "year",
-    int,
+    {"type": "integer", "minimum": 0},
     description="Year; defaults to the latest available. A year the series lacks is a 404 "
     "naming the years it has (also listed in `years`); a non-number is a 400.",
 )
@@ -239,7 +233,7 @@ class SeriesView(CachedResponseMixin, CSVDownloadMixin, APIView):
                     )
                 ),
             }
-            raise ValidationError({"dataset": [message]})
+            raise NotFound(message)
         return dataset
 
     def int_param(self, name):
@@ -393,5 +387,5 @@ class ProfileSeriesView(SeriesView):
                 "dimension": dimension,
                 "has": ", ".join(has) or "\u2013",
             }
-            raise ValidationError({"dimension": [message]})
+            raise NotFound(message)
         return result

@@ -1,7 +1,9 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import NotFound
 
 from stats.models import Classification, Dataset, Measure, Observation, Status
 
@@ -36,6 +38,16 @@ def editions_of(params):
     return params.get("dataset") or params.get("editions") or "current"
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 9999})
+class YearFilter(django_filters.NumberFilter):
+    """A year from 1 to 9999, a whole number: anything else is a 400, as the schema says."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=9999, **kwargs)
+
+
 class UpperCaseFilter(django_filters.CharFilter):
     def filter(self, qs, value):
         return super().filter(qs, value.upper() if value else value)
@@ -44,7 +56,7 @@ class UpperCaseFilter(django_filters.CharFilter):
 class ObservationFilter(django_filters.FilterSet):
     dataset = django_filters.CharFilter(
         method="filter_dataset",
-        label=_("Dataset identifier (one edition); an unknown one is a 400 naming the datasets"),
+        label=_("Dataset identifier (one edition); an unknown one is a 404 naming the datasets"),
     )
     editions = AcceptedChoiceFilter(
         method="filter_editions",
@@ -56,13 +68,13 @@ class ObservationFilter(django_filters.FilterSet):
     )
     measure = AcceptedChoiceFilter(choices=Measure.choices)
     status = AcceptedChoiceFilter(choices=Status.choices)
-    year = django_filters.NumberFilter(
+    year = YearFilter(
         method="filter_year", label=_("Single year (spans such as 1999-2001 never match)")
     )
-    year_from = django_filters.NumberFilter(
+    year_from = YearFilter(
         method="filter_year_from", label=_("Periods starting in or after this year")
     )
-    year_to = django_filters.NumberFilter(
+    year_to = YearFilter(
         field_name="period_end", lookup_expr="lte", label=_("Periods ending in or before this year")
     )
     period = django_filters.CharFilter(field_name="period_label", label=_("Period as published"))
@@ -98,7 +110,7 @@ class ObservationFilter(django_filters.FilterSet):
             message = gettext("No such dataset. Datasets: %(slugs)s.") % {
                 "slugs": ", ".join(Dataset.objects.values_list("slug", flat=True))
             }
-            raise ValidationError({"dataset": [message]})
+            raise NotFound(message)
         return qs.filter(dataset=dataset)
 
     def filter_year(self, qs, name, value):

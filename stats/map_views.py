@@ -146,7 +146,7 @@ class FlowMapView(KnownParametersMixin, APIView):
                 str,
                 enum=[*maps.FLOW_MEASURES, "total"],
                 description="refugees (default) or asylum_seekers for UNHCR figures, total "
-                "for migrant stock; another is a 400 naming the accepted ones.",
+                "for migrant stock; one the edition lacks is a 404 naming those it has.",
             ),
         ],
         responses=MAP_RESPONSES,
@@ -156,8 +156,14 @@ class FlowMapView(KnownParametersMixin, APIView):
         year = _year_param(request)
         measure = request.query_params.get("measure")
         result = maps.flow_layer(dataset, year=year, measure=measure or "refugees")
-        if measure is not None:
-            _choice(request, "measure", result["measures"], None)
+        if measure is not None and measure not in result["measures"]:
+            # One of the schema's measures, not this edition's: no figures, as a year it lacks.
+            message = _("No figures for %(measure)s in %(dataset)s. Measures: %(measures)s.") % {
+                "measure": measure,
+                "dataset": dataset.slug,
+                "measures": ", ".join(result["measures"]),
+            }
+            raise NotFound(message)
         if year is not None and year != result["year"]:
             message = _("No figures for %(year)d in %(dataset)s. Years: %(years)s.") % {
                 "year": year,

@@ -1,12 +1,11 @@
 from rest_framework import serializers
 
+from core.api import VersionedIdentityField
 from stats.models import Dataset, Observation
 
 
 class DatasetSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="stats-api:dataset-detail", lookup_field="slug"
-    )
+    url = VersionedIdentityField(view_name="stats-api:dataset-detail", lookup_field="slug")
     observation_count = serializers.IntegerField(read_only=True)
     is_current = serializers.BooleanField(read_only=True)  # what observations answer from
     citation = serializers.CharField(read_only=True)
@@ -46,7 +45,9 @@ class ObservationSerializer(serializers.ModelSerializer):
     # The citation on every row, from the dataset read in the same query (with_dataset).
     dataset_publisher = serializers.CharField(source="dataset.publisher", read_only=True)
     dataset_licence = serializers.CharField(source="dataset.licence", read_only=True)
-    dataset_retrieved = serializers.DateField(source="dataset.retrieved", read_only=True)
+    dataset_retrieved = serializers.DateField(
+        source="dataset.retrieved", read_only=True, allow_null=True
+    )
     dataset_caveats = serializers.CharField(
         source="dataset.caveat_ids_text",
         read_only=True,

@@ -3,8 +3,13 @@
 Every operation of `/api/schema/` gets a few generated requests (fixed seed,
 `derandomize=True`, so CI sees the same cases every time) against a database
 holding public and private records: the leak suite's, planted once for the module
-(tests/leaks/), a marker in every private text field. None may answer with a
-server error, nor show a marker, in its body or its headers.
+(tests/leaks/), a marker in every private text field. None may show a marker, in
+its body or its headers, and every answer must pass all of schemathesis's checks:
+no server error, every status, content type, header and body as the schema says,
+every request the schema allows accepted and every request it forbids refused.
+
+Generated strings hold no NUL byte: nkdb.middleware refuses those (a plain-text
+400, which the schema documents) before any view could tell valid from not.
 """
 
 import pytest
@@ -14,12 +19,22 @@ from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
 
 from core.testing import rolled_back
 from tests import leaks
 
-schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+
+@pytest.fixture
+def api_schema(planted, request):
+    """Loaded in the test: the schema lists the choices the copy holds (public/schema.py)."""
+    # schemathesis 4.32's lazy loader renames the test by `_nodeid`, gone in pytest 9.
+    request.node._nodeid = request.node.nodeid
+    loaded = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    loaded.config.generation.update(allow_x00=False)
+    return loaded
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @pytest.fixture(autouse=True)
@@ -65,13 +80,14 @@ def test_the_planted_records_are_there(planted):
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(
-    max_examples=40,
+    max_examples=10,
     derandomize=True,
+    database=None,
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_the_api_answers_every_generated_request_without_a_server_error_or_a_leak(planted, case):
+def test_every_generated_request_gets_the_answer_the_schema_promises_and_no_leak(planted, case):
     cache.clear()  # the anonymous throttle would otherwise answer 429 after a while
-    response = case.call_and_validate(checks=[not_a_server_error])
+    response = case.call_and_validate()  # every check
     leaked = {marker: planted[marker] for marker in markers_in(response)}
     assert not leaked, (case.method, case.formatted_path, case.query, leaked)

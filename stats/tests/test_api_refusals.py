@@ -35,10 +35,11 @@ def test_an_unknown_dimension_is_a_400_listing_the_accepted_ones(client, shipped
 
 
 def test_a_dimension_the_dataset_lacks_borrows_no_figures(client, shipped):
+    """A 404 (no such figures), not a 400: the value is one the schema allows."""
     response = client.get(
         reverse("stats-api:series-profile"), {"dataset": "mou-arrivals", "dimension": "province"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert "mou-arrivals" in messages(response)
     assert "223" not in response.content.decode()
 
@@ -50,7 +51,7 @@ def test_every_profile_row_is_a_category_of_the_dimension(client, shipped):
 
 def test_an_unknown_dataset_is_refused_naming_the_datasets(client, arrivals):
     response = client.get(reverse("stats-api:observation-list"), {"dataset": "bogus"})
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert "mou-arrivals" in messages(response)
     response = client.get(reverse("stats-api:series-arrivals"), {"dataset": "bogus"})
     assert response.status_code == 404
@@ -110,9 +111,9 @@ def test_the_schema_documents_the_refusals(client, db):
         ("series-profile", "undesa-ims-2020"),
     ],
 )
-def test_a_dataset_of_another_kind_is_a_400_not_an_empty_series(client, shipped, name, dataset):
+def test_a_dataset_of_another_kind_is_a_404_not_an_empty_series(client, shipped, name, dataset):
     response = client.get(reverse(f"stats-api:{name}"), {"dataset": dataset})
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert dataset in messages(response)
 
 
