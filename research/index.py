@@ -14,10 +14,12 @@ changes, is hidden from the next search whatever the index holds. The index hold
 text and facets only; a stale facet is a wrong count of visible records, never a
 leak.
 
-Kept up to date by post_save/post_delete receivers (every save of a record,
-whichever path: the admin, the services, imports, the API), and rebuilt whole by
-`manage.py rebuild_staff_search` (after bulk loads that bypass save(), such as
-cases/scale.py's COPY). A newly entered or newly published record enqueues the
+Kept up to date by post_save/post_delete receivers (every save of a record:
+the admin, the services, the API); spreadsheet imports write in bulk, without
+signals, so when an import job's task finishes the records it wrote (those of its
+model changed since it started) are indexed in batches (`catch_up`). Rebuilt
+whole by `manage.py rebuild_staff_search` after other bulk loads (cases/scale.py's
+COPY). A newly entered or newly published record enqueues the
 saved searches' alerts (research/tasks.py) once its transaction commits.
 """
 
@@ -180,6 +182,9 @@ def _deleted(sender, instance, **kwargs):
 
 
 def connect_signals():
+    from django_tasks.signals import task_finished
+
+    task_finished.connect(_task_finished, dispatch_uid="research-index-imports")
     for model in MODELS.values():
         post_save.connect(_saved, sender=model, dispatch_uid=f"research-index-{model.__name__}")
         post_delete.connect(
@@ -207,11 +212,7 @@ def rebuild(kind, batch_size=1000, progress=None):
     """Recompute every document of a kind (upserted: notices keep their documents),
     and drop the documents of records that are gone. Returns the count."""
     model = MODELS[kind]
-    records = (
-        model._default_manager.select_related(*RELATED.get(kind, []))
-        .annotate(entered_by_id_=first_author(model))
-        .order_by("pk")
-    )
+    records = _records(kind)
     count, batch = 0, []
     for record in records.iterator(chunk_size=batch_size):
         batch.append(record)
@@ -231,7 +232,20 @@ def rebuild(kind, batch_size=1000, progress=None):
 
 
 @transaction.atomic
-def _write(kind, records):
+def _write(kind, records, alerts=False):
+    """Upsert the documents (and transcripts) of a batch of records, which carry
+    `entered_by_id_`. With `alerts`, enqueue those of the records newly entered or
+    newly published."""
+    from research import tasks
+
+    pks = [record.pk for record in records]
+    before = {}
+    if alerts:
+        before = dict(
+            StaffDocument.objects.filter(kind=kind, record_id__in=pks).values_list(
+                "record_id", "status"
+            )
+        )
     documents = [_document(record, kind, entered_by_id=record.entered_by_id_) for record in records]
     StaffDocument.objects.bulk_create(
         documents,
@@ -239,12 +253,12 @@ def _write(kind, records):
         unique_fields=["kind", "record_id"],
         update_fields=[*UPDATED, "entered_by"],
     )
+    if kind != Kind.TESTIMONY and not alerts:
+        return len(records)
+    ids = dict(
+        StaffDocument.objects.filter(kind=kind, record_id__in=pks).values_list("record_id", "pk")
+    )
     if kind == Kind.TESTIMONY:
-        ids = dict(
-            StaffDocument.objects.filter(
-                kind=kind, record_id__in=[r.pk for r in records]
-            ).values_list("record_id", "pk")
-        )
         transcripts = []
         for record in records:
             transcript = StaffTranscript(document_id=ids[record.pk])
@@ -256,4 +270,53 @@ def _write(kind, records):
             unique_fields=["document"],
             update_fields=["body", "search_text", "search_tokens"],
         )
+    for document in documents if alerts else []:
+        old = before.get(document.record_id)
+        reason = None
+        if document.record_id not in before:
+            reason = Notice.Reason.ENTERED
+        elif document.status == WorkflowStatus.PUBLISHED and old != WorkflowStatus.PUBLISHED:
+            reason = Notice.Reason.PUBLISHED
+        if reason is not None:
+            transaction.on_commit(partial(tasks.enqueue_alerts, ids[document.record_id], reason))
     return len(records)
+
+
+def _records(kind):
+    model = MODELS[kind]
+    return (
+        model._default_manager.select_related(*RELATED.get(kind, []))
+        .annotate(entered_by_id_=first_author(model))
+        .order_by("pk")
+    )
+
+
+def catch_up(model, since, batch_size=1000):
+    """Index the records of `model` changed since `since` (an import's), with alerts."""
+    kind = KIND_OF[model]
+    changed = "created_at" if kind == Kind.SOURCE else "updated_at"
+    records = _records(kind).filter(**{f"{changed}__gte": since})
+    count, batch = 0, []
+    for record in records.iterator(chunk_size=batch_size):
+        batch.append(record)
+        if len(batch) >= batch_size:
+            count, batch = count + _write(kind, batch, alerts=True), []
+    if batch:
+        count += _write(kind, batch, alerts=True)
+    return count
+
+
+def _task_finished(sender, task_result, **kwargs):
+    """After an import job's task: index what it wrote."""
+    from django.apps import apps
+
+    from jobs.models import Job
+
+    if task_result.task.module_path != "jobs.tasks.import_spreadsheet":
+        return
+    job = Job.objects.filter(pk=task_result.args[0]).first()
+    if job is None or job.dry_run or job.status != Job.Status.DONE or not job.started_at:
+        return
+    model = apps.get_model(job.target)
+    if model in KIND_OF:
+        catch_up(model, job.started_at)

@@ -135,6 +135,10 @@ class Hit:
     snippet: str
     in_transcript: bool = False
 
+    @property
+    def status(self):
+        return dict(WorkflowStatus.choices).get(self.document.status, "")
+
 
 @dataclass
 class Results:
