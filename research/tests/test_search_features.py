@@ -265,3 +265,22 @@ def test_an_imported_record_is_indexed_and_alerts(
         "entered",
     )
     assert notice.document.entered_by == researcher
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql",
+    reason="the bigram index exists on PostgreSQL only",
+)
+def test_on_postgresql_a_korean_word_is_answered_by_the_stored_vectors():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    factories.TestimonyFactory(title_ko="요덕수용소", transcript="집결소에서")
+    researcher = user_in(roles.RESEARCHER)
+    with CaptureQueriesContext(connection) as captured:
+        assert services.matching(researcher, "수용").count() == 1
+        assert services.matching(researcher, "집결").count() == 1
+    sql = " ".join(query["sql"] for query in captured)
+    # Both tables' vectors, in each query (subqueries: aliased), and no substring scan.
+    assert sql.count('"search_vector" @@ (to_tsquery') == 4
+    assert "search_text" not in sql
