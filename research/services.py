@@ -16,13 +16,14 @@ vector) or as a substring (SQLite, one-syllable words). A record matches when al
 the words are in its text or all are in its (readable) transcript.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -58,8 +59,10 @@ def scoped(user, *, scope_of=None):
         if sees_restricted(scope_of):
             allowed |= Q(kind=kind)
             continue
-        records = admin_records(MODELS[kind]._default_manager.all(), scope_of)
-        allowed |= Q(kind=kind, record_id__in=records.values("pk"))
+        # Correlated (EXISTS): the records of the matches are looked up by key,
+        # rather than every record of the kind read to hash them.
+        records = MODELS[kind]._default_manager.filter(pk=OuterRef("record_id"))
+        allowed |= Q(kind=kind) & Q(Exists(admin_records(records, scope_of)))
     return StaffDocument.objects.filter(allowed)
 
 
@@ -77,15 +80,27 @@ def readable_transcripts(user):
     return transcripts.filter(document__record_id__in=readable.values("pk"))
 
 
-def matching(user, query, filters=None, *, scope_of=None):
+def matched_ids(user, query, *, scope_of=None):
+    """The ids of the documents whose text, or readable transcript, has every word
+    of `query`: two index scans (GIN on PostgreSQL), before any scoping."""
+    in_text = words.search(StaffDocument.objects.all(), query).values_list("pk", flat=True)
+    in_transcript = words.search(readable_transcripts(scope_of or user), query)
+    return sorted({*in_text, *in_transcript.values_list("document_id", flat=True)})
+
+
+def matching(user, query, filters=None, *, scope_of=None, ids=None):
     """The documents `user` may open whose text, or readable transcript, has every
-    word of `query`, narrowed by `filters`; none for an empty query."""
+    word of `query`, narrowed by `filters`; none for an empty query.
+
+    The words are matched first, by id (`matched_ids`, or `ids` if given), and the
+    scope applied to those ids: PostgreSQL then checks the records of the matches
+    only, rather than scanning every document against the scope."""
     documents = scoped(user, scope_of=scope_of)
     if not words.terms(query):
         return documents.none()
-    in_text = words.search(StaffDocument.objects.all(), query).values("pk")
-    in_transcript = words.search(readable_transcripts(scope_of or user), query)
-    documents = documents.filter(Q(pk__in=in_text) | Q(pk__in=in_transcript.values("document_id")))
+    if ids is None:
+        ids = matched_ids(user, query, scope_of=scope_of)
+    documents = documents.filter(words.id_in(ids))
     for name, value in (filters or {}).items():
         if name in FILTERS and value not in (None, ""):
             documents = documents.filter(**{name: value})
@@ -95,37 +110,58 @@ def matching(user, query, filters=None, *, scope_of=None):
 # --- Facets and results --------------------------------------------------------------
 
 
-def _place_name(values, prefix):
+FACET_COLUMNS = ("kind", "status", "decade", "entered_by_id", "place_id", "facility_id")
+
+
+def _names(model, ids, *fields):
+    """{id: label} of the few reference rows the facets name (one query, none if no id)."""
+    if not ids:
+        return {}
     korean = (get_language() or "").startswith("ko")
-    return (korean and values[f"{prefix}__name_ko"]) or values[f"{prefix}__name_en"]
+    names = {}
+    for pk, *values in model._default_manager.filter(pk__in=ids).values_list("pk", *fields):
+        names[pk] = (korean and len(values) > 1 and values[1]) or values[0]
+    return names
 
 
-def facets(documents):
-    """{facet: [(value, label, count)]}, each counted over `documents` (one query each)."""
-    documents = documents.order_by()
-    kinds, statuses = dict(Kind.choices), dict(WorkflowStatus.choices)
+def facets(rows):
+    """{facet: [(value, label, count)]} from the matches' (pk, *FACET_COLUMNS) rows,
+    counted here: the rows are those the user may open, read once per search."""
+    from django.contrib.auth import get_user_model
 
-    def counted(*names):
-        return documents.values(*names).annotate(n=Count("pk")).order_by("-n", names[0])
+    from cases.models import Facility, Place
 
-    out = {
-        "kind": [(r["kind"], kinds.get(r["kind"], r["kind"]), r["n"]) for r in counted("kind")],
-        "status": [
-            (r["status"], statuses[r["status"]], r["n"]) for r in counted("status") if r["status"]
-        ],
-        "decade": [
-            (r["decade"], _("%(decade)ds") % {"decade": r["decade"]}, r["n"])
-            for r in sorted(counted("decade").exclude(decade=None), key=lambda r: r["decade"])
-        ],
-        "entered_by": [
-            (r["entered_by"], r["entered_by__username"], r["n"])
-            for r in counted("entered_by", "entered_by__username").exclude(entered_by=None)
-        ],
+    counts = [Counter(row[n + 1] for row in rows) for n in range(len(FACET_COLUMNS))]
+    kind, status, decade, entered_by, place, facility = counts
+    for counter in counts:
+        counter.pop(None, None)
+        counter.pop("", None)
+    users = _names(get_user_model(), list(entered_by), "username")
+    places = _names(Place, list(place), "name_en", "name_ko")
+    facilities = _names(Facility, list(facility), "name_en", "name_ko")
+    labels = {
+        "kind": dict(Kind.choices),
+        "status": dict(WorkflowStatus.choices),
+        "entered_by": users,
+        "place": places,
+        "facility": facilities,
     }
-    for name in ("place", "facility"):
-        rows = counted(name, f"{name}__name_en", f"{name}__name_ko").exclude(**{name: None})
-        out[name] = [(r[name], _place_name(r, name), r["n"]) for r in rows]
-    return out
+
+    def listed(name, counter):
+        names = labels[name]
+        ordered = sorted(counter.items(), key=lambda item: (-item[1], str(item[0])))
+        return [(value, names.get(value, value), n) for value, n in ordered]
+
+    return {
+        "kind": listed("kind", kind),
+        "status": listed("status", status),
+        "decade": [
+            (value, _("%(decade)ds") % {"decade": value}, n) for value, n in sorted(decade.items())
+        ],
+        "entered_by": listed("entered_by", entered_by),
+        "place": listed("place", place),
+        "facility": listed("facility", facility),
+    }
 
 
 @dataclass
@@ -172,17 +208,24 @@ def _hits(user, documents, query):
 
 def search(*, user, query, filters=None, page=1):
     """The page of results for `user`, with the facets and the total; a search over
-    restricted text (a custodian's) is logged."""
+    restricted text (a custodian's) is logged.
+
+    The matches are selected once, with their facet columns, in order: the total
+    and the facets are counted from those rows and the page read by their ids, so
+    the words are matched and the scope checked once per request."""
     filters = {k: v for k, v in (filters or {}).items() if k in FILTERS and v not in (None, "")}
     results = Results(query=query, filters=filters)
     if not words.terms(query):
         return results
-    documents = matching(user, query, filters)
-    paginator = Paginator(documents.select_related("entered_by"), PER_PAGE)
-    results.page = paginator.get_page(page)
-    results.total = paginator.count
-    results.facets = facets(documents)
-    results.hits = _hits(user, list(results.page.object_list), query)
+    ids = matched_ids(user, query)
+    rows = list(matching(user, query, filters, ids=ids).values_list("pk", *FACET_COLUMNS))
+    visible = [row[0] for row in rows]
+    results.total = len(visible)
+    results.page = Paginator(visible, PER_PAGE).get_page(page)
+    on_page = StaffDocument.objects.filter(pk__in=list(results.page.object_list))
+    documents = {d.pk: d for d in on_page.select_related("entered_by")}
+    results.hits = _hits(user, [documents[pk] for pk in results.page.object_list], query)
+    results.facets = facets(rows)
     if sees_restricted(user):
         log(user=user, action=SearchLog.Action.SEARCH, query=query, filters=filters,
             matched=results.total)  # fmt: skip
@@ -190,7 +233,8 @@ def search(*, user, query, filters=None, page=1):
 
 
 def restricted_count(user, query, filters, matched):
-    """How many of the `matched` records only the custodian's rules found."""
+    """How many of the `matched` records only the custodian's rules found (the
+    others read fewer transcripts: the words are matched again for them)."""
     if not sees_restricted(user):
         return 0
     return matched - matching(user, query, filters, scope_of=UNPRIVILEGED).count()

@@ -188,11 +188,16 @@ def test_the_export_is_scoped_escaped_and_logged(as_role):
 
 def test_the_page_is_paginated_and_its_queries_counted(as_role, django_assert_num_queries):
     client = as_role(roles.RESEARCHER)
-    factories.EventFactory.create_batch(25, title_ko="요덕 사건")
+    factories.EventFactory.create_batch(5, title_ko="요덕 사건")
     client.get(SEARCH)  # the session and permissions, cached
-    # session, user, groups' permissions, total, page, six facets, saved searches,
-    # notices (and the savepoint pair of the request's atomic block).
-    with django_assert_num_queries(16):
+    # The session, the user, the permissions; the matching ids (text, transcripts);
+    # the matches the user may open, with their facet columns (the total and the
+    # facets are counted from them); the page; the saved searches and the notices
+    # (and the savepoints of the request's atomic block). The same for more rows.
+    with django_assert_num_queries(12):
+        client.get(SEARCH, {"q": "요덕"})
+    factories.EventFactory.create_batch(20, title_ko="요덕 사건")
+    with django_assert_num_queries(12):
         response = client.get(SEARCH, {"q": "요덕"})
     results = response.context["results"]
     assert (results.total, len(results.hits)) == (25, services.PER_PAGE)
