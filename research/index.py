@@ -168,7 +168,7 @@ def index_record(record):
             },
         )
     if reason is not None:
-        transaction.on_commit(partial(tasks.enqueue_alerts, document.pk, reason))
+        transaction.on_commit(partial(tasks.enqueue_alerts, [(document.pk, reason)]))
     return document
 
 
@@ -270,15 +270,15 @@ def _write(kind, records, alerts=False):
             unique_fields=["document"],
             update_fields=["body", "search_text", "search_tokens"],
         )
+    items = []
     for document in documents if alerts else []:
         old = before.get(document.record_id)
-        reason = None
         if document.record_id not in before:
-            reason = Notice.Reason.ENTERED
+            items.append((ids[document.record_id], Notice.Reason.ENTERED))
         elif document.status == WorkflowStatus.PUBLISHED and old != WorkflowStatus.PUBLISHED:
-            reason = Notice.Reason.PUBLISHED
-        if reason is not None:
-            transaction.on_commit(partial(tasks.enqueue_alerts, ids[document.record_id], reason))
+            items.append((ids[document.record_id], Notice.Reason.PUBLISHED))
+    if items:
+        transaction.on_commit(partial(tasks.enqueue_alerts, items))
     return len(records)
 
 
