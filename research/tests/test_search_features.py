@@ -160,6 +160,7 @@ def test_the_notices_are_shown_on_the_admin_index(as_role):
     page = client.get("/admin/").content.decode()
     assert saved.name in page
     assert f"/admin/cases/event/{event.pk}/change/" in page
+    assert f'action="{SEARCH}"' in page  # the search box
 
 
 # --- Export ----------------------------------------------------------------------------
@@ -204,6 +205,9 @@ def test_the_page_is_paginated_and_its_queries_counted(as_role, django_assert_nu
     second = client.get(SEARCH, {"q": "요덕", "page": 2}).context["results"]
     assert len(second.hits) == 5
     assert "<mark>요덕</mark> 사건" in response.content.decode()
+    first = results.hits[0]
+    assert first.url == f"/admin/cases/event/{first.document.record_id}/change/"
+    assert f'href="{first.url}"' in response.content.decode()
 
 
 def test_the_facets_narrow_the_search(as_role):
