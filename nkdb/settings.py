@@ -145,6 +145,8 @@ INSTALLED_APPS = [
     "jobs",
     # Staff accounts: roles granted by superusers only, and the group change log.
     "staff",
+    # The staff search over every record a role may see (research/services.py).
+    "research",
 ]
 
 MIDDLEWARE = [

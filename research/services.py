@@ -1,0 +1,332 @@
+"""The staff search: matching, scoping, facets, snippets, logging, export, saved searches.
+
+Scoping is decided here at every search, from the records themselves: a document
+is found only if its record is one `cases.access.admin_records` lets the user see
+on the record's own admin page (confidential records, and the records of a
+confidential person, for custodians only), and a transcript is searched only
+where the testimony's page would show it (`cases.access.shows_transcript`:
+sensitive testimonies' transcripts for custodians only). The facet counts and the
+total are counted over the same scoped queryset, so they never count a record the
+user cannot open, and a snippet is cut from text the user may read: the record's
+own searched text, or a transcript that was itself searchable for the user.
+
+Matching is core/words.py's, as the public search's: every word of the query, a
+Hangul word as its bigrams in sequence (PostgreSQL, GIN index over the stored
+vector) or as a substring (SQLite, one-syllable words). A record matches when all
+the words are in its text or all are in its (readable) transcript.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from cases.access import admin_records, sees_restricted
+from cases.models import Confidentiality, Testimony, WorkflowStatus
+from core import words
+from research.index import MODELS
+from research.models import Kind, Notice, SavedSearch, SearchLog, StaffDocument, StaffTranscript
+
+PER_PAGE = 20
+SNIPPET_LENGTH = 220
+EXPORT_LIMIT = 10_000
+FILTERS = ("kind", "status", "decade", "entered_by", "place", "facility")
+# Someone without the custodian's permission: the scope a restricted match is
+# measured against (for the log).
+UNPRIVILEGED = AnonymousUser()
+
+
+# --- Scoping -------------------------------------------------------------------------
+
+
+def visible_kinds(user):
+    return [kind for kind, model in MODELS.items() if user.has_perm(f"cases.view_{kind}")]
+
+
+def scoped(user, *, scope_of=None):
+    """The documents of records `user` may open in the admin. `scope_of` applies
+    another user's confidentiality rules (the log's count of restricted matches)."""
+    scope_of = scope_of or user
+    allowed = Q(pk__in=[])
+    for kind in visible_kinds(user):
+        if sees_restricted(scope_of):
+            allowed |= Q(kind=kind)
+            continue
+        # Correlated (EXISTS): the records of the matches are looked up by key,
+        # rather than every record of the kind read to hash them.
+        records = MODELS[kind]._default_manager.filter(pk=OuterRef("record_id"))
+        allowed |= Q(kind=kind) & Q(Exists(admin_records(records, scope_of)))
+    return StaffDocument.objects.filter(allowed)
+
+
+def readable_transcripts(user):
+    """The transcripts whose testimony page shows them to `user` (access.shows_transcript)."""
+    transcripts = StaffTranscript.objects.all()
+    if sees_restricted(user):
+        return transcripts
+    standard = Confidentiality.STANDARD
+    readable = Testimony.objects.filter(
+        confidentiality=standard,
+        interviewee__confidentiality=standard,
+        consent_withdrawn_on__isnull=True,
+    )
+    return transcripts.filter(document__record_id__in=readable.values("pk"))
+
+
+def matched_ids(user, query, *, scope_of=None):
+    """The ids of the documents whose text, or readable transcript, has every word
+    of `query`: two index scans (GIN on PostgreSQL), before any scoping."""
+    in_text = words.search(StaffDocument.objects.all(), query).values_list("pk", flat=True)
+    in_transcript = words.search(readable_transcripts(scope_of or user), query)
+    return sorted({*in_text, *in_transcript.values_list("document_id", flat=True)})
+
+
+def matching(user, query, filters=None, *, scope_of=None, ids=None):
+    """The documents `user` may open whose text, or readable transcript, has every
+    word of `query`, narrowed by `filters`; none for an empty query.
+
+    The words are matched first, by id (`matched_ids`, or `ids` if given), and the
+    scope applied to those ids: PostgreSQL then checks the records of the matches
+    only, rather than scanning every document against the scope."""
+    documents = scoped(user, scope_of=scope_of)
+    if not words.terms(query):
+        return documents.none()
+    if ids is None:
+        ids = matched_ids(user, query, scope_of=scope_of)
+    documents = documents.filter(words.id_in(ids))
+    for name, value in (filters or {}).items():
+        if name in FILTERS and value not in (None, ""):
+            documents = documents.filter(**{name: value})
+    return documents.order_by("-updated_at", "-pk")
+
+
+# --- Facets and results --------------------------------------------------------------
+
+
+FACET_COLUMNS = ("kind", "status", "decade", "entered_by_id", "place_id", "facility_id")
+
+
+def _names(model, ids, *fields):
+    """{id: label} of the few reference rows the facets name (one query, none if no id)."""
+    if not ids:
+        return {}
+    korean = (get_language() or "").startswith("ko")
+    names = {}
+    for pk, *values in model._default_manager.filter(pk__in=ids).values_list("pk", *fields):
+        names[pk] = (korean and len(values) > 1 and values[1]) or values[0]
+    return names
+
+
+def facets(rows):
+    """{facet: [(value, label, count)]} from the matches' (pk, *FACET_COLUMNS) rows,
+    counted here: the rows are those the user may open, read once per search."""
+    from django.contrib.auth import get_user_model
+
+    from cases.models import Facility, Place
+
+    counts = [Counter(row[n + 1] for row in rows) for n in range(len(FACET_COLUMNS))]
+    kind, status, decade, entered_by, place, facility = counts
+    for counter in counts:
+        counter.pop(None, None)
+        counter.pop("", None)
+    users = _names(get_user_model(), list(entered_by), "username")
+    places = _names(Place, list(place), "name_en", "name_ko")
+    facilities = _names(Facility, list(facility), "name_en", "name_ko")
+    labels = {
+        "kind": dict(Kind.choices),
+        "status": dict(WorkflowStatus.choices),
+        "entered_by": users,
+        "place": places,
+        "facility": facilities,
+    }
+
+    def listed(name, counter):
+        names = labels[name]
+        ordered = sorted(counter.items(), key=lambda item: (-item[1], str(item[0])))
+        return [(value, names.get(value, value), n) for value, n in ordered]
+
+    return {
+        "kind": listed("kind", kind),
+        "status": listed("status", status),
+        "decade": [
+            (value, _("%(decade)ds") % {"decade": value}, n) for value, n in sorted(decade.items())
+        ],
+        "entered_by": listed("entered_by", entered_by),
+        "place": listed("place", place),
+        "facility": listed("facility", facility),
+    }
+
+
+@dataclass
+class Hit:
+    document: StaffDocument
+    url: str
+    snippet: str
+    in_transcript: bool = False
+
+    @property
+    def status(self):
+        return dict(WorkflowStatus.choices).get(self.document.status, "")
+
+
+@dataclass
+class Results:
+    query: str
+    filters: dict
+    page: object = None
+    hits: list = field(default_factory=list)
+    facets: dict = field(default_factory=dict)
+    total: int = 0
+
+
+def _hits(user, documents, query):
+    terms = words.terms(query)
+    in_body = {d.pk for d in documents if all(t in d.search_text for t in terms)}
+    others = [d.pk for d in documents if d.pk not in in_body]
+    transcripts = {}
+    if others:
+        # Only transcripts the user may read: readable_transcripts, again.
+        rows = readable_transcripts(user).filter(document_id__in=others)
+        transcripts = dict(rows.values_list("document_id", "body"))
+    hits = []
+    for document in documents:
+        url = reverse(f"admin:cases_{document.kind}_change", args=[document.record_id])
+        text = transcripts.get(document.pk)
+        snippet = words.highlight(
+            document.body if text is None else text, query, length=SNIPPET_LENGTH
+        )
+        hits.append(Hit(document, url, snippet, in_transcript=text is not None))
+    return hits
+
+
+def search(*, user, query, filters=None, page=1):
+    """The page of results for `user`, with the facets and the total; a search over
+    restricted text (a custodian's) is logged.
+
+    The matches are selected once, with their facet columns, in order: the total
+    and the facets are counted from those rows and the page read by their ids, so
+    the words are matched and the scope checked once per request."""
+    filters = {k: v for k, v in (filters or {}).items() if k in FILTERS and v not in (None, "")}
+    results = Results(query=query, filters=filters)
+    if not words.terms(query):
+        return results
+    ids = matched_ids(user, query)
+    rows = list(matching(user, query, filters, ids=ids).values_list("pk", *FACET_COLUMNS))
+    visible = [row[0] for row in rows]
+    results.total = len(visible)
+    results.page = Paginator(visible, PER_PAGE).get_page(page)
+    on_page = StaffDocument.objects.filter(pk__in=list(results.page.object_list))
+    documents = {d.pk: d for d in on_page.select_related("entered_by")}
+    results.hits = _hits(user, [documents[pk] for pk in results.page.object_list], query)
+    results.facets = facets(rows)
+    if sees_restricted(user):
+        log(user=user, action=SearchLog.Action.SEARCH, query=query, filters=filters,
+            matched=results.total)  # fmt: skip
+    return results
+
+
+def restricted_count(user, query, filters, matched):
+    """How many of the `matched` records only the custodian's rules found (the
+    others read fewer transcripts: the words are matched again for them)."""
+    if not sees_restricted(user):
+        return 0
+    return matched - matching(user, query, filters, scope_of=UNPRIVILEGED).count()
+
+
+def log(*, user, action, query, filters, matched):
+    SearchLog.objects.create(
+        user=user,
+        action=action,
+        words=query[:200],
+        filters=filters,
+        matched=matched,
+        restricted=restricted_count(user, query, filters, matched),
+    )
+
+
+# --- Export --------------------------------------------------------------------------
+
+EXPORT_HEADERS = ("kind", "code", "title", "status", "decade", "entered_by", "url")
+
+
+def export_rows(*, user, query, filters=None):
+    """The rows of an export (at most EXPORT_LIMIT), logged."""
+    filters = {k: v for k, v in (filters or {}).items() if k in FILTERS and v not in (None, "")}
+    documents = matching(user, query, filters).select_related("entered_by")[:EXPORT_LIMIT]
+    rows = [
+        (
+            d.kind,
+            d.code,
+            d.title,
+            d.status,
+            d.decade,
+            d.entered_by.username if d.entered_by else "",
+            reverse(f"admin:cases_{d.kind}_change", args=[d.record_id]),
+        )
+        for d in documents
+    ]
+    log(user=user, action=SearchLog.Action.EXPORT, query=query, filters=filters,
+        matched=len(rows))  # fmt: skip
+    return rows
+
+
+# --- Saved searches and notices ------------------------------------------------------
+
+
+def visible_saved_searches(user):
+    """The user's own saved searches and those shared with one of their groups."""
+    return SavedSearch.objects.filter(
+        Q(owner=user) | Q(shared_with__in=user.groups.all())
+    ).distinct()
+
+
+@transaction.atomic
+def save_search(*, user, name, query, filters=None, shared_with=None, alerts=True):
+    if not user.is_active or not user.is_staff:
+        raise PermissionDenied
+    if shared_with is not None and not user.groups.filter(pk=shared_with.pk).exists():
+        raise PermissionDenied(_("A search is shared only with a group you belong to."))
+    filters = {k: v for k, v in (filters or {}).items() if k in FILTERS and v not in (None, "")}
+    return SavedSearch.objects.create(
+        owner=user,
+        name=name,
+        query=query,
+        filters=filters,
+        shared_with=shared_with,
+        alerts=alerts,
+    )
+
+
+def notices(user, limit=10):
+    """The user's latest notices, of records they may still open."""
+    return (
+        Notice.objects.filter(user=user, document__in=scoped(user))
+        .select_related("saved_search", "document")
+        .order_by("-at", "-pk")[:limit]
+    )
+
+
+def alert(document_id, reason):
+    """Tell each user whose saved search (own or shared) finds the document now."""
+    made = 0
+    for saved in SavedSearch.objects.filter(alerts=True).select_related("owner", "shared_with"):
+        users = {saved.owner}
+        if saved.shared_with is not None:
+            users |= set(saved.shared_with.user_set.filter(is_active=True, is_staff=True))
+        for user in users:
+            if not user.is_active:
+                continue
+            found = matching(user, saved.query, saved.filters).filter(pk=document_id)
+            if found.exists():
+                _notice, created = Notice.objects.get_or_create(
+                    user=user, saved_search=saved, document_id=document_id, reason=reason
+                )
+                made += created
+    return made
