@@ -15,10 +15,14 @@ site recovers by itself once the database is back.
 import logging
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views import defaults
 
 logger = logging.getLogger("nkdb.database")
@@ -85,3 +89,32 @@ class RejectNulBytesMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class ApiLanguageMiddleware:
+    """The public API answers in the language its client asks for in
+    `Accept-Language` (English unless Korean is asked), so that the site's own
+    scripts get country names, titles and caveats in the page's language. Pages keep
+    their language from their address (/ko/...); the API has no language prefix."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path_info.startswith("/api/"):
+            return self.get_response(request)
+        asked = request.headers.get("Accept-Language", "")
+        language = next(
+            (
+                code
+                for code, _quality in parse_accept_lang_header(asked)
+                if code.split("-")[0] in dict(settings.LANGUAGES)
+            ),
+            settings.LANGUAGE_CODE,
+        ).split("-")[0]
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = self.get_response(request)
+        patch_vary_headers(response, ["Accept-Language"])
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -30,8 +30,15 @@
       zoomSnap: 0.25,
       worldCopyJump: false,
       attributionControl: true,
-      keyboard: true
+      keyboard: true,
+      zoomControl: false
     }, options || {}));
+    // Leaflet's own buttons are titled in English; these follow the page.
+    var korean = (document.documentElement.lang || "").indexOf("ko") === 0;
+    L.control.zoom({
+      zoomInTitle: korean ? "확대" : "Zoom in",
+      zoomOutTitle: korean ? "축소" : "Zoom out"
+    }).addTo(map);
     map.attributionControl.setPrefix(false);
     var tiles = el.getAttribute("data-tile-url");
     if (tiles) {
