@@ -19,6 +19,8 @@ from csp.middleware import CSPMiddleware as BaseCSPMiddleware
 
 # Paths (after an optional language prefix) whose third-party templates use inline styles.
 INLINE_STYLE_PATHS = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]+)?/)?admin/|^/api/")
+# Swagger UI draws its icons as data: SVG images (they cannot run script).
+DATA_IMAGE_PATHS = re.compile(r"^/api/docs/")
 
 
 def tile_source(tile_url):
@@ -63,6 +65,8 @@ class CSPMiddleware(BaseCSPMiddleware):
         parts = super().get_policy_parts(request, response, report_only=report_only)
         if not report_only and INLINE_STYLE_PATHS.match(request.path_info):
             parts.update = {**(parts.update or {}), "style-src": ["'unsafe-inline'"]}
+        if not report_only and DATA_IMAGE_PATHS.match(request.path_info):
+            parts.update = {**(parts.update or {}), "img-src": ["data:"]}
         return parts
 
 
