@@ -116,3 +116,29 @@ def test_a_node_given_a_vault_key_refuses_to_start(tmp_path):
     )
     assert finished.returncode != 0
     assert "IDENTITY_KEYS" in finished.stderr and "ImproperlyConfigured" in finished.stderr
+
+
+def test_a_node_opens_the_public_database_read_only(tmp_path, settings):
+    """On either vendor: the node's own settings give its public connection the
+    read-only session (public/tests/test_read_only_session.py shows it refuses writes)."""
+    env = public_node.environment(tmp_path, "public")
+    vendor = "sqlite3"
+    if ON_POSTGRESQL:
+        env["PUBLIC_DATABASE_URL"] = os.environ["PUBLIC_DATABASE_URL"]
+        vendor = "postgresql"
+    show = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps(s.DATABASES['public']['OPTIONS']))"
+    )
+    finished = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", show],
+        cwd=public_node.ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    options = json.loads(finished.stdout.strip().splitlines()[-1])
+    assert settings.READ_ONLY_SESSION[vendor].items() <= options.items()
