@@ -219,3 +219,13 @@ def test_the_api_takes_no_password_or_session_and_a_token_sees_public_data(clien
     assert response.status_code == 200
     assert client.get("/api/cases/events/", HTTP_AUTHORIZATION="Token nope").status_code == 401
     assert client.post("/api/cases/events/", {}).status_code in (401, 403, 405)
+
+
+def test_data_images_are_allowed_on_the_api_docs_only(client):
+    def images(path):
+        policy = client.get(path)["Content-Security-Policy"]
+        return next(d for d in policy.split("; ") if d.startswith("img-src"))
+
+    assert "data:" in images("/api/docs/")
+    for path in ("/", "/ko/cases/", "/stats/", "/api/", "/admin/login/"):
+        assert "data:" not in images(path), path
