@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.decorators import api_view
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core.api import reverse
 from nkdb import home
@@ -17,22 +18,27 @@ handler500 = "nkdb.middleware.server_error"
 handler404 = "core.api.not_found"
 
 
-@extend_schema(responses=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-def api_root(request, format=None):
+class ApiRoot(APIView):
     """The sections of the API, its OpenAPI schema and its documentation."""
-    names = {
-        "stats": "stats-api:root",
-        "cases": "cases-api:root",
-        "schema": "schema",
-        "docs": "api-docs",
-    }
-    return Response({key: reverse(name, request=request) for key, name in names.items()})
+
+    # The browsable page's heading and text, in the reader's language.
+    name = gettext_lazy("API root")
+    description = gettext_lazy("The sections of the API, its OpenAPI schema and its documentation.")
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, format=None):
+        names = {
+            "stats": "stats-api:root",
+            "cases": "cases-api:root",
+            "schema": "schema",
+            "docs": "api-docs",
+        }
+        return Response({key: reverse(name, request=request) for key, name in names.items()})
 
 
 def public_api(prefix):
     return [
-        path(prefix, api_root, name="api-root"),
+        path(prefix, ApiRoot.as_view(), name="api-root"),
         path(f"{prefix}stats/", include("stats.api_urls")),
         path(f"{prefix}cases/", include("public.api_urls")),
         path(f"{prefix}cases/markers/", markers.MarkerView.as_view(), name="cases-markers"),

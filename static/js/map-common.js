@@ -33,11 +33,10 @@
       keyboard: true,
       zoomControl: false
     }, options || {}));
-    // Leaflet's own buttons are titled in English; these follow the page.
-    var korean = (document.documentElement.lang || "").indexOf("ko") === 0;
+    // Leaflet's own buttons are titled in English; the page gives them its words.
     L.control.zoom({
-      zoomInTitle: korean ? "확대" : "Zoom in",
-      zoomOutTitle: korean ? "축소" : "Zoom out"
+      zoomInTitle: el.getAttribute("data-text-zoom-in") || "Zoom in",
+      zoomOutTitle: el.getAttribute("data-text-zoom-out") || "Zoom out"
     }).addTo(map);
     map.attributionControl.setPrefix(false);
     var tiles = el.getAttribute("data-tile-url");

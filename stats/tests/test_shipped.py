@@ -1,6 +1,7 @@
 """The shipped figures: every file accounted for, loaded idempotently, cross-checked."""
 
 import csv
+from urllib.parse import urlsplit
 
 from stats.models import Dataset, Observation
 from stats.series import unhcr_by_year
@@ -43,3 +44,35 @@ def test_arrivals_cumulate_to_the_announced_mou_totals(arrivals):
     totals = Observation.objects.filter(dataset__slug="mou-arrivals", sex="")
     assert sum(o.value for o in totals if o.period_end <= 2022) == 33882
     assert sum(o.value for o in totals) == 34537
+
+
+# Each publisher's own site. A dataset's address is where a reader finds the
+# publisher's table, never a copy in a third party's repository or a news page
+# (those are cited row by row, where a figure came from a briefing).
+PUBLISHER_HOSTS = {
+    "Ministry of Unification (Republic of Korea)": "www.unikorea.go.kr",
+    "UNHCR": "www.unhcr.org",
+    "UN DESA Population Division": "www.un.org",
+    "World Bank": ("www.worldbank.org", "databank.worldbank.org"),
+}
+
+
+# Two editions survive only as news reports quoting the Ministry: their address is
+# the report, and the dataset's "compiled from" text says so.
+QUOTED_BY_THE_PRESS = {
+    "mou-profile-2022": "http://www.datasom.co.kr/news/articleView.html?idxno=126053",
+    "mou-residents-2008": "https://www.dailynk.com/",
+}
+
+
+def test_every_shipped_dataset_points_at_its_publishers_own_site(shipped):
+    datasets = Dataset.objects.values_list("slug", "publisher", "address", "compiled_from")
+    assert len(datasets) == 12
+    for slug, publisher, address, compiled_from in datasets:
+        if slug in QUOTED_BY_THE_PRESS:
+            assert address.startswith(QUOTED_BY_THE_PRESS[slug]), slug
+            assert "article" in compiled_from or "report" in compiled_from, slug
+            continue
+        parts = urlsplit(address)
+        assert parts.scheme == "https", slug
+        assert parts.netloc in PUBLISHER_HOSTS[publisher], (slug, address)

@@ -56,13 +56,9 @@ def every_page(language):
 # Korean pages known to show English, each a strict xfail with its reason: none
 # left among the site's pages (the statistics' data text is stored in Korean too).
 KNOWN_ENGLISH = {}
-# Not statistics text, and not Korean yet: the API's own pages (Django REST
-# framework's browsable root, Swagger UI's documentation drawn by its script)
-# have no Korean version. Left for the lead, each a strict xfail like the above.
-API_ENGLISH = {
-    "/api/": "the browsable API root: DRF's page and the API's description",
-    "/api/docs/": "Swagger UI's own words (drawn by its script)",
-}
+# API pages known to show English words in Korean (none: Swagger UI's region on
+# /api/docs/ is marked lang="en" and says so in Korean above it).
+API_ENGLISH = {}
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019]*[A-Za-z]")
 # Words a Korean page may show in Latin letters: names of publishers, sources and

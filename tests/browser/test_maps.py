@@ -78,6 +78,9 @@ def test_flow_map_in_korean_names_countries_and_editions_in_korean(page, live_se
     text = page.locator("#map-flows-info").inner_text()
     assert "독일" in text and "Germany" not in text, text
     assert "R 패키지 refugees v2025.12.1" in text or "유엔난민기구" in text, text
+    # Leaflet's zoom buttons take their titles from the page's catalogue.
+    assert page.get_attribute("#map-flows .leaflet-control-zoom-in", "title") == "확대"
+    assert page.get_attribute("#map-flows .leaflet-control-zoom-out", "title") == "축소"
     assert not page.console_errors, page.console_errors
 
 
