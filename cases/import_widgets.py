@@ -22,8 +22,18 @@ def change_reason():
     return _("Imported from a spreadsheet")
 
 
+def cell_text(value):
+    """A cell as the text it shows: a spreadsheet may hand back a number typed in a
+    text column as an int or a float (1975.0), which reads as "1975"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def code_of(value):
-    return "" if value is None else str(value).strip()
+    return cell_text(value).strip()
 
 
 def codes_in(values):
@@ -86,16 +96,33 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 class IsoDateWidget(widgets.DateWidget):
     """DateWidget, reading YYYY-MM-DD directly when that is its first format, as
-    strptime() would (7 µs a cell); anything else through its formats in turn."""
+    strptime() would (7 µs a cell); anything else through its formats in turn.
+    An XLSX date cell reads back as a datetime at midnight: its day, as Django's
+    DateField reads it, or it would compare unequal to the stored date."""
 
     def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            return value.date()
         if type(value) is str and self.formats[0] == "%Y-%m-%d" and ISO_DATE.fullmatch(value):
             with contextlib.suppress(ValueError):  # no such day: the formats say so
                 return datetime.date.fromisoformat(value)
         return super().clean(value, row, **kwargs)
 
 
-FASTER_WIDGETS = {widgets.IntegerWidget: DigitsWidget, widgets.DateWidget: IsoDateWidget}
+class TextWidget(widgets.CharWidget):
+    """CharWidget, reading a number a spreadsheet made of a text cell as its text."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = cell_text(value)
+        return super().clean(value, row, **kwargs)
+
+
+FASTER_WIDGETS = {
+    widgets.IntegerWidget: DigitsWidget,
+    widgets.DateWidget: IsoDateWidget,
+    widgets.CharWidget: TextWidget,
+}
 
 
 def by_code(model, name, **kwargs):
