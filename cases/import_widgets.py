@@ -142,6 +142,17 @@ class CodeField(fields.Field):
             instance.code = code
 
 
+def reading(resource, headers):
+    """The queryset an import reads its records with (locked FOR UPDATE in a real
+    import, so no one changes them before it commits), and the links to prefetch:
+    those the rows do not set, read for the search columns, and all for the preview."""
+    queryset = resource.get_queryset().order_by("pk")
+    if resource.locks_records():
+        queryset = queryset.select_for_update(of=("self",))
+    links = [name for name in resource.linked_fields() if resource.previews or name not in headers]
+    return queryset, links
+
+
 class RecordLoader(BaseInstanceLoader):
     """The file's existing records, read by code before the first row."""
 
@@ -151,13 +162,7 @@ class RecordLoader(BaseInstanceLoader):
         headers = (dataset.headers if dataset is not None else None) or []
         if "code" not in headers:
             return
-        queryset = resource.get_queryset().order_by("pk")
-        if resource.locks_records():
-            queryset = queryset.select_for_update(of=("self",))
-        # Links the rows do not set are read for the search columns and the preview.
-        links = [
-            name for name in resource.linked_fields() if resource.previews or name not in headers
-        ]
+        queryset, links = reading(resource, headers)
         for chunk in chunked(codes_in(dataset["code"])):
             records = list(queryset.filter(code__in=chunk))
             prefetch_related_objects(records, *links)
