@@ -13,9 +13,10 @@ duplicate, so a row is refused, with the reason, when:
 - the record it matches is restricted and the importer does not see restricted
   records (the refusal does not name it).
 
-The keys are compared as the records store them: links by record, texts without
-the spaces around them, dates as typed (a date is stored at the first day of its
-precision, and a row with a date its precision would move is refused anyway).
+The keys are compared as the records store them: links by record, texts as
+they are but for their line breaks ("\r\n" is "\n"), dates as typed (a date is
+stored at the first day of its precision, and a row with a date its precision
+would move is refused anyway).
 Records are read before the first row, one query per `CHUNK` distinct keys.
 """
 
@@ -27,7 +28,7 @@ from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
-from cases.import_widgets import chunked, code_of, reading
+from cases.import_widgets import chunked, code_of, one_line_ending, reading
 from cases.models import Confidentiality
 from core.spreadsheets import unescape_cell
 
@@ -87,7 +88,7 @@ class NaturalKeys:
         if isinstance(value, models.Model):
             return value.pk
         if isinstance(value, str):
-            return value.strip()
+            return one_line_ending(value)
         return value
 
     def stored_key(self, record):
@@ -104,6 +105,8 @@ class NaturalKeys:
                         if value is None
                         else Q(**{column.attname: value})
                         for column, value in zip(self.columns, key, strict=True)
+                        # A text with line breaks may be stored with others: compared below.
+                        if not (isinstance(value, str) and "\n" in value)
                     )
                 )
             records = list(queryset.filter(condition))

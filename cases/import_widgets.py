@@ -32,6 +32,17 @@ def cell_text(value):
     return str(value)
 
 
+def one_line_ending(text):
+    """A text with its line breaks as "\n": an XLSX (XML) reads "\r\n", which a
+    browser sends from a text area, back as "\n"."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def same_text(value, stored):
+    """Whether a cell's text is the stored text, whatever its line breaks."""
+    return isinstance(stored, str) and one_line_ending(value) == one_line_ending(stored)
+
+
 def code_of(value):
     return cell_text(value).strip()
 

@@ -81,6 +81,7 @@ from cases.import_widgets import (
     change_reason,
     code_of,
     read_only,
+    same_text,
 )
 from cases.models import (
     BorderCrossing,
@@ -264,10 +265,15 @@ class RecordResource(resources.ModelResource):
                 field.save(instance, row, **kwargs)
             except ValueError as e:
                 errors[field.attribute] = ValidationError(force_str(e), code="invalid")
+        stored = getattr(instance, "_stored", {})
         for name in self.texts:
+            value = getattr(instance, name, "")
             # An empty spreadsheet cell reads as None; a text stores it as "", as forms do.
-            if getattr(instance, name, "") is None and not instance._meta.get_field(name).null:
+            if value is None and not instance._meta.get_field(name).null:
                 setattr(instance, name, "")
+            # A text that differs only in its line breaks is unchanged.
+            elif isinstance(value, str) and same_text(value, stored.get(name)):
+                setattr(instance, name, stored[name])
         if errors:
             raise ValidationError(errors)
 
