@@ -12,6 +12,8 @@ from django.db.models import (
     Q,
 )
 from django.utils import timezone
+from django.utils.encoding import force_str
+from import_export import results
 from simple_history.utils import get_history_manager_for_model
 
 from cases import dates, search
@@ -257,3 +259,32 @@ def write_history(model, records, history_type, user, reason, using):
     for batch in chunked(records, BATCH):
         with connection.cursor() as cursor:
             cursor.execute(sql, [now, reason, history_type, user_id, [r.pk for r in batch]])
+
+
+class RowResult(results.RowResult):
+    """A row's result whose text of the record (`object_repr`) is made when read:
+    the admin's log reads the records themselves (Django 5.1 and later), and
+    str() of an act costs 20 µs, for each of 10,000 rows. `matched`: what the
+    preview says of a row without a code matched on its natural key."""
+
+    matched = ""
+
+    def add_instance_info(self, instance):
+        if instance is not None:
+            self.object_id = getattr(instance, "pk", None)
+            self._described = instance
+
+    @property
+    def object_repr(self):
+        instance = self.__dict__.pop("_described", None)
+        if instance is not None:
+            try:
+                self.__dict__["object_repr"] = force_str(instance)
+            except Exception:  # as import-export: no text rather than no import
+                self.__dict__["object_repr"] = None
+        return self.__dict__.get("object_repr")
+
+    @object_repr.setter
+    def object_repr(self, value):
+        self.__dict__.pop("_described", None)
+        self.__dict__["object_repr"] = value

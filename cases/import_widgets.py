@@ -22,8 +22,29 @@ def change_reason():
     return _("Imported from a spreadsheet")
 
 
+def cell_text(value):
+    """A cell as the text it shows: a spreadsheet may hand back a number typed in a
+    text column as an int or a float (1975.0), which reads as "1975"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def one_line_ending(text):
+    """A text with its line breaks as "\n": an XLSX (XML) reads "\r\n", which a
+    browser sends from a text area, back as "\n"."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def same_text(value, stored):
+    """Whether a cell's text is the stored text, whatever its line breaks."""
+    return isinstance(stored, str) and one_line_ending(value) == one_line_ending(stored)
+
+
 def code_of(value):
-    return "" if value is None else str(value).strip()
+    return cell_text(value).strip()
 
 
 def codes_in(values):
@@ -86,16 +107,33 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 class IsoDateWidget(widgets.DateWidget):
     """DateWidget, reading YYYY-MM-DD directly when that is its first format, as
-    strptime() would (7 µs a cell); anything else through its formats in turn."""
+    strptime() would (7 µs a cell); anything else through its formats in turn.
+    An XLSX date cell reads back as a datetime at midnight: its day, as Django's
+    DateField reads it, or it would compare unequal to the stored date."""
 
     def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            return value.date()
         if type(value) is str and self.formats[0] == "%Y-%m-%d" and ISO_DATE.fullmatch(value):
             with contextlib.suppress(ValueError):  # no such day: the formats say so
                 return datetime.date.fromisoformat(value)
         return super().clean(value, row, **kwargs)
 
 
-FASTER_WIDGETS = {widgets.IntegerWidget: DigitsWidget, widgets.DateWidget: IsoDateWidget}
+class TextWidget(widgets.CharWidget):
+    """CharWidget, reading a number a spreadsheet made of a text cell as its text."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = cell_text(value)
+        return super().clean(value, row, **kwargs)
+
+
+FASTER_WIDGETS = {
+    widgets.IntegerWidget: DigitsWidget,
+    widgets.DateWidget: IsoDateWidget,
+    widgets.CharWidget: TextWidget,
+}
 
 
 def by_code(model, name, **kwargs):
@@ -115,6 +153,17 @@ class CodeField(fields.Field):
             instance.code = code
 
 
+def reading(resource, headers):
+    """The queryset an import reads its records with (locked FOR UPDATE in a real
+    import, so no one changes them before it commits), and the links to prefetch:
+    those the rows do not set, read for the search columns, and all for the preview."""
+    queryset = resource.get_queryset().order_by("pk")
+    if resource.locks_records():
+        queryset = queryset.select_for_update(of=("self",))
+    links = [name for name in resource.linked_fields() if resource.previews or name not in headers]
+    return queryset, links
+
+
 class RecordLoader(BaseInstanceLoader):
     """The file's existing records, read by code before the first row."""
 
@@ -124,13 +173,7 @@ class RecordLoader(BaseInstanceLoader):
         headers = (dataset.headers if dataset is not None else None) or []
         if "code" not in headers:
             return
-        queryset = resource.get_queryset().order_by("pk")
-        if resource.locks_records():
-            queryset = queryset.select_for_update(of=("self",))
-        # Links the rows do not set are read for the search columns and the preview.
-        links = [
-            name for name in resource.linked_fields() if resource.previews or name not in headers
-        ]
+        queryset, links = reading(resource, headers)
         for chunk in chunked(codes_in(dataset["code"])):
             records = list(queryset.filter(code__in=chunk))
             prefetch_related_objects(records, *links)

@@ -63,16 +63,25 @@ def escape_cell(value):
 
 
 def unescape_cell(value):
-    """A cell our export escaped ("'=…") reads back as the text it was."""
-    if isinstance(value, str) and value.startswith("'") and is_formula(value[1:]):
+    """A cell our export escaped ("'=…", "''=…") reads back as the text it was."""
+    if isinstance(value, str) and value.startswith("'") and is_formula(value.lstrip("'")):
         return value[1:]
+    return value
+
+
+def export_cell(value):
+    """A cell as a spreadsheet export writes it: escaped if a spreadsheet would run
+    it, and a text that starts with quotes before a formula ("'=x") quoted once
+    more, so that an import, which reads one such quote off, reads the text it was."""
+    if isinstance(value, str) and is_formula(value.lstrip("'")):
+        return "'" + value
     return value
 
 
 def escape_dataset(dataset):
     """A copy of the tablib dataset with every formula-like text escaped."""
     headers = [escape_cell(header) for header in dataset.headers] if dataset.headers else None
-    rows = [tuple(escape_cell(value) for value in row) for row in dataset]
+    rows = [tuple(export_cell(value) for value in row) for row in dataset]
     return tablib.Dataset(*rows, headers=headers, title=dataset.title)
 
 
