@@ -17,6 +17,7 @@ from cases.tests.factories import (
     ViolationTypeFactory,
 )
 from core import words
+from core.testing import rolled_back
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the bigram index exists on PostgreSQL only"
@@ -210,11 +211,18 @@ KOREAN_WORDS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def _scale_data(django_db_setup, django_db_blocker):
+    """The synthetic scale data, made once for the module and rolled back after it."""
+    with django_db_blocker.unblock(), rolled_back():
+        load_reference_data()
+        seed_scale(violations=300, seed=5)
+        yield
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", [Event, Violation, Testimony, BorderCrossing])
-def test_korean_recall_equals_a_substring_match(model):
-    load_reference_data()
-    seed_scale(violations=600, seed=5)
+def test_korean_recall_equals_a_substring_match(_scale_data, model):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # through the GIN index, as at scale
             cursor.execute("SET LOCAL enable_seqscan = off")
