@@ -10,8 +10,17 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from cases.models import Source
-from cases.tests.factories import InformationFactory, SourceFactory, published_case
+from cases.models import Source, Testimony, TestimonySource
+from cases.roles import RESEARCHER
+from cases.tests.factories import (
+    InformationFactory,
+    SourceFactory,
+    TestimonyFactory,
+    UserFactory,
+    published_case,
+)
+from cases.tests.forms import form_data
+from cases.tests.personas import login_with_second_factor
 from public.models import Entry
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +111,30 @@ def test_existing_public_documents_with_an_address_keep_their_title_as_citation(
         "",
         "",
     ]
+
+
+@pytest.fixture
+def staff(client):
+    """A researcher, signed in with the second factor."""
+    login_with_second_factor(client, UserFactory(username="researcher", roles=[RESEARCHER]))
+    return client
+
+
+def test_the_testimony_page_attaches_its_sources(staff):
+    testimony = TestimonyFactory()
+    recording = SourceFactory(kind=Source.Kind.INTERVIEW, title=INTERVIEW, public_citation="")
+    change = reverse("admin:cases_testimony_change", args=[testimony.pk])
+    data = form_data(staff.get(change), Testimony)
+    data |= {
+        "source_links-TOTAL_FORMS": ["1"],
+        "source_links-0-source": [str(recording.pk)],
+        "source_links-0-notes": ["the interview's own recording"],
+    }
+    assert staff.post(change, data).status_code == 302
+    link = TestimonySource.objects.get()
+    assert (link.testimony, link.source, link.notes) == (
+        testimony,
+        recording,
+        "the interview's own recording",
+    )
+    assert link.history.count() == 1
