@@ -200,6 +200,7 @@ def facility_source(row):
         source = Source.objects.create(
             kind=kind,
             title=row["source_title"],
+            public_citation=row["source_title"],  # published reports, cited as titled
             publisher=row["source_publisher"],
             published_year=year,
             url=row["source_url"],
