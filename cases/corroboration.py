@@ -59,7 +59,8 @@ def corroboration(model):
     witness, plus documents other than those the record's public testimonies rest on."""
     information = public_information().filter(reaching(model, OuterRef("pk")))
     witnesses = information.values(n=_count_distinct("testimony__interviewee"))
-    # Three levels down: the testimonies of the record (in the links, in the documents).
+    # The record's public testimonies, a subquery of the links' subquery of the
+    # documents' subquery: the record is three queries out.
     testimonies = public_information().filter(reaching(model, OuterRef(OuterRef(OuterRef("pk")))))
     own = TestimonySource.objects.filter(testimony__in=testimonies.values("testimony"))
     documents = information.exclude(source__in=own.values("source"))
