@@ -201,6 +201,7 @@ def facility_source(row):
             kind=kind,
             title=row["source_title"],
             public_citation=row["source_title"],  # published reports, cited as titled
+            language="en",  # every shipped report is in English
             publisher=row["source_publisher"],
             published_year=year,
             url=row["source_url"],
