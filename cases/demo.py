@@ -27,7 +27,9 @@ from cases.models import (
     Place,
     Reliability,
     Sex,
+    Source,
     Testimony,
+    TestimonySource,
     Violation,
     ViolationType,
     WorkflowStatus,
@@ -121,6 +123,10 @@ def random_date(rng, first_year, last_year):
 class DemoGenerator:
     def __init__(self, seed):
         self.rng = random.Random(seed)
+        # The sources' codes from a generator of their own: the records drawn from
+        # `rng` stay what they were for each seed.
+        self.source_rng = random.Random(f"sources-{seed}")
+        self.recordings = {}
         self.places = {place.code: place for place in Place.objects.filter(level="province")}
         self.countries = {place.code: place for place in Place.objects.filter(level="country")}
         self.categories = {
@@ -192,6 +198,33 @@ class DemoGenerator:
             **self.publication(),
         )
 
+    def recording(self, testimony):
+        """The testimony's own recording: held in confidence, named by its kind only
+        in public, and counted with the testimony, never as a second source."""
+        source = Source.objects.create(
+            code=new_code("S", rng=self.source_rng),
+            kind=Source.Kind.INTERVIEW,
+            title=f"{SYNTHETIC_NOTE_EN}Recording of testimony {testimony.code}",
+            is_public_document=False,
+            is_synthetic=True,
+        )
+        TestimonySource.objects.create(
+            testimony=testimony, source=source, notes="Synthetic: the interview's audio."
+        )
+        self.recordings[testimony.pk] = source
+        return source
+
+    def cite(self, event, testimony, facility):
+        """The recording behind the testimony, and the public report documenting the
+        facility (its public citation shown): one independent source more."""
+        Information.objects.create(
+            source=self.recordings[testimony.pk], event=event, knowledge=Knowledge.EXPERIENCED
+        )
+        if facility is not None and facility.source is not None:
+            Information.objects.create(
+                source=facility.source, event=event, knowledge=Knowledge.DOCUMENT
+            )
+
     def event(self, testimony):
         person = testimony.interviewee
         category = weighted(self.rng, CATEGORY_WEIGHTS)
@@ -224,6 +257,7 @@ class DemoGenerator:
             knowledge=Knowledge.EXPERIENCED,
             reliability=self.rng.choice([Reliability.HIGH, Reliability.MEDIUM]),
         )
+        self.cite(event, testimony, facility)
         violation_type = self.rng.choice(self.categories[category])
         violation = Violation.objects.create(
             code=self.code("A"),
@@ -325,7 +359,7 @@ def withhold_singled_out():
 
 
 def _generate(generator, persons):
-    counts = {"persons": 0, "testimonies": 0, "events": 0, "border crossings": 0}
+    counts = {"persons": 0, "testimonies": 0, "sources": 0, "events": 0, "border crossings": 0}
     for number in range(1, persons + 1):
         person = generator.person(number)
         counts["persons"] += 1
@@ -333,6 +367,8 @@ def _generate(generator, persons):
             continue  # a victim named in others' accounts, with no testimony of their own
         testimony = generator.testimony(person)
         counts["testimonies"] += 1
+        generator.recording(testimony)
+        counts["sources"] += 1
         for _ in range(generator.rng.randint(1, 3)):
             generator.event(testimony)
             counts["events"] += 1

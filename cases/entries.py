@@ -365,12 +365,13 @@ def _place(place):
 def _source(information):
     source = information.source
     shown = None
-    if source is not None:
-        public = source.is_public_document
+    if source is not None:  # never its internal description (title): Source.public_reference
+        cited = source.is_cited_publicly
         shown = {
-            "is_public_document": public,
-            "label": str(source) if public else "",
-            "url": source.url if public else "",
+            "is_public_document": source.is_public_document,
+            "label": source.public_reference,
+            "language": source.language if cited else "",
+            "url": source.url if cited else "",
             "get_kind_display": label(source, "kind"),
         }
     testimony = information.testimony

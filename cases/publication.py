@@ -49,6 +49,7 @@ from cases.models import (
     Involvement,
     Person,
     Testimony,
+    TestimonySource,
     Violation,
     WorkflowStatus,
 )
@@ -447,6 +448,12 @@ def _information_written(instance, **kwargs):
     touch(events=[instance.event_id], violations=[instance.violation_id])
 
 
+def _testimony_source_written(instance, **kwargs):
+    """A testimony's source linked or unlinked: the records the testimony reaches
+    count that source with it, or as an independent one (cases.corroboration)."""
+    touch(testimonies=[instance.testimony_id])
+
+
 def _part_written(instance, **kwargs):
     """A part of a published record written (a crossing's leg, an act's
     perpetrator): the entries that show it are read again, and rewritten only if
@@ -472,12 +479,13 @@ RECEIVERS = {
     Violation: _violation_written,
     BorderCrossing: _crossing_written,
     Information: _information_written,
+    TestimonySource: _testimony_source_written,
 }
 
 
 def connect_signals():
     for model in RECEIVERS:
-        receiver = _information_written if model is Information else _written
+        receiver = RECEIVERS[model] if model in (Information, TestimonySource) else _written
         uid = f"publication-{model._meta.label_lower}"
         post_save.connect(receiver, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(receiver, sender=model, dispatch_uid=uid + "-delete")

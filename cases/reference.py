@@ -200,6 +200,8 @@ def facility_source(row):
         source = Source.objects.create(
             kind=kind,
             title=row["source_title"],
+            public_citation=row["source_title"],  # published reports, cited as titled
+            language="en",  # every shipped report is in English
             publisher=row["source_publisher"],
             published_year=year,
             url=row["source_url"],

@@ -41,6 +41,7 @@ CASE_RECORDS = [
     "information",
     "bordercrossing",
     "crossingleg",
+    "testimonysource",
 ]
 REFERENCE = ["place", "violationtype", "organization", "source", "facility"]
 LOGS = ["statuschange", "consentwithdrawal", "personmerge"]

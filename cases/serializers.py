@@ -74,8 +74,10 @@ class VictimSerializer(serializers.ModelSerializer):
 
 
 class SupportSerializer(serializers.ModelSerializer):
-    """A testimony or source behind a record. Documents held in confidence are
-    named by kind only."""
+    """A testimony or source behind a record. A source is named by its public
+    citation (`source_title`), publisher, year and address only when it is a public
+    document with a citation (Source.is_cited_publicly); any other by its kind only.
+    Its internal description (Source.title) is never shown."""
 
     testimony = serializers.SlugRelatedField(slug_field="code", read_only=True)
     source_kind = serializers.CharField(source="source.kind", default=None)
@@ -92,11 +94,11 @@ class SupportSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
     def _public_source(self, info):
-        return info.source if info.source and info.source.is_public_document else None
+        return info.source if info.source and info.source.is_cited_publicly else None
 
     def get_source_title(self, info) -> str | None:
         source = self._public_source(info)
-        return source.title if source else None
+        return source.public_citation.strip() if source else None
 
     def get_source_publisher(self, info) -> str | None:
         source = self._public_source(info)

@@ -11,7 +11,8 @@ form, an inline, a history revert, an admin action, a script):
    confidentiality, and a testimony's consent) keep their stored values;
 3. a published record, and the parts of one (a published violation's
    perpetrators, a published crossing's legs, the citations of a published event
-   or violation), are neither changed nor deleted.
+   or violation, the sources of a published testimony), are neither changed nor
+   deleted.
 
 Spreadsheet imports write without `save()` and apply the same rules themselves
 (`cases/resources.py`). The loaders of synthetic data (`seed_demo`,
@@ -72,6 +73,8 @@ PARTS = {
     "cases.Involvement": ("violation",),
     "cases.CrossingLeg": ("crossing",),
     "cases.Information": ("event", "violation"),
+    # A testimony's sources decide how many independent sources its events count.
+    "cases.TestimonySource": ("testimony",),
 }
 
 

@@ -45,8 +45,9 @@ class VictimSerializer(serializers.Serializer):
 
 
 class SupportSerializer(serializers.Serializer):
-    """A testimony or source behind a record; a document held in confidence is
-    named by kind only (its title, publisher, year and address are null)."""
+    """A testimony or source behind a record. `source_title` is the public citation
+    of a public document; a source without one, or held in confidence, is named by
+    kind only (its title, publisher, year and address are null)."""
 
     testimony = _nullable_text()
     source_kind = _nullable_text()

@@ -28,6 +28,7 @@ from cases.models import (
     Involvement,
     Person,
     Testimony,
+    TestimonySource,
     Violation,
     WorkflowStatus,
 )
@@ -147,6 +148,15 @@ class InformationInline(GuardedInline, admin.TabularInline):
     fields = ("testimony", "source", "event", "violation", "knowledge", "reliability")
 
 
+class TestimonySourceInline(GuardedInline, admin.TabularInline):
+    """The sources the testimony rests on: its recording, transcript, a ruling."""
+
+    model = TestimonySource
+    extra = 0
+    autocomplete_fields = ("source",)
+    fields = ("source", "notes")
+
+
 class BorderCrossingInline(GuardedInline, admin.StackedInline):
     """The interviewee's crossing, entered with the testimony; the person is filled in."""
 
@@ -191,7 +201,7 @@ class TestimonyAdmin(RecordAdmin):
     list_select_related = ("interviewee",)
     autocomplete_fields = ("interviewee",)
     date_hierarchy = "interview_date"
-    inlines = (InformationInline, BorderCrossingInline)
+    inlines = (InformationInline, TestimonySourceInline, BorderCrossingInline)
     fieldsets = (
         (
             None,

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import (
@@ -43,10 +44,41 @@ class OrganizationAdmin(SimpleHistoryAdmin):
 
 @admin.register(Source)
 class SourceAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "title", "kind", "publisher", "published_year", "is_synthetic")
+    """The internal description (title) for staff; the public citation, with the
+    publisher, year and address, for the public (Source.public_reference)."""
+
+    list_display = (
+        "code",
+        "title",
+        "public_citation",
+        "kind",
+        "publisher",
+        "published_year",
+        "is_public_document",
+        "is_synthetic",
+    )
     list_filter = ("kind", "is_public_document", "is_synthetic")
-    search_fields = ("code", "title", "publisher")
+    search_fields = ("code", "title", "public_citation", "publisher")
     readonly_fields = ("code",)
+    fieldsets = (
+        (None, {"fields": ("code", "kind", "title", "language", "is_synthetic")}),
+        (
+            _("What the public sees"),
+            {
+                "fields": (
+                    "is_public_document",
+                    "public_citation",
+                    "publisher",
+                    "published_year",
+                    "url",
+                ),
+                "description": _(
+                    "Only a public document with a public citation is named on the public "
+                    "site; any other source is shown by its kind alone."
+                ),
+            },
+        ),
+    )
     formfield_overrides = {
         models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
     }

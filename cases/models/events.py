@@ -293,6 +293,44 @@ class Information(models.Model):
         return f"{self.testimony or self.source} → {self.event or self.violation}"
 
 
+class TestimonySource(models.Model):
+    """A source behind a testimony: its recording, its transcript, the court ruling
+    or case file it speaks of.
+
+    Not an Information row: Information says which one testimony or source
+    supports which event or act, how it knows and how reliably, and a row that
+    named both would say neither. This says what the testimony itself rests on.
+    A source cited by a public testimony that supports the same record is not
+    an independent source: it counts once, with the testimony
+    (cases/corroboration.py). Part of its testimony: fixed while the testimony is
+    published (cases/workflow.py), never shown on the public side."""
+
+    testimony = models.ForeignKey(
+        Testimony,
+        verbose_name=_("testimony"),
+        on_delete=models.CASCADE,
+        related_name="source_links",
+    )
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        related_name="testimony_links",
+    )
+    notes = models.TextField(_("internal notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("source of the testimony")
+        verbose_name_plural = _("sources of the testimony")
+        constraints = [
+            models.UniqueConstraint(fields=["testimony", "source"], name="testimony_source_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.testimony} ← {self.source}"
+
+
 class BorderCrossingQuerySet(PublishableQuerySet):
     def by_publication_rules(self):
         return (

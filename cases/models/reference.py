@@ -163,7 +163,14 @@ class Organization(BilingualNameMixin, models.Model):
 
 
 class Source(models.Model):
-    """A documentary source: a report, ruling, article or statistic."""
+    """A documentary source: a report, ruling, article, statistic, or an interview's
+    own recording or transcript.
+
+    Its `title` is the internal description, which may name a witness, a date and
+    a city ("김순옥 면담 녹음 (2024-05-14, 서울)") and is never published. The public
+    reads only `public_citation`, and only for a public document
+    (`public_reference`); any other source is shown by its kind alone.
+    """
 
     class Kind(models.TextChoices):
         INTERVIEW = "interview", _("interview")
@@ -179,7 +186,23 @@ class Source(models.Model):
 
     code = models.CharField(_("code"), max_length=20, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=500)
+    title = models.CharField(
+        _("internal description"),
+        max_length=500,
+        help_text=_(
+            "For staff only, never published: it may name the witness, the date and "
+            "the place of an interview."
+        ),
+    )
+    public_citation = models.CharField(
+        _("public citation"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "What the public site shows, with the publisher, year and address, for a "
+            "public document only. Leave empty to show the source by its kind alone."
+        ),
+    )
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     published_year = models.PositiveSmallIntegerField(_("year published"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
@@ -215,6 +238,32 @@ class Source(models.Model):
         if not self.code:
             self.code = new_code("S")
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.public_citation.strip() and not self.is_public_document:
+            message = _("A document held in confidence has no public citation.")
+            raise ValidationError(
+                {"public_citation": ValidationError(message, code="citation_of_confidential")}
+            )
+
+    @property
+    def is_cited_publicly(self):
+        """Whether the public may read this source's citation, publisher, year and address."""
+        return self.is_public_document and bool(self.public_citation.strip())
+
+    @property
+    def public_reference(self):
+        """What the public reads of this source's name: its citation with its
+        publisher and year, or "" (the public then sees its kind only)."""
+        if not self.is_cited_publicly:
+            return ""
+        text = self.public_citation.strip()
+        if self.publisher:
+            text = f"{self.publisher}, {text}"
+        if self.published_year:
+            text = f"{text} ({self.published_year})"
+        return text
 
 
 class Facility(BilingualNameMixin, models.Model):

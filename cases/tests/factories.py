@@ -37,6 +37,7 @@ from cases.models import (
     Source,
     StatusChange,
     Testimony,
+    TestimonySource,
     Violation,
     ViolationType,
     WorkflowStatus,
@@ -130,8 +131,22 @@ class SourceFactory(Factory):
 
     kind = Source.Kind.NGO_REPORT
     title = factory.Sequence(lambda n: f"Report {n}")
+    is_public_document = True
+    public_citation = factory.LazyAttribute(
+        lambda source: f"Annual report {source.title[7:]}" if source.is_public_document else ""
+    )
     publisher = "Test publisher"
     published_year = 2014
+
+
+class TestimonySourceFactory(Factory):
+    """A testimony's own recording, held in confidence."""
+
+    class Meta:
+        model = TestimonySource
+
+    testimony = factory.SubFactory("cases.tests.factories.TestimonyFactory")
+    source = factory.SubFactory(SourceFactory, kind=Source.Kind.INTERVIEW, is_public_document=False)
 
 
 class FacilityFactory(Factory):

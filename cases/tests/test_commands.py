@@ -254,7 +254,7 @@ def demo_snapshot():
         snapshot[model.__name__] = sorted(
             model.objects.values(*snapshot_fields(model)), key=lambda row: row["code"]
         )
-    for model in [Information, Involvement, CrossingLeg]:
+    for model in [Information, Involvement, CrossingLeg, cases_model("TestimonySource")]:
         rows = model.objects.values(*snapshot_fields(model))
         snapshot[model.__name__] = sorted(rows, key=repr)
     return snapshot
@@ -277,7 +277,8 @@ def delete_demo_data():
     with factories.one_refresh(), workflow.acting():  # not a refresh per deleted record
         for model in [Information, Involvement, CrossingLeg, BorderCrossing, Violation, Event]:
             model.objects.all().delete()
-        cases_model("Testimony").objects.all().delete()
+        cases_model("Testimony").objects.all().delete()  # and the links to its sources
+        Source.objects.filter(is_synthetic=True).delete()  # the recordings
         Person.objects.all().delete()
 
 
@@ -322,6 +323,21 @@ class TestSeedDemo:
             backwards = cases_model(name).objects.filter(end_date__lt=F("start_date"))
             assert list(backwards.values_list("code", "start_date", "end_date")) == [], name
 
+    def test_each_testimony_s_recording_counts_with_it(self, bootstrapped):
+        run("seed_demo", persons=30, seed=3)
+        links = cases_model("TestimonySource").objects
+        assert links.count() == cases_model("Testimony").objects.count() > 0
+        assert set(links.values_list("source__kind", "source__is_public_document")) == {
+            ("interview", False)
+        }
+        events = list(Event.objects.public())
+        reports = Source.objects.exclude(public_citation="")
+        assert events
+        for event in events:  # its witness (or the recording, if the testimony is not public)
+            cited = event.information.filter(source__in=reports).count()
+            assert event.corroboration == 1 + cited, event.code
+        assert any(event.information.filter(source__in=reports).exists() for event in events)
+
     def test_the_same_seed_gives_the_same_data(self, bootstrapped):
         run("seed_demo", persons=12, seed=5)
         first = demo_snapshot()
@@ -344,3 +360,10 @@ class TestSeedDemo:
         output = run("seed_demo", "--if-empty", persons=5)
         assert row_counts() == counts
         assert "nothing to do" in output
+
+
+def test_the_facilities_reports_are_cited_publicly_as_titled(bootstrapped):
+    sources = Source.objects.all()
+    assert sources.exists()
+    assert all(source.public_citation == source.title for source in sources)
+    assert all(source.is_cited_publicly for source in sources)

@@ -135,6 +135,8 @@ def test_end_to_end_entered_reviewed_published_and_withdrawn_in_the_admin(as_rol
             "confidentiality": "standard",
             "information-TOTAL_FORMS": "0",
             "information-INITIAL_FORMS": "0",
+            "source_links-TOTAL_FORMS": "0",
+            "source_links-INITIAL_FORMS": "0",
             "border_crossings-TOTAL_FORMS": "1",
             "border_crossings-INITIAL_FORMS": "0",
             "border_crossings-0-crossing_point": "Tumen River near Onsong",

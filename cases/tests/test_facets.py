@@ -60,10 +60,9 @@ def old_knowledge(records):
 
 
 def old_corroboration(records):
-    target = TARGETS[records.model]
     return {
         record.pk: record.n
-        for record in records.annotate(n=filters.corroboration(target)).order_by()
+        for record in records.annotate(n=filters.corroboration(records.model)).order_by()
     }
 
 
@@ -78,10 +77,16 @@ def supported():
     again = publishable_testimony(interviewee=witness.interviewee)
     InformationFactory(event=None, violation=violation, testimony=again, knowledge="heard")
     InformationFactory(event=first, testimony=None, source=SourceFactory(), knowledge="document")
+    # The witness's own recording, cited on the act too: the witness again, not a source.
+    recording = factories.TestimonySourceFactory(testimony=witness).source
+    InformationFactory(event=None, violation=violation, testimony=None, source=recording)
     # A draft (but consented) testimony supports nothing in public.
     draft = TestimonyFactory(consented=True)
     InformationFactory(event=second, testimony=draft, knowledge="heard")
     InformationFactory(event=None, violation=violation, testimony=draft, knowledge="heard")
+    # A draft testimony's recording cited on the second event is a source of its own.
+    other = factories.TestimonySourceFactory(testimony=draft).source
+    InformationFactory(event=second, testimony=None, source=other, knowledge="document")
     # A second public violation of the second event, supported only through it.
     ViolationFactory(publishable=True, event=second)
 

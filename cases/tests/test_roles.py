@@ -86,6 +86,8 @@ def test_a_researcher_saving_a_restricted_testimony_keeps_its_transcript(as_role
             "title_en": "Renamed",
             "information-TOTAL_FORMS": 0,
             "information-INITIAL_FORMS": 0,
+            "source_links-TOTAL_FORMS": 0,
+            "source_links-INITIAL_FORMS": 0,
             "border_crossings-TOTAL_FORMS": 0,
             "border_crossings-INITIAL_FORMS": 0,
         }

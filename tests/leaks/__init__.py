@@ -44,6 +44,9 @@ def query_for(marker):
 
 # --- What the public may see -------------------------------------------------------
 
+# The only text of a public document the public may read (Source.public_reference).
+SOURCE_ALLOWED = {"public_citation", "publisher", "url"}
+
 
 def public_fields():
     """{model: field names} that some public serializer shows, found by introspection.
@@ -68,9 +71,10 @@ def public_fields():
         for name, field in serializer().fields.items():
             names.add(name)
             names.add((field.source or name).split(".")[0])
-    # Shown through SerializerMethodFields (cases/serializers.py SupportSerializer):
-    # the title, publisher and address of documents that are public themselves.
-    shown.setdefault(Source, set()).update({"title", "publisher", "url"})
+    # Shown through SerializerMethodFields (cases/serializers.py SupportSerializer),
+    # an explicit allow-list: the public citation, publisher and address of documents
+    # that are public themselves. Never the title, the internal description.
+    shown.setdefault(Source, set()).update(SOURCE_ALLOWED)
     return shown
 
 
@@ -166,6 +170,7 @@ def plant():
         publishable=True, person=testimony.interviewee, testimony=testimony
     )
     factories.CrossingLegFactory(crossing=crossing)
+    plant_sources(event, testimony)
     plant_links()
     # A published testimony whose consent covers internal use only, and a
     # published person with an identity: both private in what counts.
@@ -193,6 +198,23 @@ def plant():
     return planted
 
 
+def plant_sources(event, testimony):
+    """Sources cited on a public event and its act: a public document with a public
+    citation, one without (its internal description names the witness: issue 21),
+    one held in confidence, and the public testimony's own recording."""
+    Kind = Source.Kind
+    cited = [
+        factories.SourceFactory(kind=Kind.UN_REPORT),
+        factories.SourceFactory(kind=Kind.MEDIA, public_citation=""),
+        factories.SourceFactory(kind=Kind.COURT_RULING, is_public_document=False),
+        factories.TestimonySourceFactory(testimony=testimony).source,
+    ]
+    violation = event.violations.get()
+    for source in cited:
+        factories.InformationFactory(testimony=None, source=source, event=event)
+        factories.InformationFactory(testimony=None, source=source, event=None, violation=violation)
+
+
 # --- Public records linked to private ones ---------------------------------------------
 
 # The parts of case records that link two records (or a record and a leg): for each
@@ -204,6 +226,7 @@ PARTS = {
     ("involvement", "violation"): ("perpetrator_person", {"perpetrator_organization": None}),
     ("involvement", "perpetrator_person"): ("violation", {"perpetrator_organization": None}),
     ("crossingleg", "crossing"): (None, {}),
+    ("testimonysource", "testimony"): (None, {}),
 }
 # A draft testimony without consent would withhold its public interviewee: the
 # private side of a link must leave the public side public.

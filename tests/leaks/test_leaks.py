@@ -7,9 +7,10 @@ import pytest
 from django.apps import apps
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 
 from cases import copying
-from cases.models import Violation
+from cases.models import Information, Source, Violation
 from tests import leaks
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,23 @@ def test_every_text_field_of_every_private_record_carries_a_marker(planted):
         "Source.title", "StatusChange.comment", "HistoricalTestimony.transcript",
     ]:  # fmt: skip
         assert any(value.startswith(where + " ") for value in described), where
+
+
+def test_a_source_is_shown_by_its_public_citation_alone(client, planted):
+    """Every source's internal description carries a marker (the whole suite finds
+    none on any page); the public citations, allowed, are shown and are all."""
+    described = set(planted.values())
+    cited = Information.objects.filter(source__isnull=False, event__is_public=True)
+    sources = Source.objects.filter(pk__in=cited.values("source"))
+    assert {source.kind for source in sources} >= {"un_report", "media", "court_ruling"}
+    for source in sources:
+        assert f"Source.title #{source.pk}" in described, source.kind
+    citable = [source for source in sources if source.is_cited_publicly]
+    assert [source.kind for source in citable] == ["un_report"]
+    page = client.get(reverse("cases:event", args=[cited.first().event.code]))
+    text = page.content.decode()
+    assert citable[0].public_reference in text
+    assert "Media" in text and "A document held in confidence (interview)" in text
 
 
 def test_public_records_are_linked_to_private_ones_along_every_relation(planted):

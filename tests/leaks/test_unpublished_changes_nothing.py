@@ -37,7 +37,9 @@ from cases.tests.factories import (
     InformationFactory,
     PersonFactory,
     PlaceFactory,
+    SourceFactory,
     TestimonyFactory,
+    TestimonySourceFactory,
     ViolationFactory,
     ViolationTypeFactory,
     publishable_testimony,
@@ -122,6 +124,9 @@ def populate(geography):
         act = event.violations.filter(is_public=True).first()
         if act is not None:
             InformationFactory(event=None, violation=act, testimony=testimony)
+        # A recording cited on the event, not yet linked to any testimony.
+        recording = SourceFactory(kind="interview", is_public_document=False)
+        InformationFactory(event=event, testimony=None, source=recording)
     return events
 
 
@@ -201,6 +206,14 @@ def cite_public_testimonies_on_draft_acts(events):
             InformationFactory(event=None, violation=draft, testimony=testimony)
 
 
+def link_draft_testimonies_to_cited_recordings(events):
+    for event in events.values():
+        recording = event.information.get(source__isnull=False).source
+        for information in event.information.filter(testimony__is_public=False):
+            with transaction.atomic():
+                TestimonySourceFactory(testimony=information.testimony, source=recording)
+
+
 CHANGES = {
     "unpublished persons alive": set_alive(True),
     "unpublished persons deceased": set_alive(False),
@@ -213,6 +226,8 @@ CHANGES = {
     "unpublished acts deleted": delete_draft_acts,
     # An event's count of sources reads its public acts only (cases/corroboration.py).
     "a public testimony cited on draft acts": cite_public_testimonies_on_draft_acts,
+    # Only a public testimony's own sources count with it.
+    "draft testimonies resting on cited recordings": link_draft_testimonies_to_cited_recordings,
 }
 
 
