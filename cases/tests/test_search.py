@@ -216,7 +216,7 @@ def _scale_data(django_db_setup, django_db_blocker):
     """The synthetic scale data, made once for the module and rolled back after it."""
     with django_db_blocker.unblock(), rolled_back():
         load_reference_data()
-        seed_scale(violations=300, seed=5)
+        seed_scale(violations=600, seed=5)
         yield
 
 
