@@ -64,20 +64,41 @@ def csv_text(header, rows, chunk=500):
     yield out.getvalue()
 
 
-def streamed_csv(rows, filename):
-    """A whole list as CSV, written as it is read: rows from a QuerySet's
-    `.iterator()` are never all in memory. Its columns are the first row's, as
-    CSVRenderer's are when all rows have the same keys. No ETag (the body is not
-    known until it is sent) and never cached (docs/api.md, "Bulk pulls").
+class _StreamedCSV(StreamingHttpResponse):
+    """Closes the database cursor with the response: the server closes a response
+    when its body is sent or its client has gone. Left to the garbage collector,
+    the cursor would be closed at any moment, possibly in the middle of another
+    query on the same connection, where psycopg's connection lock makes the
+    process wait forever (seen on PostgreSQL)."""
+
+    def __init__(self, *args, records, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._records = records
+
+    def close(self):
+        try:
+            self._records.close()
+        finally:
+            super().close()
+
+
+def streamed_csv(records, filename, *, row):
+    """A whole list as CSV, written as it is read: `records` from a QuerySet's
+    `.iterator()` are never all in memory, and `row` makes each one a CSV row (a
+    dict). Its columns are the first row's, as CSVRenderer's are when all rows
+    have the same keys. No ETag (the body is not known until it is sent) and never
+    cached (docs/api.md, "Bulk pulls").
 
     The first row is read here, so that the query runs, and may fail, before
     the answer starts."""
+    rows = (row(record) for record in records)
     first = next(rows, None)
     header = list(first) if first is not None else []
     rows = itertools.chain([first] if first is not None else [], rows)
-    response = StreamingHttpResponse(
+    response = _StreamedCSV(
         (text.encode("utf-8") for text in csv_text(header, rows)),
         content_type="text/csv; charset=utf-8",
+        records=records,
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response

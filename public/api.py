@@ -144,9 +144,12 @@ class EntryViewSet(CopyViewSet):
     def export(self, request, *args, **kwargs):
         """Every record the parameters match, as one CSV streamed as it is read: the
         columns, escaping and order of the list's CSV, without its pages."""
-        lang, rows = language(), self.rows().iterator(chunk_size=500)
-        flat = (FlatCSVRenderer.flatten(self.shown(row, lang)) for row in rows)
-        return streamed_csv(flat, self.csv_filename)
+        lang = language()
+        return streamed_csv(
+            self.rows().iterator(chunk_size=500),
+            self.csv_filename,
+            row=lambda record: FlatCSVRenderer.flatten(self.shown(record, lang)),
+        )
 
 
 def _documented(serializer, parameters, **more):

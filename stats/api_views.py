@@ -180,8 +180,7 @@ class ObservationViewSet(CachedReadOnlyViewSet):
     def export(self, request, *args, **kwargs):
         serializer = ObservationSerializer(context={"request": request})
         rows = self.filter_queryset(self.get_queryset()).iterator(chunk_size=1000)
-        data = (serializer.to_representation(row) for row in rows)
-        return streamed_csv(data, self.csv_filename)
+        return streamed_csv(rows, self.csv_filename, row=serializer.to_representation)
 
 
 DATASET_PARAM = OpenApiParameter(

@@ -396,6 +396,7 @@ def urls_to_request(planted_markers):
 
 def leaks_in(response):
     """The markers found in a response, its body and its headers."""
-    text = response.content.decode("utf-8", "replace") if not response.streaming else ""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode("utf-8", "replace")
     text += "\n".join(f"{k}: {v}" for k, v in response.headers.items())
     return set(MARKER.findall(text))
