@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -105,7 +105,17 @@ def text_matches(query, filters=None):
     """{id: updated_at} of the documents whose own text has every word of `query`
     (one index scan on PostgreSQL, a substring scan on SQLite), before any scoping."""
     documents = narrowed(StaffDocument.objects.all(), filters)
-    return dict(words.search(documents, query).values_list("pk", "updated_at"))
+    return dict(_raw(words.search(documents, query).values_list("pk", "updated_at")))
+
+
+def _raw(queryset):
+    """The rows of a values_list queryset without Django's converters: the
+    timestamps of tens of thousands of matches are only compared, and each vendor
+    gives them in one type (text on SQLite) that sorts as they do."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def matched_ids(user, query, filters=None, *, scope_of=None, in_text=None):
@@ -115,7 +125,7 @@ def matched_ids(user, query, filters=None, *, scope_of=None, in_text=None):
     found = text_matches(query, filters) if in_text is None else dict(in_text)
     transcripts = narrowed(readable_transcripts(scope_of or user), filters, "document__")
     found.update(
-        words.search(transcripts, query).values_list("document_id", "document__updated_at")
+        _raw(words.search(transcripts, query).values_list("document_id", "document__updated_at"))
     )
     return [pk for pk, _at in sorted(found.items(), key=lambda item: item[1:] + item[:1])][::-1]
 
