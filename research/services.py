@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -101,11 +102,51 @@ def narrowed(queryset, filters, prefix=""):
     return queryset
 
 
+def _hangul(term):
+    return "가" <= term[0] <= "힣"
+
+
+def bigram_expression(query):
+    """An FTS5 expression every match of `query` satisfies: its Korean words of two
+    syllables or more as phrases of their bigrams (and their other spellings and
+    names, as words.expand gives them); None if it has none."""
+    groups = []
+    for group in words.expand(query):
+        alternatives = []
+        for alternative in group:
+            phrases = [
+                '"' + " ".join(words.bigrams(term)) + '"'
+                for term in alternative
+                if _hangul(term) and len(term) > 1
+            ]
+            if not phrases:
+                break  # an alternative the index cannot narrow: nor the group
+            alternatives.append(" AND ".join(phrases))
+        else:
+            groups.append("(" + " OR ".join(f"({a})" for a in alternatives) + ")")
+    return " AND ".join(groups) or None
+
+
+def searched(queryset, query):
+    """words.search over the documents or transcripts; on SQLite, over the
+    candidates of their bigram index only (research/migrations/0003), where the
+    substring match then decides exactly as over the whole table."""
+    expression = bigram_expression(query) if connection.vendor == "sqlite" else None
+    if expression is not None:
+        fts = f"{queryset.model._meta.db_table}_fts"
+        # The table's name is ours; the words are a parameter.
+        sql = f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s"  # noqa: S608
+        candidates = RawSQL(sql, (expression,))  # noqa: S611
+        queryset = queryset.filter(pk__in=candidates)
+    return words.search(queryset, query)
+
+
 def text_matches(query, filters=None):
     """{id: updated_at} of the documents whose own text has every word of `query`
-    (one index scan on PostgreSQL, a substring scan on SQLite), before any scoping."""
+    (from the bigram index: GIN on PostgreSQL, FTS5 on SQLite; a substring scan
+    for the rest), before any scoping."""
     documents = narrowed(StaffDocument.objects.all(), filters)
-    return dict(_raw(words.search(documents, query).values_list("pk", "updated_at")))
+    return dict(_raw(searched(documents, query).values_list("pk", "updated_at")))
 
 
 def _raw(queryset):
@@ -125,7 +166,7 @@ def matched_ids(user, query, filters=None, *, scope_of=None, in_text=None):
     found = text_matches(query, filters) if in_text is None else dict(in_text)
     transcripts = narrowed(readable_transcripts(scope_of or user), filters, "document__")
     found.update(
-        _raw(words.search(transcripts, query).values_list("document_id", "document__updated_at"))
+        _raw(searched(transcripts, query).values_list("document_id", "document__updated_at"))
     )
     return [pk for pk, _at in sorted(found.items(), key=lambda item: item[1:] + item[:1])][::-1]
 

@@ -120,3 +120,39 @@ def test_the_organization_facet_counts_the_violations_the_user_may_open(as_role)
     narrowed = client.get(SEARCH, {"q": "요덕", "organization": police.pk})
     assert [h.document.record_id for h in narrowed.context["results"].hits] == [shown.pk]
     assert "Perpetrator organization" in narrowed.content.decode()
+
+
+# --- The bigram index on SQLite ----------------------------------------------------------
+
+
+def test_the_bigram_expression_narrows_by_the_korean_words_only():
+    assert services.bigram_expression("요덕수용소 labour") == '(("요덕 덕수 수용 용소"))'
+    assert services.bigram_expression("요 labour") is None  # nothing the index can narrow
+    assert services.bigram_expression("고문 요덕") == '(("고문")) AND (("요덕"))'
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "sqlite",
+    reason="the FTS5 index is SQLite's (PostgreSQL has its GIN)",
+)
+def test_on_sqlite_a_korean_word_is_found_from_the_fts_index_and_kept_in_step():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event = factories.EventFactory(title_ko="요덕수용소에서")
+    factories.TestimonyFactory(transcript="집결소로 이송")
+    researcher = user_in(roles.RESEARCHER)
+    with CaptureQueriesContext(connection) as captured:
+        assert services.search(user=researcher, query="수용").total == 1
+        assert services.search(user=researcher, query="집결").total == 1
+    sql = " ".join(query["sql"] for query in captured)
+    assert "research_staffdocument_fts MATCH" in sql
+    assert "research_stafftranscript_fts MATCH" in sql
+    # The substring still decides: bigrams in sequence across two words are not a match.
+    factories.EventFactory(title_ko="요덕 덕수")
+    assert services.search(user=researcher, query="요덕수").total == 1
+    event.title_ko = "다른 곳"
+    event.save()
+    assert services.search(user=researcher, query="수용").total == 0
+    event.delete()
+    assert services.search(user=researcher, query="다른").total == 0
