@@ -76,9 +76,10 @@ def test_an_estimated_search_checks_the_sample_and_the_page_only(
     factories.EventFactory.create_batch(5, title_ko="요덕 사건")
     researcher = user_in(roles.RESEARCHER)
     services.search(user=researcher, query="요덕")  # the permissions, cached
-    # The text and the transcripts matched; the sample's rows; the page's rows and
-    # its documents. No place, facility or organization to name.
-    with django_assert_num_queries(5):
+    # The text and the transcripts matched; the sample's rows and their events
+    # (the scope, one query per kind); the page's rows and their events; the page's
+    # documents. No place, facility or organization to name.
+    with django_assert_num_queries(7):
         results = services.search(user=researcher, query="요덕")
     assert results.how == "estimated"
 
