@@ -42,6 +42,7 @@ FILLER = (
     "interrogated by the security ministry detained at the holding centre"
 )
 BATCH = 5_000
+FLUSH = 50_000  # documents held in memory before they are written
 
 
 def setup(args):
@@ -122,7 +123,7 @@ def seed(count, seed=1):
 
     from cases.models import Confidentiality, Event, Person, Place, Testimony
     from core.words import normal, tokens
-    from research.models import StaffDocument, StaffTranscript
+    from research.models import StaffDocument
 
     assert not Person.objects.exists(), "a database without case records, please"
 
@@ -208,6 +209,16 @@ def seed(count, seed=1):
                 transcripts.append(
                     (pk, transcript, normal(transcript), " ".join(tokens(transcript)))
                 )
+            if len(documents) >= FLUSH:
+                _write_documents(documents, transcripts)
+                documents, transcripts = [], []
+    _write_documents(documents, transcripts)
+    return time.monotonic() - started
+
+
+def _write_documents(documents, transcripts):
+    from research.models import StaffDocument, StaffTranscript
+
     insert(
         StaffDocument,
         [
@@ -218,7 +229,6 @@ def seed(count, seed=1):
         documents,
     )
     insert(StaffTranscript, ["document_id", "body", "search_text", "search_tokens"], transcripts)
-    return time.monotonic() - started
 
 
 def timed(function, repeat):
