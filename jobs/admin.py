@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from jobs import services
+from jobs import services, workers
 from jobs.models import REJECTED_ROWS_KEPT, Job, runs_maintenance, sees_all_jobs
 
 # Seconds between reloads of a job's page while it runs (a meta refresh: no script).
@@ -84,6 +84,8 @@ class JobAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "job": job,
             "refresh_seconds": None if job.is_finished else REFRESH_SECONDS,
+            "no_worker": workers.no_worker_for(job),
+            "no_worker_wait": int(workers.WAIT.total_seconds()),
             "rejected_kept": REJECTED_ROWS_KEPT,
             "can_confirm": job.user_id == request.user.pk
             and job.dry_run

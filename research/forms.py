@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from research.models import Kind
+from research.services import FILTERS
 
 
 class SearchForm(forms.Form):
@@ -13,15 +14,12 @@ class SearchForm(forms.Form):
     entered_by = forms.IntegerField(min_value=1, required=False)
     place = forms.IntegerField(min_value=1, required=False)
     facility = forms.IntegerField(min_value=1, required=False)
+    organization = forms.IntegerField(min_value=1, required=False)
     page = forms.IntegerField(min_value=1, required=False)
 
     def filters(self):
         data = self.cleaned_data if self.is_valid() else {}
-        return {
-            name: data[name]
-            for name in ("kind", "status", "decade", "entered_by", "place", "facility")
-            if data.get(name) not in (None, "")
-        }
+        return {name: data[name] for name in FILTERS if data.get(name) not in (None, "")}
 
     def query(self):
         return (self.cleaned_data.get("q") or "").strip() if self.is_valid() else ""

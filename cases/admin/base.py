@@ -20,6 +20,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from cases import preview, roles, services, workflow
 from cases.access import admin_records, edits_any_status, sees_restricted
+from cases.admin import history
 from cases.admin import preview as preview_page
 from cases.forms import UncertainDatesForm
 from cases.models import (
@@ -123,9 +124,14 @@ class ScopedHistoryAdmin(SimpleHistoryAdmin):
     """History pages that show a record only to whom its page shows it, and of it
     only the fields its page shows; a revert only by whom may change it."""
 
+    # Django-simple-history's list, with an empty change reason left empty (not
+    # "None") and, below it, the changes to the record's parts (its inlines).
+    object_history_list_template = "admin/cases/object_history_list.html"
+
     def history_view(self, request, object_id, extra_context=None):
-        self._history_record(request, object_id)
-        return super().history_view(request, object_id, extra_context)
+        current = self._history_record(request, object_id)
+        parts = {"part_changes": history.part_changes(self, request, current)}
+        return super().history_view(request, object_id, {**parts, **(extra_context or {})})
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple_history lets anyone who may view a version post a revert; the

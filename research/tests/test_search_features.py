@@ -192,13 +192,14 @@ def test_the_page_is_paginated_and_its_queries_counted(as_role, django_assert_nu
     factories.EventFactory.create_batch(5, title_ko="요덕 사건")
     client.get(SEARCH)  # the session and permissions, cached
     # The session, the user, the permissions; the matching ids (text, transcripts);
-    # the matches the user may open, with their facet columns (the total and the
-    # facets are counted from them); the page; the saved searches and the notices
-    # (and the savepoints of the request's atomic block). The same for more rows.
-    with django_assert_num_queries(12):
+    # the matches' facet columns and the scope of their records (one query per
+    # kind: events), from which the total and the facets are counted; the page; the
+    # saved searches and the notices (and the savepoints of the request's atomic
+    # block). The same for more rows.
+    with django_assert_num_queries(13):
         client.get(SEARCH, {"q": "요덕"})
     factories.EventFactory.create_batch(20, title_ko="요덕 사건")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(SEARCH, {"q": "요덕"})
     results = response.context["results"]
     assert (results.total, len(results.hits)) == (25, services.PER_PAGE)
