@@ -94,3 +94,15 @@ def test_the_flow_maps_menus_and_north_korea_fit_a_phone(page, live_server):
         assert area["x"] + margin <= north_korea["x"], (area, north_korea)
         right = north_korea["x"] + north_korea["width"]
         assert right + margin <= area["x"] + area["width"], (area, north_korea)
+
+
+def test_the_cross_tables_row_labels_stay_readable_on_a_phone(page, live_server, demo):
+    """A Korean row label was one syllable per line (the figures took the width)."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/ko/cases/counts/")
+    label = page.locator(".counts-table tbody th[scope=row]").first
+    box = label.bounding_box()
+    assert box["width"] >= 120, box
+    # It stays in view while the figures scroll sideways.
+    page.locator(".table-scroll").first.evaluate("el => el.scrollLeft = 400")
+    assert label.bounding_box()["x"] >= 0, label.bounding_box()
