@@ -370,7 +370,7 @@ def _source(information):
         shown = {
             "is_public_document": source.is_public_document,
             "label": source.public_reference,
-            "language": source.language if cited else "",
+            "language": source.public_language,
             "url": source.url if cited else "",
             "get_kind_display": label(source, "kind"),
         }

@@ -1,5 +1,6 @@
 """Reference data: places, the violation taxonomy, organizations, sources, facilities."""
 
+from babel import Locale, UnknownLocaleError
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -251,6 +252,17 @@ class Source(models.Model):
     def is_cited_publicly(self):
         """Whether the public may read this source's citation, publisher, year and address."""
         return self.is_public_document and bool(self.public_citation.strip())
+
+    @property
+    def public_language(self):
+        """The citation's language as a code a page may carry (`lang`), or "": the
+        field is typed text, so only what CLDR knows as a language passes."""
+        if not self.is_cited_publicly:
+            return ""
+        try:
+            return str(Locale.parse(self.language.strip(), sep="-")).replace("_", "-")
+        except (ValueError, TypeError, UnknownLocaleError):
+            return ""
 
     @property
     def public_reference(self):

@@ -138,3 +138,18 @@ def test_the_testimony_page_attaches_its_sources(staff):
         "the interview's own recording",
     )
     assert link.history.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [("ko", "ko"), ("en-GB", "en-GB"), ("Qz0001 note", ""), ('ko" onmouseover="x', ""), ("", "")],
+)
+def test_a_citations_language_reaches_a_page_only_as_a_language_code(typed, shown):
+    """The language is typed text: on PostgreSQL the leak suite found its marker in
+    the page's `lang` attribute."""
+    source = SourceFactory.build(
+        is_public_document=True, public_citation="A report", language=typed
+    )
+    assert source.public_language == shown
+    source.is_public_document = False
+    assert source.public_language == ""
