@@ -44,6 +44,13 @@ def duplicate_citation():
 
 
 # Each named constraint in cases/models/, with the ways of breaking it.
+def duplicate_testimony_source():
+    from cases.models import TestimonySource
+
+    link = TestimonySource.objects.create(testimony=TestimonyFactory(), source=SourceFactory())
+    TestimonySource.objects.create(testimony=link.testimony, source=link.source)
+
+
 VIOLATIONS = {
     "place_point_valid": [
         lambda: PlaceFactory(latitude=Decimal("91"), longitude=Decimal("125")),
@@ -88,6 +95,7 @@ VIOLATIONS = {
         lambda: InformationFactory(event=None),
     ],
     "crossing_leg_order_unique": [duplicate_leg],
+    "testimony_source_unique": [duplicate_testimony_source],
 }
 CASES = [
     pytest.param(make, id=f"{name}-{number}")
