@@ -25,7 +25,7 @@ def person_rows(n=2):
     return headers, rows
 
 
-def testimony_rows(n=2):
+def rows_of_testimonies(n=2):
     person = factories.PersonFactory()
     headers = ["code", "interviewee", "interview_date", "interview_country", "title_en"]
     rows = [["", person.code, f"2015-06-{i + 1:02d}", "KR", "Interview"] for i in range(n)]
@@ -56,7 +56,7 @@ def crossing_rows(n=2):
 
 ROWS = {
     Person: person_rows,
-    Testimony: testimony_rows,
+    Testimony: rows_of_testimonies,
     Event: event_rows,
     Violation: violation_rows,
     BorderCrossing: crossing_rows,
