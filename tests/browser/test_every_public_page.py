@@ -15,13 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from cases.demo import generate_demo_data
-from cases.reference import load_reference_data
-from stats.shipped import load_shipped_statistics
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.public_pages import API_ENGLISH, KNOWN_ENGLISH, english_words, every_page
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The pages only read the module's demo site (conftest.py); each test in a savepoint.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = {"wide": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -54,13 +52,6 @@ VISIBLE_TEXT = """() => {
 }"""
 
 
-@pytest.fixture
-def site():
-    load_reference_data()
-    generate_demo_data(persons=40, seed=1)  # what `seed_demo` gives a new site
-    load_shipped_statistics()
-
-
 def _visit(page, url):
     response = page.goto(url)
     page.wait_for_load_state("networkidle")
@@ -73,11 +64,11 @@ def _known(address):
     return KNOWN_ENGLISH.get(path) or API_ENGLISH.get(path)
 
 
-def test_every_korean_page_is_korean(page, live_server, site):
+def test_every_korean_page_is_korean(page, demo_site):
     page.set_extra_http_headers({"Accept-Language": "ko"})
     english, stale = {}, []
     for path in every_page("/ko"):
-        _visit(page, f"{live_server.url}{path}")
+        _visit(page, f"{demo_site.url}{path}")
         words = english_words(page.evaluate(VISIBLE_TEXT))
         if path.startswith("/ko/") and page.evaluate("document.documentElement.lang") != "ko":
             words.append("<html lang> is not ko")
@@ -111,7 +102,7 @@ def _serious(page, known=frozenset()):
     ]
 
 
-def test_axe_core_finds_nothing_serious_on_any_public_page(chromium, live_server, site):
+def test_axe_core_finds_nothing_serious_on_any_public_page(chromium, demo_site):
     assert AXE.exists(), "axe-core is missing: run `npm ci`"
     # axe-core is injected as an inline script, which the site's own CSP rightly
     # refuses: this context alone lets it in (the pages' CSP is tested elsewhere).
@@ -123,7 +114,7 @@ def test_axe_core_finds_nothing_serious_on_any_public_page(chromium, live_server
         for language in ("", "/ko"):
             page.set_extra_http_headers({"Accept-Language": language.strip("/") or "en"})
             for path in every_page(language):
-                _visit(page, f"{live_server.url}{path}")
+                _visit(page, f"{demo_site.url}{path}")
                 problems = _serious(page, SWAGGER_UI_KNOWN if "/api/docs" in path else ())
                 if problems:
                     found[f"{language}{path}" if path.startswith("/api") else path] = problems
@@ -135,7 +126,7 @@ def test_axe_core_finds_nothing_serious_on_any_public_page(chromium, live_server
 @pytest.mark.skipif(
     not os.environ.get("NKDB_SCREENSHOTS"), reason="screenshots only with NKDB_SCREENSHOTS=1"
 )
-def test_screenshots_of_every_public_page(chromium, live_server, site):
+def test_screenshots_of_every_public_page(chromium, demo_site):
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     taken = 0
@@ -147,7 +138,7 @@ def test_screenshots_of_every_public_page(chromium, live_server, site):
             )
             page = context.new_page()
             for path in every_page(language):
-                _visit(page, f"{live_server.url}{path}")
+                _visit(page, f"{demo_site.url}{path}")
                 name = re.sub(r"[^A-Za-z0-9]+", "-", f"{language or '/en'}{path}").strip("-")
                 if path.startswith("/api"):
                     name = f"{(language or '/en').strip('/')}-{name}"

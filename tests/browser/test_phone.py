@@ -4,12 +4,10 @@ results first, and the flow map's menus and North Korea fit the screen."""
 
 import pytest
 
-from cases.demo import generate_demo_data
 from cases.models import Event
-from cases.reference import load_reference_data
-from stats.shipped import load_shipped_statistics
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The pages only read the module's demo site (conftest.py); each test in a savepoint.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 PHONE = {"width": 390, "height": 844}
 LANGUAGES = ["", "/ko"]
@@ -33,34 +31,27 @@ PAGES = [
 ]
 
 
-@pytest.fixture
-def demo():
-    load_reference_data()
-    generate_demo_data(persons=40, seed=1)  # what `seed_demo` gives a new site
-    load_shipped_statistics()
-
-
 def sideways(page):
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
-def test_no_public_page_scrolls_sideways_on_a_phone(page, live_server, demo):
+def test_no_public_page_scrolls_sideways_on_a_phone(page, demo_site):
     event = Event.objects.public().order_by("code").first()
     page.set_viewport_size(PHONE)
     wide = []
     for language in LANGUAGES:
         for path in [*PAGES, f"/cases/events/{event.code}/"]:
-            page.goto(f"{live_server.url}{language}{path}")
+            page.goto(f"{demo_site.url}{language}{path}")
             page.wait_for_load_state("networkidle")
             if sideways(page) > 0:
                 wide.append(f"{language}{path}: {sideways(page)} px")
     assert wide == []
 
 
-def test_the_search_shows_its_results_on_a_phones_first_screen(page, live_server, demo):
+def test_the_search_shows_its_results_on_a_phones_first_screen(page, demo_site):
     page.set_viewport_size(PHONE)
     for language in LANGUAGES:
-        page.goto(f"{live_server.url}{language}/cases/")
+        page.goto(f"{demo_site.url}{language}/cases/")
         first = page.locator(".result-list li").first.bounding_box()
         assert first["y"] + 40 < PHONE["height"], (language, first)
         # The filters are one tap away, and open.
@@ -72,16 +63,15 @@ def test_the_search_shows_its_results_on_a_phones_first_screen(page, live_server
         assert "1" in summary, summary  # the count of active filters
     # Beside the results on a wide screen, they are open.
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.goto(f"{live_server.url}/cases/")
+    page.goto(f"{demo_site.url}/cases/")
     page.wait_for_selector("details.case-filters[open]")
     assert not page.console_errors, page.console_errors
 
 
-def test_the_flow_maps_menus_and_north_korea_fit_a_phone(page, live_server):
-    load_shipped_statistics()
+def test_the_flow_maps_menus_and_north_korea_fit_a_phone(page, demo_site):
     page.set_viewport_size(PHONE)
     for language in LANGUAGES:
-        page.goto(f"{live_server.url}{language}/stats/maps/flows/")
+        page.goto(f"{demo_site.url}{language}/stats/maps/flows/")
         page.wait_for_selector("#map-flows[data-ready='true']")
         for menu in page.locator(".map-controls select").all():
             box = menu.bounding_box()
@@ -96,13 +86,31 @@ def test_the_flow_maps_menus_and_north_korea_fit_a_phone(page, live_server):
         assert right + margin <= area["x"] + area["width"], (area, north_korea)
 
 
-def test_the_cross_tables_row_labels_stay_readable_on_a_phone(page, live_server, demo):
+def test_the_cross_tables_row_labels_stay_readable_on_a_phone(page, demo_site):
     """A Korean row label was one syllable per line (the figures took the width)."""
     page.set_viewport_size(PHONE)
-    page.goto(f"{live_server.url}/ko/cases/counts/")
+    page.goto(f"{demo_site.url}/ko/cases/counts/")
     label = page.locator(".counts-table tbody th[scope=row]").first
     box = label.bounding_box()
     assert box["width"] >= 120, box
     # It stays in view while the figures scroll sideways.
     page.locator(".table-scroll").first.evaluate("el => el.scrollLeft = 400")
     assert label.bounding_box()["x"] >= 0, label.bounding_box()
+
+
+def test_a_table_that_scrolls_sideways_can_be_scrolled_from_the_keyboard(page, demo_site):
+    """axe-core's scrollable-region-focusable: a region that scrolls must take focus."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{demo_site.url}/ko/cases/counts/")
+    region = page.locator(".table-scroll").first
+    assert region.evaluate("el => el.scrollWidth > el.clientWidth"), "it fits: nothing to test"
+    region.focus()
+    assert page.evaluate("document.activeElement.classList.contains('table-scroll')")
+    assert region.get_attribute("role") == "region"
+    assert region.get_attribute("aria-label") == "공개된 인권침해 집계"
+    page.keyboard.press("ArrowRight")
+    for _ in range(50):  # scrolling may be smooth: a few frames
+        if region.evaluate("el => el.scrollLeft") > 0:
+            break
+        page.wait_for_timeout(20)
+    assert region.evaluate("el => el.scrollLeft") > 0

@@ -11,14 +11,23 @@ from django.urls import reverse
 
 from cases import copying
 from cases.models import Information, Source, Violation
+from core.testing import rolled_back
 from tests import leaks
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _planted_for_the_module(django_db_setup, django_db_blocker):
+    # Made once for the module (about 25 s), in a transaction rolled back after it;
+    # each test runs in a savepoint inside it.
+    with django_db_blocker.unblock(), rolled_back():
+        yield leaks.plant()
+
+
 @pytest.fixture
-def planted():
-    return leaks.plant()
+def planted(_planted_for_the_module, db):
+    return _planted_for_the_module
 
 
 def request_all(client, urls, **headers):

@@ -11,12 +11,11 @@ rebuild of the copy, and the snapshot must be the same, byte for byte.
 import json
 import re
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 from django.core import serializers
 from django.core.cache import caches
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
@@ -28,7 +27,6 @@ from cases.models import (
     Person,
     Place,
     Testimony,
-    Violation,
     ViolationType,
 )
 from cases.tests.factories import (
@@ -44,6 +42,7 @@ from cases.tests.factories import (
     ViolationTypeFactory,
     publishable_testimony,
 )
+from core.testing import rolled_back
 from public.models import Entry, Generation, Key, Option, Reference, Summary
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +52,7 @@ PUBLISHED = {"status": "published", "confidentiality": Confidentiality.STANDARD}
 RESTRICTED = {**PUBLISHED, "confidentiality": Confidentiality.RESTRICTED}
 
 
-@pytest.fixture
-def geography(db):
+def make_geography():
     country = PlaceFactory(code="KP", level=Place.Level.COUNTRY, name_en="North Korea")
     province = PlaceFactory(
         code="KP-09",
@@ -314,20 +312,35 @@ def points():
     }
 
 
+@pytest.fixture(scope="module")
+def _population(django_db_setup, django_db_blocker):
+    """The population, its published copy and their snapshot, made once for the
+    module (about 15 s); each test's changes are rolled back after it."""
+    with django_db_blocker.unblock(), rolled_back():
+        events = populate(make_geography())
+        call_command("rebuild_public", verbosity=0)
+        yield {
+            "events": {key: event.pk for key, event in events.items()},
+            "points": points(),
+            "before": snapshot(events),
+            "generation": generation(),
+            "public": {
+                model: set(model.objects.public().values_list("pk", flat=True))
+                for model in publication.PUBLISHABLE_MODELS
+            },
+        }
+
+
 @pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
-def test_changing_only_unpublished_records_changes_no_public_byte(geography, change):
-    events = populate(geography)
-    call_command("rebuild_public", verbosity=0)
-    found = points()
+def test_changing_only_unpublished_records_changes_no_public_byte(_population, db, change):
+    events = {key: Event.objects.get(pk=pk) for key, pk in _population["events"].items()}
+    found = _population["points"]
     assert {title for title, (precision, _) in found.items() if precision == P.EXACT} == {
         f"Deceased victims {n}" for n in range(4)
     }
     assert sum(coarsened for _, coarsened in found.values()) == 4
-    before, generation_before = snapshot(events), generation()
-    public_before = {
-        model: set(model.objects.public().values_list("pk", flat=True))
-        for model in publication.PUBLISHABLE_MODELS
-    }
+    before, generation_before = _population["before"], _population["generation"]
+    public_before = _population["public"]
 
     change(events)
 
@@ -342,96 +355,3 @@ def test_changing_only_unpublished_records_changes_no_public_byte(geography, cha
     call_command("check_publication", verbosity=0)
     call_command("rebuild_public", verbosity=0)
     assert_same(before, snapshot(events))
-
-
-# --- The point of one event -------------------------------------------------------------
-
-
-def exact_event(geography):
-    """A public event whose public victims are all recorded deceased."""
-    event = EventFactory(**PUBLISHED, facility=geography["camp"])
-    ViolationFactory(**PUBLISHED, event=event, victim=PersonFactory(**PUBLISHED, is_alive=False))
-    return event
-
-
-def point_of(event):
-    entry = Entry.objects.get(kind="event", code=event.code)
-    return entry.latitude, entry.longitude, entry.precision, entry.coarsened
-
-
-def test_a_hidden_living_victim_leaves_the_exact_point(geography):
-    without = exact_event(geography)
-    with_hidden = exact_event(geography)
-    ViolationFactory(event=with_hidden, victim=PersonFactory(is_alive=True))  # both draft
-    ViolationFactory(
-        **PUBLISHED,
-        event=with_hidden,
-        victim=PersonFactory(**RESTRICTED, is_alive=True),
-    )
-    assert point_of(without) == point_of(with_hidden) == (41.8344, 129.7253, P.EXACT, False)
-
-
-def test_a_public_living_victim_or_witness_coarsens_the_point(geography):
-    victim, witness, hidden = (exact_event(geography) for _ in range(3))
-    ViolationFactory(**PUBLISHED, event=victim, victim=PersonFactory(**PUBLISHED, is_alive=True))
-    InformationFactory(
-        event=witness, testimony=publishable_testimony(interviewee=PersonFactory(**PUBLISHED))
-    )
-    # A public act whose victim is not shown establishes nothing, dead or alive.
-    ViolationFactory(**PUBLISHED, event=hidden, victim=PersonFactory(is_alive=False))
-    coarse = (41.8, 129.8, P.PROVINCE, True)  # the province's point
-    assert point_of(victim) == point_of(witness) == point_of(hidden) == coarse
-
-
-def test_an_event_without_a_public_act_is_coarse(geography):
-    event = EventFactory(**PUBLISHED, facility=geography["camp"])
-    ViolationFactory(event=event, victim=PersonFactory(is_alive=False))  # a draft
-    assert point_of(event)[2:] == (P.PROVINCE, True)
-
-
-def test_a_public_victim_found_alive_through_the_workflow_moves_the_point(geography):
-    event = exact_event(geography)
-    victim = Person.objects.get(violations_suffered__event=event)
-    with workflow.acting():
-        victim.is_alive = True
-        victim.save()
-    assert point_of(event)[2:] == (P.PROVINCE, True)
-    with workflow.acting():
-        victim.is_alive = False
-        victim.save()
-    assert point_of(event)[2:] == (P.EXACT, False)
-
-
-def test_a_victim_unpublished_coarsens_the_point(geography):
-    event = exact_event(geography)
-    victim = Person.objects.get(violations_suffered__event=event)
-    with workflow.acting():
-        victim.status = "returned"
-        victim.save()
-    # The act stays public (its victim is not shown) but establishes nothing.
-    assert Violation.objects.public().filter(event=event).exists()
-    assert point_of(event)[2:] == (P.PROVINCE, True)
-
-
-def test_check_publication_repairs_a_stale_map_precision_as_a_rebuild_would(geography):
-    """As after a change of the rule: the stored flags of the old one are found,
-    and --fix gives the copy the points a rebuild from scratch gives."""
-    exact, coarse = exact_event(geography), exact_event(geography)
-    ViolationFactory(**PUBLISHED, event=coarse, victim=PersonFactory(**PUBLISHED, is_alive=True))
-    Event.objects.filter(pk=exact.pk).update(involves_living=True)  # bypassing the refresh
-    Event.objects.filter(pk=coarse.pk).update(involves_living=False)
-    call_command("rebuild_public", verbosity=0)
-    assert point_of(exact)[2:] == (P.PROVINCE, True)  # the stale flags' points
-    assert point_of(coarse)[2:] == (P.EXACT, False)
-    out = StringIO()
-    with pytest.raises(CommandError):
-        call_command("check_publication", stdout=out)
-    assert f"events: 2 with a stale map precision: {min(exact.code, coarse.code)}" in out.getvalue()
-
-    call_command("check_publication", "--fix", stdout=StringIO())
-    fixed = copy_snapshot()
-    assert point_of(exact)[2:] == (P.EXACT, False)
-    assert point_of(coarse)[2:] == (P.PROVINCE, True)
-    call_command("check_publication", stdout=StringIO())  # consistent now: no error
-    call_command("rebuild_public", verbosity=0)
-    assert copy_snapshot() == fixed
