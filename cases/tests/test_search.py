@@ -134,6 +134,10 @@ def test_postgresql_matches_the_stored_vector_not_a_substring_scan():
     assert words.search(Event.objects.all(), "덕수용").count() == 1
 
 
+# The staff search's own index (research/): every record, for staff only.
+STAFF_INDEX = ("staffdocument", "stafftranscript")
+
+
 @postgresql_only
 @pytest.mark.django_db
 def test_postgresql_has_the_gin_indexes_over_the_stored_vectors_of_public_records():
@@ -142,8 +146,9 @@ def test_postgresql_has_the_gin_indexes_over_the_stored_vectors_of_public_record
             "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE '%search_gin'"
         )
         indexes = dict(cursor.fetchall())
-    assert set(indexes) == {f"cases_{m}_search_gin" for m in search.DOCUMENT_FIELDS}
-    assert all("gin (search_vector) WHERE is_public" in d for d in indexes.values()), indexes
+    public = {f"cases_{m}_search_gin" for m in search.DOCUMENT_FIELDS}
+    assert set(indexes) == public | {f"research_{table}_search_gin" for table in STAFF_INDEX}
+    assert all("gin (search_vector) WHERE is_public" in indexes[name] for name in public), indexes
 
 
 @postgresql_only
@@ -154,7 +159,9 @@ def test_only_the_searchable_tables_store_a_vector_and_no_history_does():
             "SELECT table_name FROM information_schema.columns WHERE column_name = 'search_vector'"
         )
         tables = {row[0] for row in cursor.fetchall()}
-    assert tables == {f"cases_{m}" for m in search.DOCUMENT_FIELDS}
+    assert tables == {f"cases_{m}" for m in search.DOCUMENT_FIELDS} | {
+        f"research_{table}" for table in STAFF_INDEX
+    }
 
 
 def stored_vector(record):
