@@ -2,7 +2,9 @@
 (cases/entries.py): each queryset starts from `.public()` and prefetches nested
 lists (an event's violations, a violation's victim and perpetrators, the
 information behind a record) through `.public()` querysets too, so that no
-private related record reaches an entry.
+private related record reaches an entry. Every list is in an explicit order: left
+to the database's plan, an unpublished record's change could reorder (and so
+rewrite) a public entry on PostgreSQL.
 """
 
 from django.db.models import Prefetch
@@ -23,13 +25,15 @@ from cases.models import (
 
 
 def organization_involvements():
-    return Involvement.objects.filter(perpetrator_organization__isnull=False).select_related(
-        "perpetrator_organization"
+    return (
+        Involvement.objects.filter(perpetrator_organization__isnull=False)
+        .select_related("perpetrator_organization")
+        .order_by("pk")
     )
 
 
 def supporting_information():
-    return public_information().select_related("source", "testimony")
+    return public_information().select_related("source", "testimony").order_by("pk")
 
 
 def public_victims():
@@ -68,7 +72,11 @@ def violations_queryset():
 
 
 def testimonies_queryset():
-    supported = Information.objects.filter(event__in=Event.objects.public()).select_related("event")
+    supported = (
+        Information.objects.filter(event__in=Event.objects.public())
+        .select_related("event")
+        .order_by("pk")
+    )
     return Testimony.objects.public().prefetch_related(
         Prefetch("information", supported, to_attr="public_information")
     )

@@ -9,7 +9,6 @@ rebuild of the copy, and the snapshot must be the same, byte for byte.
 """
 
 import json
-import os
 import re
 from decimal import Decimal
 
@@ -332,16 +331,6 @@ def _population(django_db_setup, django_db_blocker):
         }
 
 
-# Known, found in session 12 when the PostgreSQL stage first ran to its end: there,
-# each of these changes moves the copy's generation (the applier finds an entry to
-# rewrite, so the public cache is emptied), and deleting draft acts changes a stored
-# entry. Open (docs/testing.md, "Known failures"). Not strict: "unpublished acts
-# deleted" passes in some runs, as the cause seems to depend on row order.
-@pytest.mark.xfail(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="known on PostgreSQL: unpublished changes move the copy's generation",
-    strict=False,
-)
 @pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
 def test_changing_only_unpublished_records_changes_no_public_byte(_population, db, change):
     events = {key: Event.objects.get(pk=pk) for key, pk in _population["events"].items()}
