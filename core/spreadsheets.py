@@ -20,6 +20,11 @@ Three attacks (security issue 16) are stopped in this module:
   (read-only) mode, row by row, each row checked before it is kept. A CSV is
   refused before it is parsed when it could hold too many cells (one per comma
   or line break).
+- Control characters. XML cannot hold most characters below U+0020, and openpyxl
+  refuses to write them: a vertical tab pasted from a word processor (its line
+  break) stopped the whole XLSX export. They are written as OOXML writes them
+  (`_x000B_`, a literal `_x…_` text escaped as `_x005F_x…_`), which Excel shows as
+  the character, and an import reads them back (`xlsx_text`).
 - Uploads left on disk. django-import-export keeps the file between the
   preview and the confirmation in the system's temporary folder, where a
   rejected or abandoned upload stayed, in plain text. `DatabaseStorage`
@@ -40,6 +45,10 @@ from import_export.forms import ImportForm
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+# OOXML's escape of a character XML cannot hold, and the text that looks like one.
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+ESCAPE_LIKE_START = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 # An XLSX is a zip of XML: its unpacked parts may be at most this many times the
 # upload size limit (openpyxl holds the shared strings in memory).
 UNPACKED_RATIO = 10
@@ -83,6 +92,22 @@ def escape_dataset(dataset):
     headers = [escape_cell(header) for header in dataset.headers] if dataset.headers else None
     rows = [tuple(export_cell(value) for value in row) for row in dataset]
     return tablib.Dataset(*rows, headers=headers, title=dataset.title)
+
+
+def xlsx_cell(value):
+    """A text as an XLSX holds it: the characters XML cannot hold escaped as OOXML
+    escapes them, and a literal escape-like text protected."""
+    if not isinstance(value, str):
+        return value
+    value = ESCAPE_LIKE_START.sub("_x005F_", value)
+    return XML_ILLEGAL.sub(lambda match: f"_x{ord(match.group()):04X}_", value)
+
+
+def xlsx_text(value):
+    """The text an XLSX cell holds, its OOXML escapes read back (xlsx_cell's inverse)."""
+    if not isinstance(value, str) or "_x" not in value:
+        return value
+    return OOXML_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), value)
 
 
 def formula_refusal(*, line, column):
@@ -199,12 +224,17 @@ class XLSX(base_formats.XLSX):
         width = len(header)
         for number, row in enumerate(rows, 2):
             check_dimensions(rows=number, columns=max(len(row), width))
-            row = tuple(formula_text(value) for value in row)
+            row = tuple(xlsx_text(formula_text(value)) for value in row)
             dataset.append((row + (None,) * width)[:width])
         return dataset
 
     def export_data(self, dataset, **kwargs):
-        return super().export_data(escape_dataset(dataset), **kwargs)
+        escaped = escape_dataset(dataset)
+        rows = [tuple(xlsx_cell(value) for value in row) for row in escaped]
+        headers = [xlsx_cell(header) for header in escaped.headers or []] or None
+        return super().export_data(
+            tablib.Dataset(*rows, headers=headers, title=dataset.title), **kwargs
+        )
 
 
 class SpreadsheetImportForm(ImportForm):

@@ -24,7 +24,7 @@ from cases.resources import PersonResource
 from cases.tests.factories import EventFactory, PersonFactory
 from cases.tests.personas import login_with_second_factor, user_in
 from core import backups
-from core.spreadsheets import CSV
+from core.spreadsheets import CSV, XLSX, xlsx_cell, xlsx_text
 from jobs import services
 from jobs.models import Job, PendingUpload, Upload
 from stats.tests.factories import ObservationFactory
@@ -175,6 +175,45 @@ def test_an_escaped_export_imports_back_as_it_was():
     assert not result.has_validation_errors(), result.invalid_rows
     person.refresh_from_db()
     assert person.pseudonym == "- the witness from Hoeryong"
+
+
+# --- Control characters in an XLSX ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "line\x0bbreak",  # a word processor's line break
+        "\x01\x1f\x0c",
+        "_x000B_ typed as text",
+        "_x005F_x000B_ and _x00_",
+        "tab\tnew line\nreturn\r",  # XML holds these: left as they are
+        "고문 _x",
+    ],
+)
+def test_an_xlsx_cell_holds_any_text_and_reads_back_as_it_was(text):
+    illegal = openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE
+    written = xlsx_cell(text)
+    assert not illegal.search(written)
+    assert xlsx_text(written) == text
+    if not illegal.search(text) and "_x" not in text:
+        assert written == text
+
+
+def test_a_vertical_tab_exports_to_xlsx_and_imports_back():
+    # Before: openpyxl's IllegalCharacterError, the whole export refused.
+    person = PersonFactory(pseudonym="Witness\x0bfrom Hoeryong _x0041_", birth_year=1980)
+    exported = PersonResource().export(queryset=Person.objects.filter(pk=person.pk))
+    content = XLSX().export_data(exported)
+    cells = next(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(min_row=2))
+    assert "Witness_x000B_from Hoeryong _x005F_x0041_" in [cell.value for cell in cells]
+
+    Person.objects.filter(pk=person.pk).update(pseudonym="changed")
+    data = XLSX().create_dataset(content)
+    result = PersonResource().import_data(data, dry_run=False, use_transactions=True)
+    assert not result.has_validation_errors(), result.invalid_rows
+    person.refresh_from_db()
+    assert person.pseudonym == "Witness\x0bfrom Hoeryong _x0041_"
 
 
 def test_a_background_import_refuses_a_formula_with_row_and_field():
