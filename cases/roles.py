@@ -21,6 +21,7 @@ VIEW_RESTRICTED = "cases.view_restricted"
 WITHDRAW_CONSENT = "cases.withdraw_consent"
 MERGE_PERSON = "cases.merge_person"
 VIEW_IDENTITY = "cases.view_identity"
+DEPOSIT_IDENTITY = "cases.deposit_identity"  # write one, never read it back
 
 # What a superuser does not get by being one: identities and restricted material
 # open only to those given the permission, in practice through the custodian role.
@@ -56,6 +57,7 @@ _RESEARCHER = (
     | _perms(["view"], REFERENCE)
     | _perms(["add", "change"], ["source"])
     | _perms(["view"], LOGS)
+    | {DEPOSIT_IDENTITY}
 )
 ROLES = {
     RESEARCHER: _RESEARCHER,

@@ -4,13 +4,19 @@ Identity fields are stored as Fernet tokens made with the keys in
 `settings.IDENTITY_KEYS` (newest first: the newest encrypts, any of them
 decrypts). Only custodians (`cases.view_identity`) read them, through the
 admin or `identity_read()`, and every read is written to `IdentityAccess`.
+Researchers deposit one (`identity_deposit()`) and never read it back, so that a
+real name has a place to go other than a pseudonym, a note or a source's title;
+`fields_naming_a_held_name()` warns them when such a text holds one anyway.
 Nothing here ever logs a value.
 """
+
+import re
+import unicodedata
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core import checks
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -80,6 +86,94 @@ def identity_log(*, identity, by, action):
     from cases.models import IdentityAccess
 
     IdentityAccess.objects.create(user=by, person_code=identity.person.code, action=action)
+
+
+def can_deposit_identities(user):
+    from cases.roles import DEPOSIT_IDENTITY, has_role_perm
+
+    return has_role_perm(user, DEPOSIT_IDENTITY)
+
+
+@transaction.atomic
+def identity_deposit(*, person, by, real_name, other_names="", contacts="", relatives_in_north=""):
+    """Seal a person's identity for one who may write it but not read it back.
+
+    Only a first identity is deposited: changing one held already is a custodian's
+    (a deposit must not overwrite what a custodian checked). Returns nothing.
+    """
+    from cases.models import Identity, IdentityAccess
+
+    if not can_deposit_identities(by):
+        raise PermissionDenied(_("You may not deposit identities."))
+    if not real_name.strip():
+        raise ValidationError({"real_name": _("Write the real name.")})
+    if Identity.objects.filter(person=person).exists():
+        raise ValidationError(
+            _("An identity is already held for %(code)s: only a custodian changes it.")
+            % {"code": person.code}
+        )
+    identity = Identity.objects.create(
+        person=person,
+        real_name=real_name.strip(),
+        other_names=other_names.strip(),
+        contacts=contacts.strip(),
+        relatives_in_north=relatives_in_north.strip(),
+    )
+    identity_log(identity=identity, by=by, action=IdentityAccess.Action.CREATE)
+
+
+NAME_SEPARATORS = re.compile(r"[\n,;/]+")
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def _held_names():
+    """(person code, name pattern) for every name in the vault, decrypted here only."""
+    from cases.models import Identity
+
+    found = []
+    rows = Identity.objects.values_list("person__code", "real_name", "other_names")
+    for code, real_name, other_names in rows.iterator():
+        for name in {real_name, *NAME_SEPARATORS.split(other_names or "")}:
+            name = " ".join(unicodedata.normalize("NFC", name).split())
+            if len(name) < 2:
+                continue
+            # A Korean name takes particles (김순옥의): found within a word. A
+            # romanized one as a whole word ("Kim" is not in "Kimchi").
+            text = re.escape(name) if HANGUL.search(name) else rf"\b{re.escape(name)}\b"
+            found.append((code, re.compile(text, re.IGNORECASE)))
+    return found
+
+
+def fields_naming_a_held_name(texts, *, by, where):
+    """The keys of `texts` ({label: text}) that contain a name held in the vault.
+
+    The caller tells the user which of their own fields to check, never whose name
+    it is. Each match is logged (IdentityAccess "matched", with `where`), since a
+    warning answers "is this name in the vault?": probing shows in the log.
+    """
+    from cases.models import IdentityAccess
+
+    texts = {
+        label: unicodedata.normalize("NFC", text)
+        for label, text in texts.items()
+        if isinstance(text, str) and text.strip()
+    }
+    if not texts:
+        return []
+    flagged, matched = [], set()
+    names = _held_names()
+    for label, text in texts.items():
+        persons = {code for code, pattern in names if pattern.search(text)}
+        if persons:
+            flagged.append(label)
+            matched |= persons
+    IdentityAccess.objects.bulk_create(
+        IdentityAccess(
+            user=by, person_code=code, action=IdentityAccess.Action.MATCHED, reason=where[:200]
+        )
+        for code in sorted(matched)
+    )
+    return flagged
 
 
 ENCRYPTED_COLUMNS = ("real_name", "other_names", "contacts", "relatives_in_north")

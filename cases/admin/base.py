@@ -22,6 +22,7 @@ from cases import preview, roles, services, workflow
 from cases.access import admin_records, edits_any_status, sees_restricted
 from cases.admin import history
 from cases.admin import preview as preview_page
+from cases.admin.logs import warn_of_held_names
 from cases.forms import UncertainDatesForm
 from cases.models import (
     ConcurrentEditError,
@@ -256,6 +257,7 @@ class RecordAdmin(ImportExportMixin, ScopedHistoryAdmin):
         super().delete_queryset(request, queryset)
 
     def save_model(self, request, obj, form, change):
+        warn_of_held_names(self, request, obj, form)
         stored = type(obj)._base_manager.filter(pk=obj.pk).values_list("status", flat=True)
         if change and stored.first() == WorkflowStatus.PUBLISHED:
             services.record_edit_published(record=obj, by=request.user)

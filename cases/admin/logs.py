@@ -1,8 +1,11 @@
 """The identity vault and the curation logs (append-only)."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -22,9 +25,55 @@ from cases.models import (
     Violation,
     WorkflowStatus,
 )
-from cases.vault import ENCRYPTED_COLUMNS, identity_log
+from cases.vault import (
+    ENCRYPTED_COLUMNS,
+    can_deposit_identities,
+    fields_naming_a_held_name,
+    identity_deposit,
+    identity_log,
+)
 
 # --- The identity vault and the curation logs ---------------------------------
+
+
+def warn_of_held_names(model_admin, request, obj, form):
+    """A warning when a text just typed into the form holds a name kept in the
+    identity vault: which field, never whose name (cases.vault)."""
+    texts = {
+        str(form.fields[name].label): form.cleaned_data[name]
+        for name in form.changed_data
+        if isinstance(form.cleaned_data.get(name), str)
+    }
+    where = f"{model_admin.opts.model_name} {getattr(obj, 'code', '') or obj.pk or ''}"
+    flagged = fields_naming_a_held_name(texts, by=request.user, where=where)
+    if flagged:
+        model_admin.message_user(
+            request,
+            _(
+                "Check %(fields)s: a name kept in the identity vault is written there. "
+                "A real name belongs in the vault only."
+            )
+            % {"fields": ", ".join(f"“{label}”" for label in flagged)},
+            messages.WARNING,
+        )
+
+
+class DepositForm(forms.Form):
+    real_name = forms.CharField(label=_("real name"), max_length=500)
+    other_names = forms.CharField(
+        label=_("other names"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line: names used in the North, in China, aliases."),
+    )
+    contacts = forms.CharField(
+        label=_("contacts"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    relatives_in_north = forms.CharField(
+        label=_("relatives still in the North"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 @admin.register(Identity)
@@ -81,6 +130,46 @@ class IdentityAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         identity_log(identity=obj, by=request.user, action=IdentityAccess.Action.DELETE)
         super().delete_model(request, obj)
+
+    def get_urls(self):
+        deposit = self.admin_site.admin_view(self.deposit_view)
+        return [
+            path("deposit/<int:person_id>/", deposit, name="cases_identity_deposit"),
+            *super().get_urls(),
+        ]
+
+    def deposit_view(self, request, person_id):
+        """A researcher seals a person's identity: a form that is never filled in
+        from the vault, and a page that never shows what is held."""
+        if not can_deposit_identities(request.user):
+            raise PermissionDenied
+        person = get_object_or_404(admin_records(Person.objects.all(), request.user), pk=person_id)
+        held = Identity.objects.filter(person=person).exists()
+        form = DepositForm(request.POST if request.method == "POST" and not held else None)
+        if form.is_bound and form.is_valid():
+            try:
+                identity_deposit(person=person, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    _("The identity of %(code)s is sealed in the vault. Only custodians read it.")
+                    % {"code": person.code},
+                )
+                return HttpResponseRedirect(reverse("admin:cases_person_change", args=[person.pk]))
+        return TemplateResponse(
+            request,
+            "admin/cases/identity_deposit.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Deposit the identity of %(code)s") % {"code": person.code},
+                "opts": self.opts,
+                "person": person,
+                "held": held,
+                "form": form,
+            },
+        )
 
 
 class LogAdmin(admin.ModelAdmin):

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases import roles, services
@@ -32,6 +33,7 @@ from cases.models import (
     Violation,
     WorkflowStatus,
 )
+from cases.vault import can_deposit_identities
 
 
 class PersonForm(VersionedForm):
@@ -104,6 +106,14 @@ class PersonAdmin(RecordAdmin):
 
     def has_merge_permission(self, request):
         return request.user.has_perm(roles.MERGE_PERSON)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = dict(extra_context or {})
+        if can_deposit_identities(request.user) and object_id.isdigit():
+            context["identity_deposit_url"] = reverse(
+                "admin:cases_identity_deposit", args=[object_id]
+            )
+        return super().change_view(request, object_id, form_url, context)
 
     @admin.action(description=_("Merge two selected persons"), permissions=["merge"])
     def merge_persons(self, request, queryset):

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from cases.admin.logs import warn_of_held_names
 from cases.models import (
     Facility,
     Organization,
@@ -82,6 +83,10 @@ class SourceAdmin(SimpleHistoryAdmin):
     formfield_overrides = {
         models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
     }
+
+    def save_model(self, request, obj, form, change):
+        warn_of_held_names(self, request, obj, form)  # a recording titled with a name
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Facility)

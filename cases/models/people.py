@@ -140,6 +140,7 @@ class Identity(models.Model):
     class Meta:
         verbose_name = _("identity")
         verbose_name_plural = _("identities")
+        permissions = [("deposit_identity", _("Can deposit an identity without reading it back"))]
 
     def __str__(self):
         return _("Identity of %(code)s") % {"code": self.person.code}
@@ -156,6 +157,8 @@ class IdentityAccess(models.Model):
         CREATE = "create", _("created")
         CHANGE = "change", _("changed")
         DELETE = "delete", _("deleted")
+        # A name of this identity found in a text a researcher saved (cases.vault).
+        MATCHED = "matched", _("name found in a saved text")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
