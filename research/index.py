@@ -65,7 +65,7 @@ FIELDS = {
         "description_en",
     ],
     Kind.BORDERCROSSING: ["crossing_point", "description_ko", "description_en"],
-    Kind.SOURCE: ["title", "publisher"],
+    Kind.SOURCE: ["title", "public_citation", "publisher"],
 }
 RELATED = {Kind.VIOLATION: ["violation_type"]}
 PLACE = {

@@ -298,3 +298,11 @@ def test_on_postgresql_a_korean_word_is_answered_by_the_stored_vectors():
     # Both tables' vectors, in each query (subqueries: aliased), and no substring scan.
     assert sql.count('"search_vector" @@ (to_tsquery') == 4
     assert "search_text" not in sql
+
+
+def test_a_source_is_found_by_its_public_citation():
+    source = factories.SourceFactory(
+        title="면담 녹음 12", public_citation="통일연구원 북한인권백서 2024"
+    )
+    results = services.search(user=user_in(roles.RESEARCHER), query="인권백서")
+    assert [hit.document.code for hit in results.hits] == [source.code]
