@@ -130,13 +130,14 @@ def load_countries():
 
 def load_places(path=REFERENCE_DIR / "places.csv"):
     report = LoadReport()
-    columns = ["code", "parent_code", "level", "name_en", "name_ko", "latitude", "longitude"]
-    for line, row in read_rows(path, [*columns, "location_precision"]):
+    columns = ["code", "parent_code", "level", "name_en", "name_ko", "aliases", "latitude"]
+    for line, row in read_rows(path, [*columns, "longitude", "location_precision"]):
         values = {
             "parent": by_code(Place, path, line, "parent_code", row["parent_code"]),
             "level": choice(path, line, "level", row["level"], Place.Level),
             "name_en": row["name_en"],
             "name_ko": row["name_ko"],
+            "aliases": aliases(row["aliases"]),
             "latitude": decimal_or_none(path, line, "latitude", row["latitude"]),
             "longitude": decimal_or_none(path, line, "longitude", row["longitude"]),
             "location_precision": choice(

@@ -20,7 +20,7 @@ from cases.models import (
 class PlaceAdmin(SimpleHistoryAdmin):
     list_display = ("code", "name_en", "name_ko", "level", "parent", "location_precision")
     list_filter = ("level", "location_precision")
-    search_fields = ("code", "name_en", "name_ko", "iso_alpha3")
+    search_fields = ("code", "name_en", "name_ko", "aliases", "iso_alpha3")
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
 

@@ -36,6 +36,11 @@ class Place(BilingualNameMixin, models.Model):
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     name_en = models.CharField(_("English name"), max_length=200)
     name_ko = models.CharField(_("Korean name"), max_length=200, blank=True)
+    aliases = models.TextField(
+        _("other names"),
+        blank=True,
+        help_text=_("One per line: abbreviations (함북), romanizations, former names."),
+    )
     iso_alpha3 = models.CharField(_("ISO alpha-3"), max_length=3, blank=True)
     latitude = models.DecimalField(
         _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True

@@ -146,7 +146,9 @@ class TestBootstrap:
 
 # --- reference loaders ---------------------------------------------------------
 
-PLACES_HEADER = "code,parent_code,level,name_en,name_ko,latitude,longitude,location_precision\n"
+PLACES_HEADER = (
+    "code,parent_code,level,name_en,name_ko,aliases,latitude,longitude,location_precision\n"
+)
 
 
 def write(tmp_path, text, name="places.csv"):
@@ -160,8 +162,8 @@ class TestReferenceErrors:
         path = write(
             tmp_path,
             PLACES_HEADER
-            + "XA,,country,Testland,시험국,,,\n"
-            + "XA-01,XA,province,North,북도,forty,125.1,province\n",
+            + "XA,,country,Testland,시험국,,,,\n"
+            + "XA-01,XA,province,North,북도,,forty,125.1,province\n",
         )
         with pytest.raises(ReferenceDataError) as excinfo:
             reference.load_places(path=path)
@@ -172,14 +174,14 @@ class TestReferenceErrors:
         assert "latitude" in str(error)
 
     def test_an_unknown_choice_names_its_line_and_column(self, tmp_path):
-        path = write(tmp_path, PLACES_HEADER + "XA,,planet,Testland,시험국,,,\n")
+        path = write(tmp_path, PLACES_HEADER + "XA,,planet,Testland,시험국,,,,\n")
         with pytest.raises(ReferenceDataError) as excinfo:
             reference.load_places(path=path)
         assert (excinfo.value.line, excinfo.value.column) == (2, "level")
         assert "planet" in str(excinfo.value)
 
     def test_an_unknown_parent_names_its_line_and_column(self, tmp_path):
-        path = write(tmp_path, PLACES_HEADER + "XA-01,XA,province,North,북도,,,\n")
+        path = write(tmp_path, PLACES_HEADER + "XA-01,XA,province,North,북도,,,,\n")
         with pytest.raises(ReferenceDataError) as excinfo:
             reference.load_places(path=path)
         assert (excinfo.value.line, excinfo.value.column) == (2, "parent_code")
@@ -193,12 +195,12 @@ class TestReferenceErrors:
 
     def test_a_file_saved_with_a_byte_order_mark_reads_its_header(self, tmp_path):
         """As our own CSV downloads are, or Excel saves them."""
-        path = write(tmp_path, "\ufeff" + PLACES_HEADER + "XA,,country,Testland,시험국,,,\n")
+        path = write(tmp_path, "\ufeff" + PLACES_HEADER + "XA,,country,Testland,시험국,,,,\n")
         rows = list(reference.read_rows(path, ["code", "name_en"]))
         assert rows[0][1]["code"] == "XA"
 
     def test_a_point_out_of_range_is_a_reference_error_not_a_crash(self, tmp_path):
-        path = write(tmp_path, PLACES_HEADER + "XA,,country,Testland,시험국,95,125,exact\n")
+        path = write(tmp_path, PLACES_HEADER + "XA,,country,Testland,시험국,,95,125,exact\n")
         with pytest.raises(ReferenceDataError) as excinfo:
             reference.load_places(path=path)
         assert excinfo.value.line == 2
@@ -367,3 +369,23 @@ def test_the_facilities_reports_are_cited_publicly_as_titled(bootstrapped):
     assert sources.exists()
     assert all(source.public_citation == source.title for source in sources)
     assert all(source.is_cited_publicly for source in sources)
+
+
+def test_a_province_is_found_by_its_abbreviation_and_romanization(client):
+    from cases import roles
+    from cases.tests.personas import login_with_second_factor, user_in
+
+    reference.load_countries()
+    reference.load_places()
+    assert Place.objects.get(code="KP-09").aliases.splitlines()[0] == "함북"
+    login_with_second_factor(client, user_in(roles.RESEARCHER))
+    found = {}
+    for term in ("함북", "hamgyeongbuk", "North Hamgyong", "평남"):
+        response = client.get(
+            "/admin/autocomplete/",
+            {"term": term, "app_label": "cases", "model_name": "event", "field_name": "place"},
+        )
+        found[term] = [result["text"] for result in response.json()["results"]]
+    assert found["함북"] == found["hamgyeongbuk"] == found["North Hamgyong"]
+    assert len(found["함북"]) == 1 and "North Hamgyong" in found["함북"][0]
+    assert len(found["평남"]) == 1 and "South Pyongan" in found["평남"][0]
