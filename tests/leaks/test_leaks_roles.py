@@ -13,6 +13,7 @@ The admin's URLs come from `admin.site.get_urls()` and each ModelAdmin's
 """
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.core.cache import cache
 from django.test import Client
@@ -179,6 +180,10 @@ def admin_urls(planted):
                 continue
             if arguments in (["object_id"], ["id"]):
                 for pk in sample_pks(model):
+                    urls.add(reverse(f"admin:{name}", kwargs={arguments[0]: pk}))
+            elif len(arguments) == 1 and arguments[0].endswith("_id"):  # deposit/<person_id>/
+                target = apps.get_model(model._meta.app_label, arguments[0].removesuffix("_id"))
+                for pk in sample_pks(target):
                     urls.add(reverse(f"admin:{name}", kwargs={arguments[0]: pk}))
             elif set(arguments) == {"object_id", "version_id"} and history is not None:
                 versions = history.order_by("history_id").values_list("id", "history_id")
