@@ -14,6 +14,8 @@ holds the facet labels and the public API's reference lists (rewritten when
 reference data changes) and the violation counts, small cells withheld.
 """
 
+import contextlib
+import contextvars
 import functools
 import multiprocessing
 
@@ -113,9 +115,32 @@ def record_change(kind):
         _schedule()
 
 
-def _schedule():
+_applying_at_the_end = contextvars.ContextVar("copying_applying_at_the_end", default=False)
+
+
+@contextlib.contextmanager
+def applied_at_the_end():
+    """Where the outbox is applied at once (settings.PUBLICATION_APPLY "now"), apply
+    it once at the end of the block instead of after each write: loading reference
+    data rewrites every facet label after each of its hundreds of rows otherwise.
+    Elsewhere the worker applies the outbox after the commit anyway. Nested blocks
+    join the outer one; if the block raises, nothing is applied."""
+    if _applying_at_the_end.get():
+        yield
+        return
+    token = _applying_at_the_end.set(True)
+    try:
+        yield
+    finally:
+        _applying_at_the_end.reset(token)
     if settings.PUBLICATION_APPLY == "now":
         apply_pending()
+
+
+def _schedule():
+    if settings.PUBLICATION_APPLY == "now":
+        if not _applying_at_the_end.get():
+            apply_pending()
         return
     # Enqueued in the same transaction as the rows: the worker sees both or neither.
     # One task per write of the publication (a workflow step, not a draft's edit);

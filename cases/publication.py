@@ -89,14 +89,15 @@ def batch():
     if _pending.get() is not None:
         yield
         return
-    token = _pending.set(Pending())
-    try:
-        yield
-        pending = _pending.get()
-    finally:
-        _pending.reset(token)
-    if pending:
-        refresh(**vars(pending))
+    with copying.applied_at_the_end():
+        token = _pending.set(Pending())
+        try:
+            yield
+            pending = _pending.get()
+        finally:
+            _pending.reset(token)
+        if pending:
+            refresh(**vars(pending))
 
 
 def touch(**ids):

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from cases import copying
 from cases.models import Facility, LocationPrecision, Organization, Place, Source, ViolationType
 
 REFERENCE_DIR = Path(settings.BASE_DIR) / "fixtures" / "reference"
@@ -112,6 +113,7 @@ def by_code(model, path, line, column, code):
         raise ReferenceDataError(path, line, column, f"no {model.__name__} {code!r}") from None
 
 
+@copying.applied_at_the_end()
 def load_countries():
     report = LoadReport()
     korean = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ko"])
@@ -128,6 +130,7 @@ def load_countries():
     return report
 
 
+@copying.applied_at_the_end()
 def load_places(path=REFERENCE_DIR / "places.csv"):
     report = LoadReport()
     columns = ["code", "parent_code", "level", "name_en", "name_ko", "aliases", "latitude"]
@@ -153,6 +156,7 @@ def load_places(path=REFERENCE_DIR / "places.csv"):
     return report
 
 
+@copying.applied_at_the_end()
 def load_violation_types(path=REFERENCE_DIR / "violation_types.csv"):
     report = LoadReport()
     columns = ["code", "parent_code", "name_en", "name_ko", "right_affected"]
@@ -171,6 +175,7 @@ def load_violation_types(path=REFERENCE_DIR / "violation_types.csv"):
     return report
 
 
+@copying.applied_at_the_end()
 def load_organizations(path=REFERENCE_DIR / "organizations.csv"):
     report = LoadReport()
     columns = ["code", "parent_code", "name_en", "name_ko", "country", "kind", "aliases", "notes"]
@@ -210,6 +215,7 @@ def facility_source(row):
     return source
 
 
+@copying.applied_at_the_end()
 def load_facilities(path=REFERENCE_DIR / "facilities.csv"):
     report = LoadReport()
     columns = ["code", "kind", "name_en", "name_ko", "aliases", "province_code"]
@@ -245,10 +251,11 @@ def load_facilities(path=REFERENCE_DIR / "facilities.csv"):
 @transaction.atomic
 def load_reference_data():
     """Load every shipped reference file, in dependency order. All or nothing."""
-    return {
-        "countries": load_countries(),
-        "provinces": load_places(),
-        "violation types": load_violation_types(),
-        "organizations": load_organizations(),
-        "facilities": load_facilities(),
-    }
+    with copying.applied_at_the_end():
+        return {
+            "countries": load_countries(),
+            "provinces": load_places(),
+            "violation types": load_violation_types(),
+            "organizations": load_organizations(),
+            "facilities": load_facilities(),
+        }

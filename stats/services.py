@@ -176,9 +176,9 @@ def _assign(obs, row):
 
 def _validate(obs, row, path):
     try:
-        # Uniqueness is guaranteed by the key lookup above; checking it row by
-        # row would cost one query per figure.
-        obs.full_clean(validate_unique=False, validate_constraints=False)
+        # Uniqueness is guaranteed by the key lookup above, and the dataset was just
+        # saved; checking either row by row would cost a query per figure.
+        obs.full_clean(exclude=["dataset"], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
         raise StatsImportError(path, reasons, line=row.line, column=row.column) from exc

@@ -285,3 +285,31 @@ def test_every_list_an_entry_holds_is_in_an_explicit_order():
         if not inner.ordered
     ]
     assert unordered == []
+
+
+def test_reference_data_is_copied_once_at_the_end_of_its_loading():
+    """Where the outbox is applied at once (the tests), loading the countries rewrote
+    every facet label after each of the 249 rows; now once, at the end."""
+    from django.test.utils import CaptureQueriesContext
+
+    from cases import reference
+    from cases.models import Place
+
+    option_table = Option._meta.db_table
+    with CaptureQueriesContext(connections["public"]) as queries:
+        reference.load_countries()
+    rewrites = [
+        query for query in queries.captured_queries
+        if query["sql"].startswith("DELETE") and option_table in query["sql"]
+    ]  # fmt: skip
+    assert len(rewrites) == 1
+    countries = Place.objects.filter(level=Place.Level.COUNTRY).count()
+    assert Option.objects.filter(facet="transit").count() == countries > 200
+
+
+def test_a_block_that_raises_applies_nothing():
+    with pytest.raises(RuntimeError), copying.applied_at_the_end():
+        PlaceFactory(level="country", code="XX", name_en="Nowhere")
+        raise RuntimeError
+    assert not Option.objects.filter(value="XX").exists()
+    assert PublicationChange.objects.filter(kind=copying.OPTIONS).exists()

@@ -222,9 +222,12 @@ def attack(data):
     return data
 
 
-def post_and_check(client, url, data, *, may_publish=False, step=False, where, method="post"):
-    before, since = snapshot(), StatusChange.objects.order_by("-pk").values_list("pk", flat=True)
-    since = since.first() or 0
+def post_and_check(
+    client, url, data, *, before, may_publish=False, step=False, where, method="post"
+):
+    """`before`: the snapshot of the case as built; each post is rolled back, so it is
+    the state before every post (check_every_write_path checks that at the end)."""
+    since = StatusChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with transaction.atomic():
         with transaction.atomic():  # as the request's own transaction would end
             response = getattr(client, method)(url, data)
@@ -246,27 +249,36 @@ def url_name(model, view):
     return f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}"
 
 
-def post_every_path(client, user, model, record, *, state):
+def post_every_path(client, user, model, record, *, state, before):
     """Post every write path; return the record's page and its history pages as read."""
     info = f"{user.username} {model.__name__} {record.pk}"
     change = reverse(url_name(model, "change"), args=[record.pk])
     page = client.get(change)
     pages = {"record": page, "history": client.get(url_name_args(model, "history", record))}
     data = form_data(page, model) if page.status_code == 200 else {}
-    post_and_check(client, change, attack(data), where=f"{info} change form")
+    post_and_check(client, change, attack(data), before=before, where=f"{info} change form")
     first = record.history.order_by("history_id").first()  # its public past
     revert = reverse(url_name(model, "simple_history"), args=[record.pk, first.history_id])
     pages["revert"] = client.get(revert)
     data = form_data(pages["revert"], model) if pages["revert"].status_code == 200 else {}
-    post_and_check(client, revert, attack(data), where=f"{info} revert to its first version")
+    post_and_check(
+        client, revert, attack(data), before=before, where=f"{info} revert to its first version"
+    )
     post_and_check(
         client,
         reverse(url_name(model, "delete"), args=[record.pk]),
         {"post": "yes"},
+        before=before,
         where=f"{info} delete",
     )
     if state == "draft":  # an added record does not depend on the others' state
-        post_and_check(client, reverse(url_name(model, "add")), attack(data), where=f"{info} add")
+        post_and_check(
+            client,
+            reverse(url_name(model, "add")),
+            attack(data),
+            before=before,
+            where=f"{info} add",
+        )
     model_admin = admin.site._registry[model]
     for action in ["delete_selected", *model_admin.actions]:
         may_publish = action == "publish" and user.has_perm(roles.REVIEW)
@@ -275,6 +287,7 @@ def post_every_path(client, user, model, record, *, state):
             reverse(url_name(model, "changelist")),
             {"action": action, "_selected_action": [record.pk], "post": "yes", "keep": record.pk},
             may_publish=may_publish,
+            before=before,
             where=f"{info} action {action}",
         )
     if not issubclass(model, Publishable):
@@ -282,7 +295,9 @@ def post_every_path(client, user, model, record, *, state):
     if model is not Person:  # the preview marks the record published, then rolls back
         preview = reverse(url_name(model, "preview"), args=[record.pk])
         for method in ("get", "post"):
-            post_and_check(client, preview, {}, method=method, where=f"{info} preview {method}")
+            post_and_check(
+                client, preview, {}, method=method, before=before, where=f"{info} preview {method}"
+            )
     steps = [
         {"action": "submit"},
         {"action": "publish"},
@@ -301,6 +316,7 @@ def post_every_path(client, user, model, record, *, state):
             step,
             may_publish=step["action"] == "publish" and user.has_perm(roles.REVIEW),
             step=True,
+            before=before,
             where=f"{info} workflow {step}",
         )
     return pages
@@ -362,9 +378,11 @@ def check_every_write_path(client, role, state):
     custodian = factories.UserFactory(username="keeper", roles=[roles.CUSTODIAN])
     case = build_case(state, custodian)
     client, user = client_for(client, role)
+    before = snapshot()
     for model in MODELS:
-        pages = post_every_path(client, user, model, case[model], state=state)
+        pages = post_every_path(client, user, model, case[model], state=state, before=before)
         history_shows_nothing_hidden(model, pages)
+    assert snapshot() == before, "a post was not rolled back: later checks compared wrongly"
     assert not publication.mismatches(Testimony)[0].exists()
 
 
