@@ -36,9 +36,10 @@ run: install
 
 # Two workers (pytest-xdist), each with its own databases and caches (conftest.py);
 # a test file runs whole in one worker, so its module-scoped data is made once.
+# The 25 slowest tests are listed at the end: what to make faster next.
 TEST_WORKERS ?= 2
 test: install lint migrations-check
-	$(DEV_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(DEV_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --durations=25 $(PYTEST_ARGS)
 
 lint:
 	$(BIN)/ruff format --check .
