@@ -394,9 +394,14 @@ def urls_to_request(planted_markers):
     return sorted(set(public)), sorted(set(login_only))
 
 
+def read(response):
+    """A response's body, a streamed one read to its end: the test client closes a
+    streamed response (and the database cursor it reads from) only then."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def leaks_in(response):
     """The markers found in a response, its body and its headers."""
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    text = body.decode("utf-8", "replace")
+    text = read(response).decode("utf-8", "replace")
     text += "\n".join(f"{k}: {v}" for k, v in response.headers.items())
     return set(MARKER.findall(text))
