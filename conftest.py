@@ -39,11 +39,19 @@ def pytest_configure(config):
     a directory, or a Redis database, of its own, since each test empties them.
 
     The re-identification check (cases/reidentification.py) is off (k = 1): most
-    tests publish a single person. cases/tests/test_reidentification.py sets k itself."""
+    tests publish a single person. cases/tests/test_reidentification.py sets k itself.
+
+    With NKDB_TEST_DATABASES_DIR set, the SQLite test databases are files there, so
+    that `--reuse-db` can keep them, migrated, from one run to the next."""
     from django.conf import settings
 
     settings.PUBLICATION_APPLY = "now"
     settings.REIDENTIFICATION_K = 1
+    keep_in = os.environ.get("NKDB_TEST_DATABASES_DIR")
+    if keep_in:  # SQLite test databases in files, which `--reuse-db` keeps (tests/mutants)
+        for alias, database in settings.DATABASES.items():
+            if database["ENGINE"].endswith("sqlite3"):
+                database.setdefault("TEST", {})["NAME"] = str(Path(keep_in) / f"{alias}.sqlite3")
     worker = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", ...
     if worker:
         for cache in settings.CACHES.values():

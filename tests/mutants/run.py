@@ -111,9 +111,15 @@ def baseline_tests(mutants):
 
 
 def pytest(copy, tests, env):
-    command = [str(PYTEST), "-x", "-q", "-p", "no:cacheprovider", *tests]
+    databases = copy / ".test-databases"
+    keep = ["--reuse-db"] if databases.exists() else ["--reuse-db", "--create-db"]
+    databases.mkdir(exist_ok=True)
+    env = {**env, "NKDB_TEST_DATABASES_DIR": str(databases)}
+    command = [str(PYTEST), "-x", "-q", "-p", "no:cacheprovider", *keep, *tests]
     started = time.monotonic()
     done = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True, check=False)
+    if done.returncode not in (0, 1):  # it may have stopped amid a write: start afresh
+        shutil.rmtree(databases)
     return done.returncode, done.stdout + done.stderr, time.monotonic() - started
 
 
