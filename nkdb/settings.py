@@ -306,7 +306,12 @@ def shared_cache(name):
 
 
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # The throttles' counts (core/throttling.py): in Redis, shared by every process
+    # and node, so that the limits the API announces hold whatever the number of
+    # processes; without Redis, in each process's memory (one process: `make run`).
+    "default": shared_cache("default")
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "stats": shared_cache("stats"),
     "public": shared_cache("public"),
 }

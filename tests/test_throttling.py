@@ -1,3 +1,8 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
@@ -8,6 +13,8 @@ from cases.staff_api import StaffRateThrottle
 from cases.tests.factories import UserFactory
 from core import throttling
 from core.throttling import SearchRateThrottle, TokenRateThrottle
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_anonymous_api_clients_are_throttled(client, db, monkeypatch):
@@ -140,3 +147,45 @@ def test_a_forged_x_forwarded_for_does_not_escape_the_search_throttle(client, db
 def test_the_search_and_token_rates_are_configured(settings):
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     assert {"user", "search"} <= set(rates)
+
+
+# --- One count for every process ------------------------------------------------------
+
+SHOW_THROTTLE_CACHE = """
+import django; django.setup()
+from django.core.cache import caches
+cache = caches["default"]
+print(type(cache).__name__, *getattr(cache._cache, "_servers", []))
+"""
+COUNTED_ELSEWHERE = """
+import django; django.setup()
+from django.core.cache import cache
+print(len(cache.get({key!r}) or []))
+"""
+
+
+def other_process(code, **env):
+    environment = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    environment.update(DEBUG="1", **env)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip()
+
+
+def test_with_redis_the_throttles_count_in_it():
+    """Behind several processes (docs/deploy.md) the limits announced are the node's."""
+    with_redis = other_process(SHOW_THROTTLE_CACHE, REDIS_URL="redis://127.0.0.1:6390/3")
+    assert with_redis == "RedisCache redis://127.0.0.1:6390/3"
+    assert other_process(SHOW_THROTTLE_CACHE) == "LocMemCache"
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (CI's PostgreSQL stage)")
+def test_another_process_sees_the_requests_this_one_counted(client, db, settings, monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "5/minute"})
+    for _ in range(3):
+        assert client.get("/api/stats/datasets/").status_code == 200
+    key = AnonRateThrottle.cache_format % {"scope": "anon", "ident": "127.0.0.1"}
+    location = settings.CACHES["default"]["LOCATION"]  # this worker's Redis database
+    assert other_process(COUNTED_ELSEWHERE.format(key=key), REDIS_URL=location) == "3"
