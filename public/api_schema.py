@@ -22,17 +22,55 @@ def _nullable_text():
     return serializers.CharField(allow_blank=True, allow_null=True)
 
 
+# The codes a field of the stored data can hold: cases' choices, copied here as the
+# public app may not import them; public/tests/test_api_schema.py compares the two.
+PLACE_LEVELS = ("country", "province", "county", "locality")
+PUBLIC_PLACE_LEVELS = PLACE_LEVELS[:3]  # a record's locality is shown as its county
+LOCATION_PRECISIONS = (
+    "exact", "approximate", "locality", "county", "province", "country", "unknown",
+)  # fmt: skip
+FACILITY_KINDS = (
+    "kwanliso", "kyohwaso", "labour_training_camp", "holding_centre",
+    "state_security_detention", "police_detention", "chinese_detention",
+)  # fmt: skip
+FACILITY_STATUSES = ("operating", "closed", "reported_closed", "unknown")
+ORGANIZATION_KINDS = (
+    "state_security", "police", "military", "party", "judicial", "border_guard",
+    "foreign_police", "foreign_state_security", "local_administration", "other",
+)  # fmt: skip
+SEXES = ("female", "male", "other", "unknown")
+KNOWLEDGE = ("experienced", "witnessed", "heard", "document")
+RELIABILITY = ("high", "medium", "low", "unknown")
+SOURCE_KINDS = (
+    "interview", "white_paper", "court_ruling", "interrogation_report", "media", "ngo_report",
+    "un_report", "official_statistics", "satellite_imagery", "other",
+)  # fmt: skip
+DEGREES = ("carried_out", "ordered", "failed_to_prevent", "complicit", "unknown")
+DATE_PRECISIONS = ("day", "month", "year", "approximate", "unknown")
+INTERVIEW_LANGUAGES = ("ko", "en", "zh", "other")
+AGE_GROUPS = ("0-17", "18-29", "30-49", "50-")
+OUTCOMES = (
+    "reached_south_korea", "reached_third_country", "arrested_in_china",
+    "forcibly_repatriated", "trafficked", "unknown",
+)  # fmt: skip
+LEG_EVENTS = ("transited", "hid", "worked", "detained", "arrested", "repatriated", "trafficked")
+
+
+def _choice(codes, *, null=False):
+    return serializers.ChoiceField(choices=codes, allow_null=null)
+
+
 class PlaceRefSerializer(serializers.Serializer):
     """A place no more precise than its county."""
 
     code = _text()
-    level = _text()
+    level = _choice(PUBLIC_PLACE_LEVELS)
     name = _text()
 
 
 class FacilityRefSerializer(serializers.Serializer):
     code = _text()
-    kind = _text()
+    kind = _choice(FACILITY_KINDS)
     name = _text()
 
 
@@ -41,7 +79,7 @@ class VictimSerializer(serializers.Serializer):
 
     code = _text()
     pseudonym = _text()
-    sex = _text()
+    sex = _choice(SEXES)
 
 
 class SupportSerializer(serializers.Serializer):
@@ -50,19 +88,19 @@ class SupportSerializer(serializers.Serializer):
     kind only (its title, publisher, year and address are null)."""
 
     testimony = _nullable_text()
-    source_kind = _nullable_text()
+    source_kind = _choice(SOURCE_KINDS, null=True)
     source_title = _nullable_text()
     source_publisher = _nullable_text()
     source_year = serializers.IntegerField(allow_null=True)
     source_address = _nullable_text()
-    knowledge = _text()
-    reliability = _text()
+    knowledge = _choice(KNOWLEDGE)
+    reliability = _choice(RELIABILITY)
 
 
 class PerpetratorSerializer(serializers.Serializer):
     organization = _nullable_text()
     organization_name = _text()
-    degree = _text()
+    degree = _choice(DEGREES)
 
 
 class ViolationTypeRefSerializer(serializers.Serializer):
@@ -75,9 +113,9 @@ class PeriodSerializer(serializers.Serializer):
     they can mean."""
 
     start_date = serializers.DateField(allow_null=True)
-    start_precision = _text()
+    start_precision = _choice(DATE_PRECISIONS)
     end_date = serializers.DateField(allow_null=True)
-    end_precision = _text()
+    end_precision = _choice(DATE_PRECISIONS)
     earliest_date = serializers.DateField(allow_null=True)
     latest_date = serializers.DateField(allow_null=True)
     period_display = _text()
@@ -112,7 +150,7 @@ class ViolationSerializer(PeriodSerializer):
     event = _text()
     violation_type = ViolationTypeRefSerializer()
     victim = VictimSerializer(allow_null=True)
-    victim_age_group = _nullable_text()
+    victim_age_group = _choice(AGE_GROUPS, null=True)
     place = PlaceRefSerializer(allow_null=True)
     facility = FacilityRefSerializer(allow_null=True)
     description_en = _text()
@@ -131,8 +169,8 @@ class TestimonySerializer(PeriodSerializer):
     public_summary_en = _text()
     public_summary_ko = _text()
     interview_year = serializers.IntegerField(allow_null=True)
-    language = _text()
-    knowledge = _text()
+    language = _choice(INTERVIEW_LANGUAGES)
+    knowledge = _choice(KNOWLEDGE)
     events = serializers.ListField(child=_text())
     is_synthetic = serializers.BooleanField()
 
@@ -142,7 +180,7 @@ class LegSerializer(serializers.Serializer):
     country = _text()
     country_name = _text()
     entered_on_display = _text()
-    what_happened = _text()
+    what_happened = _choice(LEG_EVENTS)
 
 
 class BorderCrossingSerializer(serializers.Serializer):
@@ -150,13 +188,13 @@ class BorderCrossingSerializer(serializers.Serializer):
     code = _text()
     departure_place = PlaceRefSerializer(allow_null=True)
     crossing_date = serializers.DateField(allow_null=True)
-    crossing_date_precision = _text()
+    crossing_date_precision = _choice(DATE_PRECISIONS)
     crossing_date_display = _text()
     crossing_place = PlaceRefSerializer(allow_null=True)
-    outcome = _text()
+    outcome = _choice(OUTCOMES)
     legs = LegSerializer(many=True)
     arrival_date = serializers.DateField(allow_null=True)
-    arrival_date_precision = _text()
+    arrival_date_precision = _choice(DATE_PRECISIONS)
     settlement_place = PlaceRefSerializer(allow_null=True)
     description_en = _text()
     description_ko = _text()
@@ -184,26 +222,26 @@ class ViolationTypeSerializer(serializers.Serializer):
 class PlaceSerializer(serializers.Serializer):
     code = _text()
     parent = _nullable_text()
-    level = _text()
+    level = _choice(PLACE_LEVELS)
     name_en = _text()
     name_ko = _text()
     iso_alpha3 = _text()
     latitude = _coordinate()
     longitude = _coordinate()
-    location_precision = _text()
+    location_precision = _choice(LOCATION_PRECISIONS)
 
 
 class FacilitySerializer(serializers.Serializer):
     code = _text()
-    kind = _text()
+    kind = _choice(FACILITY_KINDS)
     name_en = _text()
     name_ko = _text()
     aliases = _text()
     place = _nullable_text()
     latitude = _coordinate()
     longitude = _coordinate()
-    location_precision = _text()
-    status = _text()
+    location_precision = _choice(LOCATION_PRECISIONS)
+    status = _choice(FACILITY_STATUSES)
 
 
 class OrganizationSerializer(serializers.Serializer):
@@ -212,7 +250,7 @@ class OrganizationSerializer(serializers.Serializer):
     name_en = _text()
     name_ko = _text()
     country = _text()
-    kind = _text()
+    kind = _choice(ORGANIZATION_KINDS)
     aliases = _text()
 
 

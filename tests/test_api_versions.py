@@ -53,6 +53,25 @@ def test_every_public_address_answers_the_same_under_v1(client, records):
     assert compared >= 15  # the others are 404s (no series data) the same on both
 
 
+def test_the_v1_schema_promises_what_the_fuzzed_schema_promises(client, records):
+    """tests/test_fuzz_api.py fuzzes /api/schema/; /api/v1/ is covered by being the
+    same operations, parameters, answers and components under its own paths."""
+    schema = client.get("/api/schema/?format=json").json()
+    versioned = client.get("/api/v1/schema/?format=json").json()
+
+    def operations(document, prefix):
+        found = {}
+        for path, methods in document["paths"].items():
+            for method, operation in methods.items():
+                found[(path.removeprefix(prefix), method)] = {
+                    key: value for key, value in operation.items() if key != "operationId"
+                }
+        return found
+
+    assert operations(versioned, "/api/v1/") == operations(schema, "/api/")
+    assert versioned["components"] == schema["components"]
+
+
 def test_links_under_v1_stay_under_v1(client, records):
     root = client.get("/api/v1/").json()
     assert root["stats"] == "http://testserver/api/v1/stats/"

@@ -34,6 +34,8 @@ def mismatches(field, value, path, seen):
         if not isinstance(value, list):
             return [f"{path}: not a list"]
         return [m for item in value for m in mismatches(field.child, item, f"{path}[]", seen)]
+    if isinstance(field, serializers.ChoiceField):
+        return [] if value in field.choices else [f"{path}: {value!r} is not one of its codes"]
     if not isinstance(field, serializers.Serializer):
         return []
     seen.add(path)
@@ -106,3 +108,41 @@ def test_the_stored_reference_lists_have_the_schemas_keys(published, name):
     for row in rows:
         found += [f"{row.code}{m}" for m in mismatches(serializer, row.data, "", set())]
     assert found == []
+
+
+def records_choices():
+    """(the schema's codes, the record's choices) of each coded field."""
+    from cases import corroboration, dates, models
+
+    return {
+        "PLACE_LEVELS": models.Place.Level,
+        "LOCATION_PRECISIONS": models.LocationPrecision,
+        "FACILITY_KINDS": models.Facility.Kind,
+        "FACILITY_STATUSES": models.Facility.Status,
+        "ORGANIZATION_KINDS": models.Organization.Kind,
+        "SEXES": models.Sex,
+        "KNOWLEDGE": models.Knowledge,
+        "RELIABILITY": models.Reliability,
+        "SOURCE_KINDS": models.Source.Kind,
+        "DEGREES": models.Involvement.Degree,
+        "DATE_PRECISIONS": dates.DatePrecision,
+        "INTERVIEW_LANGUAGES": models.InterviewLanguage,
+        "OUTCOMES": models.BorderCrossing.Outcome,
+        "LEG_EVENTS": models.CrossingLeg.WhatHappened,
+        "AGE_GROUPS": corroboration.AGE_GROUPS,
+    }
+
+
+def test_the_codes_the_schema_lists_are_the_records_choices():
+    """A client generated from the schema knows every code an answer can hold."""
+    for name, choices in records_choices().items():
+        codes = list(choices) if isinstance(choices, dict) else choices.values
+        assert list(getattr(api_schema, name)) == list(codes), name
+
+
+def test_the_published_schema_lists_the_codes(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    components = schema["components"]["schemas"]
+    enums = {tuple(component.get("enum", ())) for component in components.values()}
+    for codes in (api_schema.DEGREES, api_schema.PUBLIC_PLACE_LEVELS, api_schema.FACILITY_KINDS):
+        assert codes in enums, codes
