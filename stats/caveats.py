@@ -137,6 +137,18 @@ CAVEATS = {
         "UN DESA는 판마다 과거 연도 수치를 고칩니다(오스트리아 2015년: 2019년판 2,687명, "
         "2020년판 118명). 따라서 판을 섞지 않습니다.",
     ),
+    "desa-uk-mali": (
+        "UN DESA's figures for the United Kingdom (from 2005; 11,385 in 2020 in its 2020 "
+        "edition) and Mali (from 2010; 2,069 in 2020) are far above the other records of "
+        "North Koreans there: UNHCR counted 72 refugees and 26 asylum-seekers of DPRK origin "
+        "in the United Kingdom in 2020, and none in Mali in any year. The copies read do not "
+        "say how UN DESA estimated them, and they were not verified.",
+        "UN DESA의 영국 수치(2005년부터, 2020년판의 2020년 11,385명)와 말리 수치(2010년부터, "
+        "2020년 2,069명)는 이 나라들의 북한 출신에 관한 다른 기록보다 훨씬 큽니다. UNHCR은 "
+        "2020년 영국에서 북한 출신 난민 72명과 비호신청자 26명을 집계했고, 말리에서는 어느 "
+        "해에도 집계하지 않았습니다. 읽은 사본에는 UN DESA가 이 수치를 어떻게 추정했는지 "
+        "나와 있지 않으며, 검증되지 않았습니다.",
+    ),
     "wb-bmm-2013-names": (
         "Destination names were edited in the copy the figures were read from; each was "
         "matched to its country code.",

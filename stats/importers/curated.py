@@ -446,7 +446,7 @@ BILATERAL = {
         "destination, male and female; the total is male + female as in the DESA file.",
         description_ko=DESA_DESCRIPTION_KO + " 남성과 여성이 있으며, 합계는 UN DESA 파일과 "
         "같이 남녀를 더한 값입니다.",
-        **caveat_texts(["stock-ethnic-koreans", "stock-no-rok", "desa-revisions"]),
+        **caveat_texts(["stock-ethnic-koreans", "desa-uk-mali", "stock-no-rok", "desa-revisions"]),
         compiled_from="UN DESA's file undesa_pd_2020_ims_stock_by_sex_destination_and_origin"
         ".xlsx, as converted by a public repository (github:ksreyes/gdiviz@"
         "a3cbe1c0293c5c385d94cfaf4ad85e91b1cc8013 data/stocks.rda), which keeps men and women "
@@ -470,7 +470,7 @@ BILATERAL = {
         description="Mid-year stock of international migrants from the DPRK, both sexes, by "
         "country of destination.",
         description_ko=DESA_DESCRIPTION_KO + " 남녀 합계입니다.",
-        **caveat_texts(["stock-ethnic-koreans", "stock-no-rok", "desa-revisions"]),
+        **caveat_texts(["stock-ethnic-koreans", "desa-uk-mali", "stock-no-rok", "desa-revisions"]),
         compiled_from="A cleaned copy of UN DESA's 2019 table by destination and origin "
         "(github:guyabel/stepladderChapter@4a81585e8ca3566aed8fd48c2870d316fe06f53f archive/"
         "UN_MigrantStockByOriginAndDestination_2019_clean.csv), both sexes; the DPRK column.",

@@ -76,3 +76,28 @@ def test_every_shipped_dataset_points_at_its_publishers_own_site(shipped):
         parts = urlsplit(address)
         assert parts.scheme == "https", slug
         assert parts.netloc in PUBLISHER_HOSTS[publisher], (slug, address)
+
+
+def test_the_figures_a_caveat_quotes_are_the_shipped_ones(shipped):
+    """desa-uk-mali compares two publishers' figures: each is read from the data."""
+    from stats.caveats import CAVEATS
+
+    def value(slug, destination, year, measure, sex=""):
+        rows = Observation.objects.filter(
+            dataset__slug=slug, destination=destination, period_end=year, measure=measure, sex=sex
+        )
+        return [row.value for row in rows]
+
+    text = CAVEATS["desa-uk-mali"][0]
+    assert value("undesa-ims-2020", "GBR", 2020, "migrant_stock") == [11385]
+    assert value("undesa-ims-2020", "MLI", 2020, "migrant_stock") == [2069]
+    assert "11,385 in 2020" in text and "2,069 in 2020" in text
+    assert value("unhcr-rpkg-2025-12-1", "GBR", 2020, "refugees") == [72]
+    assert value("unhcr-rpkg-2025-12-1", "GBR", 2020, "asylum_seekers") == [26]
+    assert "72 refugees and 26 asylum-seekers" in text
+    assert not Observation.objects.filter(dataset__slug__startswith="unhcr", destination="MLI")
+    mali = Observation.objects.filter(dataset__slug="undesa-ims-2020", destination="MLI")
+    assert value("undesa-ims-2020", "GBR", 2000, "migrant_stock") == [11]  # then 7,984 in 2005
+    assert min(mali.values_list("period_end", flat=True)) == 2010 and "Mali (from 2010" in text
+    for slug in ("undesa-ims-2020", "undesa-ims-2019"):
+        assert "desa-uk-mali" in Dataset.objects.get(slug=slug).caveat_ids
