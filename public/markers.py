@@ -235,6 +235,7 @@ def case_map_page(request):
         "api_url": reverse("cases-markers"),
         "boundaries_url": reverse("stats-api:maps-boundaries", args=["korea"]),
         "search_url": f"{search}?{query}" if query else search,
+        "search_base": search,
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "map_tab": "cases",

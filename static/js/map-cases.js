@@ -112,6 +112,9 @@
       var query = new URLSearchParams(new FormData(form));
       Array.from(query.keys()).forEach(function (key) { if (!query.get(key)) query.delete(key); });
       history.replaceState(null, "", "?" + query.toString());
+      // The link to the case search follows the filters chosen here.
+      var link = document.getElementById("case-map-search");
+      if (link) link.href = link.getAttribute("data-base") + (query.toString() ? "?" + query.toString() : "");
       refresh();
     });
     refresh();

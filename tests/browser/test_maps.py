@@ -111,5 +111,14 @@ def test_case_map_shows_clusters(page, live_server, monkeypatch):
     # Zoomed in on one cluster, its events arrive one by one.
     page.locator("#map-cases .server-cluster").first.click()
     page.wait_for_selector("#map-cases[data-mode='points']")
+    # Filtered on the page, the link to the case search carries the same filters.
+    page.select_option("#id_province", "KP-09")
+    page.fill("#id_year_from", "2001")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**/cases/map/?province=KP-09&year_from=2001")
+    link = page.get_by_role("link", name="Show these in the case search")
+    assert link.get_attribute("href") == "/cases/?province=KP-09&year_from=2001"
+    link.click()
+    page.wait_for_url("**/cases/?province=KP-09&year_from=2001")
     assert not page.console_errors, page.console_errors
     assert_only_own_host(page, live_server)
