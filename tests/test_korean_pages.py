@@ -78,6 +78,10 @@ def test_the_word_finder():
     assert english_words("표시 위치: https://example.org/ko/stats/profile/") == []
     assert english_words("유의 사항: mou-2024-briefing [undesa-ims-2020], R 패키지 refugees") == []
     assert english_words("refugees-only well") == ["well"]
+    reference = "사본(github:owner/repo@4a81585e data/MigrationFlows.rda, UN_Stock_2019.csv)"
+    assert english_words(reference) == []
+    assert english_words("“volunteer sector”로 옮긴 것을 bad sector로") == ["bad", "sector"]
+    assert english_words("paths/and words") == ["words"]
     html = (
         '<html lang="ko"><title>제목</title><body><p>본문 <b>text</b></p>'
         "<script>var english = 1;</script><p hidden>hidden words</p>"

@@ -17,6 +17,7 @@ PAGES = [
     "/stats/emigrant-stock/",
     "/stats/maps/",
     "/stats/maps/flows/",
+    "/stats/about/",
     "/cases/",
     "/cases/?kind=violations",
     "/cases/?kind=testimonies",
@@ -108,15 +109,21 @@ ADDRESS = re.compile(r"(?:https?://|www\.)\S+")
 # Identifiers in lower case joined by hyphens (a dataset's "undesa-ims-2020", a
 # caveat's "mou-2024-briefing") are codes, as the capitals are.
 IDENTIFIER = re.compile(r"(?<![\w-])[a-z0-9]+(?:-[a-z0-9]+)+(?![\w-])")
-# Names that are English only where they stand: an R package, an author.
-PROPER_NAMES = re.compile(r"R 패키지 refugees|Özden")
+# A file, a repository or a path in it (`github:owner/repo@commit data/x.rda`, a
+# table's file name) is named as it is spelt, as a web address is.
+FILE_REFERENCE = re.compile(r"\S*(?:[/_@]|\.(?:csv|xlsx|rda|RData|sql|json)\b)\S*")
+# An English term quoted as the source spelt it (“volunteer sector”).
+QUOTED_ORIGINAL = re.compile(r"“[A-Za-z ]+”")
+# Names that are English only where they stand: an R package, an author, a tool.
+PROPER_NAMES = re.compile(r"R 패키지 refugees|Özden|J\. Clawson|Refugee Data Finder")
 
 
 def english_words(text):
     """The English words of a text: Latin words not in capitals, not allowed and
     not in a web address."""
     found = set()
-    text = PROPER_NAMES.sub(" ", IDENTIFIER.sub(" ", ADDRESS.sub(" ", text)))
+    for pattern in (ADDRESS, FILE_REFERENCE, QUOTED_ORIGINAL, IDENTIFIER, PROPER_NAMES):
+        text = pattern.sub(" ", text)
     for word in WORD.findall(text):
         if word.isupper() or word.lower() in ALLOWED:
             continue
