@@ -6,6 +6,7 @@ import dataclasses
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +23,7 @@ from cases import preview, roles, services, workflow
 from cases.access import admin_records, edits_any_status, sees_restricted
 from cases.admin import history
 from cases.admin import preview as preview_page
-from cases.admin.logs import warn_of_held_names
+from cases.admin.logs import warn_of_held_names, warn_of_held_names_in_import
 from cases.forms import UncertainDatesForm
 from cases.models import (
     ConcurrentEditError,
@@ -37,6 +38,9 @@ from core.spreadsheets import CSV, XLSX, SpreadsheetImportForm, SpreadsheetRefus
 
 PUBLICATION_FIELDS = ("status", "confidentiality", "is_synthetic")
 PERIOD_FIELDS = (("start_date", "start_precision"), ("end_date", "end_precision"))
+# The change form's own button (templates/admin/cases/submit_line.html): save, then
+# submit, so that an edit typed into the form is never left behind by the submit.
+SUBMIT_BUTTON = "_submit_for_review"
 WORKFLOW_ACTIONS = {
     "submit": services.record_submit_for_review,
     "publish": services.record_publish,
@@ -339,6 +343,8 @@ class RecordAdmin(ImportExportMixin, ScopedHistoryAdmin):
         response = None
         try:
             response = super().import_action(request, **kwargs)
+            context = getattr(response, "context_data", None) or {}
+            warn_of_held_names_in_import(self, request, context.get("result"))
         finally:
             # The file is kept only for a clean preview's confirmation.
             if "confirm_form" not in (getattr(response, "context_data", None) or {}):
@@ -358,6 +364,10 @@ class RecordAdmin(ImportExportMixin, ScopedHistoryAdmin):
             # Imported, refused or failed: the previewed file goes, whatever the outcome.
             if request.method == "POST" and self.has_import_permission(request):
                 self.remove_upload(request.POST.get("import_file_name", ""))
+
+    def process_result(self, result, request):
+        warn_of_held_names_in_import(self, request, result)
+        return super().process_result(result, request)
 
     def remove_upload(self, name):
         if name:
@@ -435,8 +445,9 @@ class RecordAdmin(ImportExportMixin, ScopedHistoryAdmin):
                     f"admin:{self.opts.app_label}_{self.opts.model_name}_workflow",
                     args=[record.pk],
                 ),
+                # "Save and submit for review", in the change form's own buttons.
                 "can_submit": record.status in (WorkflowStatus.DRAFT, WorkflowStatus.RETURNED)
-                and user.has_perm(f"cases.change_{self.opts.model_name}"),
+                and self.has_change_permission(request, record),
                 "can_review": user.has_perm(roles.REVIEW)
                 and record.status in (WorkflowStatus.IN_REVIEW, WorkflowStatus.PUBLISHED),
                 "can_publish": user.has_perm(roles.REVIEW)
@@ -462,6 +473,37 @@ class RecordAdmin(ImportExportMixin, ScopedHistoryAdmin):
                 ).select_related("by")[:20],
             }
         return super().change_view(request, object_id, form_url, context)
+
+    def response_change(self, request, obj):
+        """After the save, "Save and submit for review" submits the record as the
+        workflow's submit does; a refusal is shown and the saved edit is kept."""
+        if SUBMIT_BUTTON not in request.POST:
+            return super().response_change(request, obj)
+        comment = request.POST.get("_submit_comment", "")
+        try:
+            services.record_submit_for_review(record=obj, by=request.user, comment=comment)
+        except (ValidationError, PermissionDenied) as error:
+            self.message_user(
+                request,
+                _("The changes to %(code)s were saved.") % {"code": obj.code},
+                messages.SUCCESS,
+            )
+            reasons = error.messages if isinstance(error, ValidationError) else [str(error)]
+            for reason in reasons:
+                self.message_user(
+                    request,
+                    _("%(code)s was not submitted for review: %(reason)s")
+                    % {"code": obj.code, "reason": reason},
+                    messages.ERROR,
+                )
+        else:
+            self.message_user(
+                request,
+                _("%(code)s was saved and submitted for review.") % {"code": obj.code},
+                messages.SUCCESS,
+            )
+        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        return HttpResponseRedirect(add_preserved_filters(preserved, request.path))
 
     @admin.action(description=_("Submit the selected records for review"))
     def submit_for_review(self, request, queryset):

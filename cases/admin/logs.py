@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cases import roles
 from cases.access import admin_records
@@ -35,6 +36,13 @@ from cases.vault import (
 
 # --- The identity vault and the curation logs ---------------------------------
 
+HELD_NAME_WARNING = _(
+    "Check %(fields)s: a name kept in the identity vault is written there. "
+    "A real name belongs in the vault only."
+)
+# An import's warning names at most this many cells, then counts the others.
+CELLS_NAMED = 20
+
 
 def warn_of_held_names(model_admin, request, obj, form):
     """A warning when a text just typed into the form holds a name kept in the
@@ -47,15 +55,28 @@ def warn_of_held_names(model_admin, request, obj, form):
     where = f"{model_admin.opts.model_name} {getattr(obj, 'code', '') or obj.pk or ''}"
     flagged = fields_naming_a_held_name(texts, by=request.user, where=where)
     if flagged:
-        model_admin.message_user(
-            request,
-            _(
-                "Check %(fields)s: a name kept in the identity vault is written there. "
-                "A real name belongs in the vault only."
-            )
-            % {"fields": ", ".join(f"“{label}”" for label in flagged)},
-            messages.WARNING,
+        fields = ", ".join(f"“{label}”" for label in flagged)
+        model_admin.message_user(request, HELD_NAME_WARNING % {"fields": fields}, messages.WARNING)
+
+
+def warn_of_held_names_in_import(model_admin, request, result):
+    """The same warning for an import, by line and column of the file: the cells
+    the resource found and logged (RecordResource.held_names, cases/resources.py)."""
+    cells = getattr(result, "held_names", None)
+    if not cells:
+        return
+    named = [
+        _("line %(line)d, column “%(column)s”") % {"line": line, "column": column}
+        for line, column in cells[:CELLS_NAMED]
+    ]
+    others = len(cells) - CELLS_NAMED
+    if others > 0:
+        named.append(
+            ngettext("%(count)d more cell", "%(count)d more cells", others) % {"count": others}
         )
+    model_admin.message_user(
+        request, HELD_NAME_WARNING % {"fields": "; ".join(named)}, messages.WARNING
+    )
 
 
 class DepositForm(forms.Form):

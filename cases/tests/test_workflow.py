@@ -3,12 +3,14 @@
 import datetime
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from cases import models, roles, services
-from cases.models import ConsentScope, StatusChange, WorkflowStatus
+from cases.models import ConsentScope, Event, StatusChange, WorkflowStatus
 from cases.tests import factories
+from cases.tests.forms import form_data
 from cases.tests.personas import user_in
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +136,112 @@ def test_publish_action_on_the_changelist(as_role):
     ready.refresh_from_db(), unready.refresh_from_db()
     assert (ready.status, unready.status) == (WorkflowStatus.PUBLISHED, WorkflowStatus.IN_REVIEW)
     assert "Record when and how consent was given." in response.content.decode()
+
+
+# --- "Save and submit for review": the change form's own button (issue 21) ----------
+
+
+def change_url(record):
+    return reverse(f"admin:cases_{record._meta.model_name}_change", args=[record.pk])
+
+
+def save_and_submit(client, record, **changes):
+    """Post the record's change form as a browser would, edited, with the button."""
+    page = client.get(change_url(record))
+    data = form_data(page, type(record)) | changes | {"_submit_for_review": "Save and submit"}
+    return client.post(change_url(record), data, follow=True)
+
+
+def shown(response, level):
+    return [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == level]
+
+
+def test_save_and_submit_saves_the_edit_then_submits(as_role):
+    testimony = ready_testimony(title_en="Before")
+    researcher = as_role(roles.RESEARCHER)
+    page = researcher.get(change_url(testimony)).content.decode()
+    form = page.split('id="testimony_form"')[1].split("</form>")[0]
+    # The button and the note are the change form's own: no separate form to lose edits.
+    assert 'name="_submit_for_review"' in form and 'name="_submit_comment"' in form
+    assert 'value="submit"' not in page
+
+    response = save_and_submit(
+        researcher, testimony, title_en="After, typed", _submit_comment="ready"
+    )
+    testimony.refresh_from_db()
+    assert (testimony.title_en, testimony.status) == ("After, typed", WorkflowStatus.IN_REVIEW)
+    change = StatusChange.objects.get(record_code=testimony.code)
+    assert (change.to_status, change.by, change.comment) == (
+        WorkflowStatus.IN_REVIEW,
+        researcher.user,
+        "ready",
+    )
+    assert response.redirect_chain[-1][0] == change_url(testimony)
+    assert shown(response, "success") == [f"{testimony.code} was saved and submitted for review."]
+    assert not shown(response, "error")
+    # In review, the page is read-only for the researcher: no button any more.
+    assert 'name="_submit_for_review"' not in response.content.decode()
+
+
+def test_a_submit_the_workflow_refuses_keeps_the_saved_edit(as_role):
+    testimony = ready_testimony(
+        status=WorkflowStatus.RETURNED, consent_withdrawn_on=datetime.date(2020, 1, 1)
+    )
+    response = save_and_submit(as_role(roles.RESEARCHER), testimony, title_en="Typed")
+    testimony.refresh_from_db()
+    assert (testimony.title_en, testimony.status) == ("Typed", WorkflowStatus.RETURNED)
+    assert not StatusChange.objects.exists()
+    assert shown(response, "success") == [f"The changes to {testimony.code} were saved."]
+    (error,) = shown(response, "error")
+    assert error.startswith(f"{testimony.code} was not submitted for review: The witness withdrew")
+
+
+def test_a_submit_refused_for_want_of_permission_keeps_the_saved_edit(as_role, monkeypatch):
+    """Today whoever may save a record may submit it (both need cases.change_<model>).
+    Were the two to part, the refusal must be shown, not raised: a PermissionDenied
+    out of the change form is a 403 that rolls the saved edit back."""
+
+    def refused(user, permission):
+        raise PermissionDenied("You do not have permission to do this.")
+
+    event = factories.EventFactory(title_en="Before")
+    client = as_role(roles.RESEARCHER)
+    monkeypatch.setattr(services, "_require", refused)
+    response = save_and_submit(client, event, title_en="Typed")
+    event.refresh_from_db()
+    assert response.status_code == 200
+    assert (event.title_en, event.status) == ("Typed", WorkflowStatus.DRAFT)
+    assert shown(response, "error") == [
+        f"{event.code} was not submitted for review: You do not have permission to do this."
+    ]
+
+
+def test_an_edit_the_form_refuses_is_neither_lost_nor_submitted(as_role):
+    event = factories.EventFactory(title_en="Before")
+    client = as_role(roles.RESEARCHER)
+    page = client.get(change_url(event))
+    factories.workflow_save(event, description_en="Someone else's edit")  # the version moves
+    data = form_data(page, Event) | {"title_en": "Typed", "_submit_for_review": "Save and submit"}
+    response = client.post(change_url(event), data)
+    event.refresh_from_db()
+    assert response.status_code == 200  # the form again, with the reason
+    assert (event.title_en, event.status) == ("Before", WorkflowStatus.DRAFT)
+    assert 'value="Typed"' in response.content.decode()  # what was typed is still there
+
+
+def test_the_button_is_not_offered_where_the_record_cannot_be_submitted(as_role):
+    in_review = factories.EventFactory(status=WorkflowStatus.IN_REVIEW, title_en="Before")
+    client = as_role(roles.REVIEWER)
+    page = client.get(change_url(in_review))
+    assert 'name="_submit_for_review"' not in page.content.decode()
+    # Posted all the same: the reviewer's edit is saved, the step refused, the status kept.
+    response = save_and_submit(client, in_review, title_en="Typed")
+    in_review.refresh_from_db()
+    assert (in_review.title_en, in_review.status) == ("Typed", WorkflowStatus.IN_REVIEW)
+    assert "this step is not possible from there" in shown(response, "error")[0]
+    # A researcher may not change a record in review at all: nothing is saved.
+    data = form_data(client.get(change_url(in_review)), Event)
+    data |= {"title_en": "Other", "_submit_for_review": "Save and submit"}
+    assert as_role(roles.RESEARCHER).post(change_url(in_review), data).status_code == 403
+    in_review.refresh_from_db()
+    assert (in_review.title_en, in_review.status) == ("Typed", WorkflowStatus.IN_REVIEW)

@@ -6,8 +6,9 @@ ModelAdmin's get_urls()); a URL name this module does not post to fails
 record state, every such URL is posted as an attacker with that role would: the
 change form with every field changed and the workflow fields a browser could add
 (status, confidentiality, consent, the public flag) set to publish, inlines
-included; a revert to every earlier version; delete; every changelist action;
-every workflow step. Each post is rolled back before the next, and after each:
+included, saved and saved with "Save and submit for review"; a revert to every
+earlier version; delete; every changelist action; every workflow step. Each post
+is rolled back before the next, and after each:
 
 - no public byte changed: every record public after it was public before, with
   the same values and parts; a record may leave the public site only through a
@@ -257,6 +258,14 @@ def post_every_path(client, user, model, record, *, state, before):
     pages = {"record": page, "history": client.get(url_name_args(model, "history", record))}
     data = form_data(page, model) if page.status_code == 200 else {}
     post_and_check(client, change, attack(data), before=before, where=f"{info} change form")
+    if issubclass(model, Publishable):  # its "Save and submit for review" (RecordAdmin)
+        post_and_check(
+            client,
+            change,
+            attack(data) | {"_submit_for_review": ["Save and submit for review"]},
+            before=before,
+            where=f"{info} change form, save and submit",
+        )
     first = record.history.order_by("history_id").first()  # its public past
     revert = reverse(url_name(model, "simple_history"), args=[record.pk, first.history_id])
     pages["revert"] = client.get(revert)
