@@ -5,7 +5,10 @@ person's year of leaving and province of settlement, no more: a crossing's dates
 are published to the year and its places to the province, whatever was recorded.
 The periods of events, acts and testimonies are published to the year as well:
 nearly everyone they concern is living or has family in the North, and a day or
-month joined to a place narrows the few who were there down to one.
+month joined to a place narrows the few who were there down to one. Their places
+are published to the county, and to the province when the event involves a living
+person (`Event.involves_living`, decided from published records alone): the level
+the k-anonymity check counts.
 """
 
 import datetime
@@ -59,4 +62,14 @@ def public_province(place):
     province above it (None if none is recorded); a province or country as itself."""
     while place is not None and place.level in (Place.Level.COUNTY, Place.Level.LOCALITY):
         place = place.parent
+    return place
+
+
+def public_place(place, *, living=False):
+    """Where an event or act is shown: a locality as its county, and no finer than
+    the province when a living person (or one not recorded dead) is involved."""
+    if living:
+        return public_province(place)
+    if place is not None and place.level == Place.Level.LOCALITY:
+        return place.parent
     return place

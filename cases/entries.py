@@ -24,6 +24,7 @@ from cases.corroboration import AGE_GROUPS, SOURCE_COUNTS, public_information, s
 from cases.disclosure import (
     public_bounds,
     public_period_display,
+    public_place,
     public_province,
     public_year,
     public_year_display,
@@ -40,7 +41,6 @@ from cases.models import (
     Violation,
     ViolationType,
 )
-from cases.serializers import public_place
 from core.words import normal, tokens
 from public.models import Entry, Kind
 
@@ -215,13 +215,14 @@ class ReferenceTree:
             place_id = parent
         return found.get(Place.Level.PROVINCE), found.get(Place.Level.COUNTY)
 
-    def place_keys(self, place_id, facility_id):
+    def place_keys(self, place_id, facility_id, *, living):
+        """Province and county keys; no county where a living person is involved."""
         keys = set()
         for where in (place_id, self.facilities.get(facility_id)):
             province, county = self.regions(where)
             if province:
                 keys.add(("province", province))
-            if county:
+            if county and not living:
                 keys.add(("county", county))
         if facility_id is not None:
             keys.add(("facility", self.facility_codes[facility_id]))
@@ -317,7 +318,8 @@ def _with_keys(kind, records, tree):
             acts.setdefault(violation.event_id, set()).update(by_act[violation.pk])
     for record in records:
         keys = acts.get(record.pk, set()) | knowledge.get(record.pk, set())
-        keys |= tree.place_keys(record.place_id, record.facility_id)
+        event = record if kind == Kind.EVENT else record.event
+        keys |= tree.place_keys(record.place_id, record.facility_id, living=event.involves_living)
         keys |= _source_keys(record.corroboration)
         yield record, keys
 
@@ -357,8 +359,8 @@ def _crossing_entry(entry, record):
     return entry
 
 
-def _place(place):
-    place = public_place(place)
+def _place(place, *, living=False):
+    place = public_place(place, living=living)
     return None if place is None else {"code": place.code, "name": str(place.name)}
 
 
@@ -383,7 +385,7 @@ def _source(information):
     }
 
 
-def _violation(violation, sources):
+def _violation(violation, sources, *, living):
     victim = violation.victim
     return {
         "code": violation.code,
@@ -394,7 +396,7 @@ def _violation(violation, sources):
         },
         "victim": {"code": victim.code, "pseudonym": victim.pseudonym} if victim else None,
         "period_display": str(public_period_display(violation)),
-        "shown_place": _place(violation.place),
+        "shown_place": _place(violation.place, living=living),
         "public_involvements": [
             {
                 "perpetrator_organization": {"name": str(i.perpetrator_organization.name)},
@@ -428,9 +430,12 @@ def _event_pages(events):
                 }
                 if facility
                 else None,
-                "public_violations": [_violation(v, sources) for v in event.public_violations],
+                "public_violations": [
+                    _violation(v, sources, living=event.involves_living)
+                    for v in event.public_violations
+                ],
             },
-            "event_place": _place(event.place),
+            "event_place": _place(event.place, living=event.involves_living),
             "title": _picked(event, "title"),
             "description": _picked(event, "description"),
             "sources": [_source(info) for info in event.public_information],

@@ -279,12 +279,18 @@ def _among(pks):
 
 def relocate(events, *, everything=False):
     """Store whether these events involve a living person (cases.markers), writing
-    only the flags that change; returns how many changed."""
+    only the flags that change, and have the copy rewrite the acts of those that
+    changed; returns how many changed."""
     from cases.markers import living_condition
 
-    if not everything:  # one statement; the condition is evaluated again only on a change
+    if not everything:
         living = ExpressionWrapper(living_condition(), output_field=BooleanField())
-        return events.exclude(involves_living=living).update(involves_living=living)
+        moved = list(events.exclude(involves_living=living).values_list("pk", flat=True))
+        if moved:
+            Event._base_manager.filter(pk__in=moved).update(involves_living=living)
+            # An act is shown at its event's level of place (cases.disclosure.public_place).
+            copying.record_changes(Violation, Violation._base_manager.filter(event__in=moved))
+        return len(moved)
     found = events.filter(involves_living=False).filter(living_condition())
     lost = events.filter(involves_living=True).exclude(living_condition())
     gained = found.update(involves_living=True)

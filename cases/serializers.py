@@ -1,7 +1,8 @@
 """Public serializers: every field named one by one.
 
 They read only what the API views prefetch through `.public()` querysets. A
-location is never more precise than a county (see `public_place`), and a victim
+location is never more precise than a county, nor than the province where a living
+person is involved (cases.disclosure.public_place), and a victim
 appears by code and pseudonym only. A border crossing is coarser still: its
 dates to the year and its places to the province (cases/disclosure.py).
 """
@@ -12,6 +13,7 @@ from cases.disclosure import (
     public_bounds,
     public_period,
     public_period_display,
+    public_place,
     public_province,
     public_year,
     public_year_display,
@@ -32,13 +34,6 @@ from cases.models import (
 )
 
 
-def public_place(place):
-    """A place no more precise than its county: a locality is shown as its county."""
-    if place is not None and place.level == Place.Level.LOCALITY:
-        return place.parent
-    return place
-
-
 class PlaceRefSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
 
@@ -47,10 +42,17 @@ class PlaceRefSerializer(serializers.ModelSerializer):
         fields = ["code", "level", "name"]
 
 
-class PublicPlaceField(PlaceRefSerializer):
-    def to_representation(self, instance):
-        place = public_place(instance)
-        return None if place is None else super().to_representation(place)
+class PublicPlaceField(serializers.Field):
+    """The record's place as cases.disclosure.public_place shows it; `living` tells
+    from the record whether a living person is involved."""
+
+    def __init__(self, *, living, **kwargs):
+        self.living = living
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, record):
+        place = public_place(record.place, living=self.living(record))
+        return None if place is None else PlaceRefSerializer(place).data
 
 
 class PublicProvinceField(PlaceRefSerializer):
@@ -193,7 +195,7 @@ class EventSerializer(PublicPeriodSerializer, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="cases-api:event-detail", lookup_field="code"
     )
-    place = PublicPlaceField(allow_null=True)
+    place = PublicPlaceField(living=lambda event: event.involves_living, allow_null=True)
     facility = FacilityRefSerializer(allow_null=True)
     violations = EventViolationSerializer(source="public_violations", many=True)
     sources = SupportSerializer(source="public_information", many=True)
@@ -219,7 +221,8 @@ class ViolationSerializer(PublicPeriodSerializer, serializers.ModelSerializer):
     violation_type = ViolationTypeRefSerializer()
     victim = VictimSerializer(allow_null=True)
     victim_age_group = serializers.SerializerMethodField()
-    place = PublicPlaceField(allow_null=True)
+    # An act is shown where its event is: the event's living status decides.
+    place = PublicPlaceField(living=lambda act: act.event.involves_living, allow_null=True)
     facility = FacilityRefSerializer(allow_null=True)
     perpetrators = PerpetratorSerializer(source="public_involvements", many=True)
     sources = SupportSerializer(source="public_information", many=True)

@@ -423,6 +423,16 @@ SPECTACULAR_SETTINGS = {
         "WorkflowStatusEnum": "cases.models.WorkflowStatus",
     },
 }
+# The public case API's codes (public/api_schema.py), whose sets several fields share.
+PUBLIC_ENUM_NAMES = {
+    "PublicDatePrecisionEnum": "public.api_schema.DATE_PRECISIONS",
+    "PublicFacilityKindEnum": "public.api_schema.FACILITY_KINDS",
+    "PublicKnowledgeEnum": "public.api_schema.KNOWLEDGE",
+    "PublicOrganizationKindEnum": "public.api_schema.ORGANIZATION_KINDS",
+    "PlaceLevelEnum": "public.api_schema.PLACE_LEVELS",
+    "PublicPlaceLevelEnum": "public.api_schema.PUBLIC_PLACE_LEVELS",
+}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(PUBLIC_ENUM_NAMES)
 
 # Long work (large imports, rebuilding search columns or statistics) runs as
 # background tasks (jobs/). The queue is a table in the site's own database, so
@@ -543,5 +553,5 @@ if PUBLIC_SITE:
     REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = []
     REST_FRAMEWORK["UNAUTHENTICATED_USER"] = None
     REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["core.throttling.AnonRateThrottle"]
-    SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {}
+    SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = PUBLIC_ENUM_NAMES  # cases is not loaded
     TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}

@@ -2,7 +2,7 @@
 read from the published copy.
 
 Each event's point was computed by the publication (public/points.py: never finer
-than its location precision, never finer than the county when a living person is
+than its location precision, never finer than the province when a living person is
 involved) and stored on its entry. The map filters entries as the case search does
 (public/search.py), groups them by point in SQL, and sends grid clusters when more
 than POINT_LIMIT events lie in the box.
@@ -149,7 +149,7 @@ def marker_layer(params):
             _(
                 "Points are never more precise than a record's location precision, and "
                 "events involving a living person are never shown more precisely than "
-                "the county."
+                "the province."
             )
         ],
         "features": features,
@@ -165,7 +165,7 @@ class MarkerView(KnownParametersMixin, APIView):
     the response holds grid clusters (`kind=cluster`, `count`) for the `zoom` level
     instead of events (`mode` says which). An event's point is rounded to its
     location precision, and events involving a living person are never shown more
-    precisely than the county (`coarsened`).
+    precisely than the province (`coarsened`).
     """
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]

@@ -111,7 +111,7 @@ class Entry(models.Model):
     earliest = models.DateField(null=True)
     latest = models.DateField(null=True)
     # An event's point on the case map, as cases.markers.locate() allows it to be
-    # shown (rounded to its precision, never finer than the county when a living
+    # shown (rounded to its precision, never finer than the province when a living
     # person is involved); null when it has no point precise enough.
     latitude = models.FloatField(null=True)
     longitude = models.FloatField(null=True)

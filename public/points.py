@@ -7,11 +7,11 @@ point from saying more than the record does:
 * a point is never more precise than its location precision (coordinates are
   rounded to it, see DECIMALS);
 * an event involving a living person is never shown more precisely than the
-  county: a finer point falls back to the enclosing county's or province's
-  point, else is rounded to county size (0.1°). "Living" is decided from
-  published records alone (cases.markers.living_condition): unless the public
-  record shows every victim of its public acts and every witness behind it
-  recorded deceased, the event counts as involving a living person.
+  province, as its place is published (cases.disclosure.public_place): a finer
+  point falls back to the enclosing province's point, else is rounded to 0.1°.
+  "Living" is decided from published records alone (cases.markers.living_condition):
+  unless the public record shows every victim of its public acts and every witness
+  behind it recorded deceased, the event counts as involving a living person.
 
 The publication computes each event's point with `locate` (cases/entries.py) and
 stores it in the copy; the map (public/markers.py) groups and clusters the stored
@@ -29,7 +29,7 @@ RANK = {EXACT: 0, APPROXIMATE: 1, LOCALITY: 2, COUNTY: 3, PROVINCE: 4, COUNTRY: 
 # Decimal places a point of each precision is rounded to (0.0001° ≈ 11 m, 0.01° ≈ 1 km,
 # 0.1° ≈ 11 km). A country-level point is too vague to place an event on a map.
 DECIMALS = {EXACT: 4, APPROXIMATE: 2, LOCALITY: 2, COUNTY: 1, PROVINCE: 1}
-LIVING_FINEST = COUNTY
+LIVING_FINEST = PROVINCE
 CLUSTER_PIXELS = 64  # grid cell size on screen when clustering
 
 
@@ -67,7 +67,7 @@ def locate(facility, place, *, living):
     """The point an event may be shown at, or None.
 
     `living`: the event involves a living person (or one whose status is not
-    recorded), so nothing finer than the county is shown.
+    recorded), so nothing finer than the province is shown.
     """
     finest = RANK[LIVING_FINEST] if living else 0
     candidates = [c for c in _candidates(facility, place) if c[2] in RANK]

@@ -94,7 +94,7 @@ class Person(Publishable):
         null=True,
         blank=True,
         help_text=_(
-            "Events involving a living witness are never located more precisely than the county."
+            "Events involving a living witness are never located more precisely than the province."
         ),
     )
     notes = models.TextField(_("internal notes"), blank=True)

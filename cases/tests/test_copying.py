@@ -37,6 +37,8 @@ def test_a_published_case_reaches_the_copy_with_its_keys():
     county = PlaceFactory(level="county", code="KP-09-01", parent=province)
     event = published_case(place=county)
     violation = event.violations.get()
+    # Nobody living involved: the county is published (cases.disclosure.public_place).
+    factories.workflow_save(violation.victim, is_alive=False)
     assert copying.differences() == {}
     entry = Entry.objects.get(kind="event", code=event.code)
     assert (entry.title_en, entry.title_ko) == ("Detention by state security", "보위부 구금 사건")

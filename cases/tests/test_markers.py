@@ -106,19 +106,22 @@ def test_a_point_is_rounded_to_its_precision():
     assert markers.locate(None, province, living=False).latitude == 41.8
 
 
-def test_a_living_witness_keeps_the_point_at_county_level():
+def test_a_living_witness_keeps_the_point_at_province_level():
+    """As the event's place is published (cases.disclosure.public_place)."""
     province = place("41.78330", "129.76670", P.PROVINCE, pk=1)
     county = place("41.79550", "129.77580", P.COUNTY, parent=province, pk=2)
     exact = Facility(latitude=Decimal("41.83438"), longitude=Decimal("129.72528"))
     exact.location_precision = P.EXACT
     located = markers.locate(exact, county, living=True)
-    assert (located.latitude, located.longitude) == (41.8, 129.8)  # the county's point
-    assert located.precision == P.COUNTY and located.coarsened
-    # No coarser place with a point: rounded to county size instead.
+    assert (located.latitude, located.longitude) == (41.8, 129.8)  # the province's point
+    assert located.precision == P.PROVINCE and located.coarsened
+    assert markers.locate(None, county, living=True).precision == P.PROVINCE
+    assert markers.locate(None, county, living=False).precision == P.COUNTY
+    # No coarser place with a point: rounded to 0.1° instead.
     alone = markers.locate(exact, None, living=True)
-    assert (alone.latitude, alone.longitude, alone.precision) == (41.8, 129.7, P.COUNTY)
+    assert (alone.latitude, alone.longitude, alone.precision) == (41.8, 129.7, P.PROVINCE)
     assert alone.coarsened
-    # A county- or province-level point is already coarse enough.
+    # A province-level point is already coarse enough.
     assert markers.locate(None, province, living=True).coarsened is False
 
 
@@ -158,7 +161,7 @@ def test_event_point_respects_living_witness(client, geography):
     for event in (alive, unknown):
         props = found[event.code]["properties"]
         assert found[event.code]["geometry"]["coordinates"] == [129.8, 41.8]
-        assert props["precision"] == "county" and props["coarsened"] is True
+        assert props["precision"] == "province" and props["coarsened"] is True
 
 
 @pytest.mark.django_db
@@ -169,7 +172,7 @@ def test_a_living_interviewee_also_coarsens_the_point(client, geography):
         event=event, testimony=TestimonyFactory(publishable=True, interviewee=witness)
     )
     props = events_of(get(client))[event.code]["properties"]
-    assert props["coarsened"] is True and props["precision"] == "county"
+    assert props["coarsened"] is True and props["precision"] == "province"
 
 
 @pytest.mark.django_db
@@ -276,5 +279,5 @@ def test_the_copy_holds_the_point_the_map_may_show(geography):
         for entry in Entry.objects.filter(kind="event")
     }
     assert points[free.code] == (41.8344, 129.7253, P.EXACT, False)
-    assert points[living.code] == (41.8, 129.8, P.COUNTY, True)  # the county's point
+    assert points[living.code] == (41.8, 129.8, P.PROVINCE, True)  # the province's point
     assert points[nowhere.code] == (None, None, "", False)
