@@ -96,6 +96,12 @@ CAVEATS = {
         "North Koreans in South Korea are South Korean citizens and never appear in UNHCR data.",
         "한국에 있는 북한이탈주민은 대한민국 국민이므로 UNHCR 통계에 나타나지 않습니다.",
     ),
+    "unhcr-no-china": (
+        "These figures hold no row for China in any year: the countries shown are only those "
+        "where UNHCR counted people from North Korea as refugees or asylum-seekers.",
+        "이 수치에는 어느 해에도 중국 행이 없습니다. 표시된 나라는 UNHCR가 북한 출신을 난민이나 "
+        "비호신청자로 집계한 나라뿐입니다.",
+    ),
     "unhcr-missing-years": (
         "The database has no DPRK-origin rows for 1994, 1995 and 1997: those years are "
         "missing, not zero.",

@@ -352,7 +352,13 @@ UNHCR_RPKG = DatasetSpec(
     description_ko="출신국이 북한인 UNHCR 위임 난민과 비호신청자의 연말 기준 인원을 "
     "비호국별로 집계한 수치입니다.",
     **caveat_texts(
-        ["unhcr-small-counts", "unhcr-south-korea", "unhcr-missing-years", "unhcr-measures-apart"]
+        [
+            "unhcr-small-counts",
+            "unhcr-south-korea",
+            "unhcr-no-china",
+            "unhcr-missing-years",
+            "unhcr-measures-apart",
+        ]
     ),
     compiled_from="UNHCR's R package refugees, version 2025.12.1 (the Global Trends 2025 "
     "release with the June 2026 correction of asylum figures), file data/population.rda as "

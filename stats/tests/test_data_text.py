@@ -189,7 +189,8 @@ def test_every_row_cites_its_caveats_json_and_csv(client, shipped):
     csv_rows = list(csv.DictReader(io.StringIO(body)))
     assert len(csv_rows) == 648
     assert {row["dataset_caveats"] for row in csv_rows} == {
-        "unhcr-small-counts; unhcr-south-korea; unhcr-missing-years; unhcr-measures-apart"
+        "unhcr-small-counts; unhcr-south-korea; unhcr-no-china; unhcr-missing-years; "
+        "unhcr-measures-apart"
     }
     assert {row["dataset_licence"] for row in csv_rows} == {"CC BY 4.0"}
 

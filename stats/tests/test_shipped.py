@@ -101,3 +101,10 @@ def test_the_figures_a_caveat_quotes_are_the_shipped_ones(shipped):
     assert min(mali.values_list("period_end", flat=True)) == 2010 and "Mali (from 2010" in text
     for slug in ("undesa-ims-2020", "undesa-ims-2019"):
         assert "desa-uk-mali" in Dataset.objects.get(slug=slug).caveat_ids
+
+
+def test_unhcr_holds_no_row_for_china_as_its_caveat_says(shipped):
+    unhcr = Dataset.objects.get(slug="unhcr-rpkg-2025-12-1")
+    assert "unhcr-no-china" in unhcr.caveat_ids
+    assert unhcr.observations.exists()
+    assert not unhcr.observations.filter(destination="CHN").exists()
