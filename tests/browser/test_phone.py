@@ -27,6 +27,7 @@ PAGES = [
     "/stats/emigrant-stock/",
     "/stats/maps/",
     "/stats/maps/flows/",
+    "/stats/about/",
     "/api/docs/",
 ]
 
