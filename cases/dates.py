@@ -107,6 +107,35 @@ def parse(text):
     raise ValueError(text)
 
 
+# Between the two ends of a range: a tilde, a dash or "to" (a hyphen only before a
+# year, so that 2009-04 stays a month), and Korean's 부터 … 까지.
+_RANGE = re.compile(r"\s*(?:~|\u301c|\u2013|\u2014|\bto\b|부터|-(?=\s*\d{4}))\s*")
+_YEAR_OMITTED = re.compile(r"^\d{1,2}\s*월(?:\s*\d{1,2}\s*일)?$")  # "6월" after "2009년 4월"
+
+
+class Span(tuple):
+    """(start, end) of a range typed into one field, each (first day, precision)."""
+
+
+def parse_range(text):
+    """A range typed into one field: "2009-2011" (an en or em dash too), "2009 to
+    2011", "2009년 4월~6월", "2009년 4월부터 6월까지" -> Span(start, end), each
+    (first day, precision) as parse() gives it. None when the text names no range; ValueError
+    when an end is no date or comes before the start."""
+    text = " ".join((text or "").split()).lower().removesuffix("까지").strip()
+    parts = [part for part in _RANGE.split(text) if part]
+    if len(parts) != 2 or not _RANGE.search(text):
+        return None
+    start = parse(parts[0])
+    end_text = parts[1]
+    if start is not None and _YEAR_OMITTED.match(end_text):
+        end_text = f"{start[0].year}년 {end_text}"
+    end = parse(end_text)
+    if start is None or end is None or bounds(*end)[1] < bounds(*start)[0]:
+        raise ValueError(text)
+    return Span((start, end))
+
+
 def as_typed(value, precision):
     """The text that parse() reads back as this date and precision ("" for none)."""
     if value is None:

@@ -20,17 +20,26 @@ class UncertainDateField(forms.CharField):
         self.widget.attrs.setdefault("placeholder", "2009 · 2009-04 · 2009-04-10 · 2009년경")
 
     def to_python(self, value):
+        """(first day, precision), or a dates.Span where a range was typed, which
+        the form puts into its start and end fields."""
         text = super().to_python(value)
         try:
             return dates.parse(text)
         except ValueError:
+            pass
+        try:
+            span = dates.parse_range(text)
+        except ValueError:
+            span = None
+        if span is None:
             raise ValidationError(
                 _(
                     "Type the date as it is known: 2009, 2009-04, 2009-04-10, 2009년 4월, "
                     "2009년경 or about 2009."
                 ),
                 code="invalid",
-            ) from None
+            )
+        return span
 
 
 class UncertainDatesForm(forms.ModelForm):
@@ -56,6 +65,7 @@ class UncertainDatesForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._spread_ranges(cleaned)
         for date, precision in self.date_pairs:
             told = cleaned.get(date)
             if date not in cleaned:
@@ -73,3 +83,26 @@ class UncertainDatesForm(forms.ModelForm):
             else:
                 setattr(self.instance, precision, settled)
         return cleaned
+
+    def _spread_ranges(self, cleaned):
+        """A range typed into a start date fills the start and the end, where the
+        end is empty; anywhere else it is refused with where to type it."""
+        for date, _precision in self.date_pairs:
+            told = cleaned.get(date)
+            if not isinstance(told, dates.Span):
+                continue
+            end = RANGE_ENDS.get(date)
+            if end in self.fields and end in cleaned and cleaned[end] is None:
+                cleaned[date], cleaned[end] = told
+                continue
+            if end in self.fields:
+                message = _(
+                    "Type the start of the range here and its end in “%(end)s”, which "
+                    "already holds a date."
+                ) % {"end": self.fields[end].label}
+            else:
+                message = _("This field takes one date, not a range: type it as it is known.")
+            self.add_error(date, ValidationError(message, code="range"))
+
+
+RANGE_ENDS = {"start_date": "end_date"}  # where the end of a range typed into a start goes

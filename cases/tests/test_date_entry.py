@@ -153,3 +153,66 @@ def test_the_form_shows_a_date_as_precisely_as_it_is_known(as_role):
     url = reverse("admin:cases_event_change", args=[event.pk])
     data = form_data(as_role(roles.RESEARCHER).get(url), Event)
     assert data["start_date"] == ["2009-04"]
+
+
+# --- A range typed into one field ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("2009-2011", ((D(2009, 1, 1), "year"), (D(2011, 1, 1), "year"))),
+        ("2009 \u2013 2011", ((D(2009, 1, 1), "year"), (D(2011, 1, 1), "year"))),
+        ("2009 to 2011", ((D(2009, 1, 1), "year"), (D(2011, 1, 1), "year"))),
+        ("2009년 4월~6월", ((D(2009, 4, 1), "month"), (D(2009, 6, 1), "month"))),
+        ("2009년 4월부터 6월까지", ((D(2009, 4, 1), "month"), (D(2009, 6, 1), "month"))),
+        ("2008-11 ~ 2009-02-14", ((D(2008, 11, 1), "month"), (D(2009, 2, 14), "day"))),
+        ("2009-04", None),
+        ("2009-04-10", None),
+        ("2009", None),
+    ],
+)
+def test_a_range_is_read_as_its_two_ends(text, span):
+    assert dates.parse_range(text) == span
+
+
+@pytest.mark.parametrize("text", ["2011-2009", "2009~spring", "2009년 6월~4월"])
+def test_a_range_that_is_not_one_is_refused(text):
+    with pytest.raises(ValueError):
+        dates.parse_range(text)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "start", "end"),
+    [
+        ("2009\u20132011", (D(2009, 1, 1), "year"), (D(2011, 1, 1), "year")),
+        ("2009년 4월~6월", (D(2009, 4, 1), "month"), (D(2009, 6, 1), "month")),
+    ],
+)
+def test_a_range_typed_into_the_start_fills_the_start_and_the_end(as_role, typed, start, end):
+    event = factories.EventFactory(start_date=None, end_date=None)
+    response = save_form(
+        as_role(roles.RESEARCHER), event, start_date=typed, start_precision="unknown",
+        end_date="", end_precision="unknown",
+    )  # fmt: skip
+    assert response.status_code == 302
+    event = Event.objects.get(pk=event.pk)
+    assert ((event.start_date, event.start_precision), (event.end_date, event.end_precision)) == (
+        start,
+        end,
+    )
+
+
+@pytest.mark.django_db
+def test_a_range_where_it_has_no_room_is_refused_with_where_to_type_it(as_role):
+    event = factories.EventFactory(start_date=D(2005, 1, 1), start_precision="year")
+    client = as_role(roles.RESEARCHER)
+    response = save_form(client, event, start_date="2009-2011", end_date="2012")
+    assert response.status_code == 200
+    assert "Type the start of the range here and its end in" in response.content.decode()
+    crossing = factories.BorderCrossingFactory()
+    response = save_form(client, crossing, arrival_date="2009-2011")
+    assert response.status_code == 200
+    assert "This field takes one date, not a range" in response.content.decode()
+    assert Event.objects.get(pk=event.pk).start_date == D(2005, 1, 1)
