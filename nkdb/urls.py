@@ -72,6 +72,9 @@ public_pages = [
     path("stats/", include("stats.urls")),
     path("cases/", include("public.urls")),
     path("cases/map/", markers.case_map_page, name="cases-map"),
+    # The API's documentation page under /ko/ too, as a Korean reader would type it
+    # (in English it is /api/docs/, above); the API itself follows Accept-Language.
+    path("api/docs/", DocsView.as_view(url_name="schema"), name="api-docs-localized"),
 ]
 private_pages = []
 

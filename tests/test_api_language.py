@@ -25,3 +25,12 @@ def test_an_unknown_language_gets_english(client):
 def test_pages_keep_the_language_of_their_address(client):
     response = client.get("/stats/", HTTP_ACCEPT_LANGUAGE="ko")
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_the_api_docs_are_also_under_the_korean_prefix(client):
+    response = client.get("/ko/api/docs/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<html lang="ko">' in page
+    assert "아래 API 설명서는 영어로만 제공됩니다" in page
+    assert client.get("/api/docs/").status_code == 200
