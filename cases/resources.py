@@ -20,9 +20,8 @@ counts, not the one the row asks for).
 An import is one transaction, all or nothing: any invalid row or error rolls
 it back (rollback_on_validation_errors is on unless a caller turns it off).
 
-A text a row writes that holds a name kept in the identity vault is warned of,
-by line and column and never by name, as the admin's save warns of a field
-(a warning, not a refusal); every match is logged (cases/vault.py).
+A text a row writes that holds a name kept in the identity vault is warned of
+(cases/import_names.py).
 
 Speed (issue 8; figures in bench/imports.md): per row, nothing touches the
 database. Before the first row, the records the file names are read in one
@@ -63,6 +62,7 @@ from import_export import resources, widgets
 from cases import publication, search
 from cases.access import sees_restricted
 from cases.import_keys import NaturalKeys, matched_on
+from cases.import_names import HeldNamesInImport
 from cases.import_rows import (
     BATCH,
     NotInPython,
@@ -100,7 +100,6 @@ from cases.models import (
     WorkflowStatus,
     new_code,
 )
-from cases.vault import fields_naming_a_held_name
 from core.spreadsheets import formula_refusal, is_formula, unescape_cell
 
 # Fields no resource may ever carry, checked by the tests.
@@ -123,7 +122,7 @@ DERIVED_FIELDS = ["earliest_date", "latest_date", *search.SEARCH_FIELDS, "versio
 NO_NUL = ProhibitNullCharactersValidator()
 
 
-class RecordResource(resources.ModelResource):
+class RecordResource(HeldNamesInImport, resources.ModelResource):
     code = CodeField(attribute="code", column_name="code")
     status = read_only("status")
 
@@ -178,15 +177,6 @@ class RecordResource(resources.ModelResource):
         result.held_names = self.held_names(by=kwargs.get("user"), dry_run=dry_run)
         return result
 
-    def held_names(self, *, by, dry_run):
-        """The cells of the file holding a name kept in the vault; each match logged.
-        An import without a user (a script, a benchmark) has no one to warn."""
-        texts, self.typed_texts = getattr(self, "typed_texts", {}), {}
-        if by is None or not texts:
-            return []
-        where = f"{self._meta.model._meta.model_name} import{' (check)' if dry_run else ''}"
-        return fields_naming_a_held_name(texts, by=by, where=where)
-
     def import_data_inner(self, dataset, *args, **kwargs):
         self.previews = len(dataset) <= PREVIEW_DIFF_ROWS
         if not self.previews:
@@ -211,7 +201,6 @@ class RecordResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self.import_user = kwargs.get("user")
-        self.typed_texts = {}  # {(line, column): text} the rows write, for held_names()
         self.reason = change_reason()
         self.sees_all = self.import_user is None or sees_restricted(self.import_user)
         headers = dataset.headers or []
@@ -250,17 +239,7 @@ class RecordResource(resources.ModelResource):
             for field in self.row_fields
             if isinstance(self._meta.model._meta.get_field(field.attribute), CharField | TextField)
         ]
-        # Checked for names kept in the vault: what a person wrote, not codes or
-        # choices; in the file's order, as the warning names them.
-        written = [
-            field
-            for field in self.row_fields
-            if field.attribute in self.texts
-            and field.attribute != "code"
-            and not self._meta.model._meta.get_field(field.attribute).choices
-        ]
-        written.sort(key=lambda field: headers.index(field.column_name))
-        self.written = {field.attribute: field.column_name for field in written}
+        self.watch_written_texts(headers)
         for field in self.row_fields:
             if isinstance(field.widget, CodeLookupWidget):
                 field.widget.load(dataset[field.column_name])
@@ -308,11 +287,7 @@ class RecordResource(resources.ModelResource):
             # A text that differs only in its line breaks is unchanged.
             elif isinstance(value, str) and same_text(value, stored.get(name)):
                 setattr(instance, name, stored[name])
-        for name, column in self.written.items():
-            # As the admin's save, only what the row changes.
-            value = getattr(instance, name, "")
-            if value and value != stored.get(name):
-                self.typed_texts[(kwargs["row_number"], column)] = value
+        self.note_written_texts(instance, stored, kwargs["row_number"])
         if errors:
             raise ValidationError(errors)
 
