@@ -65,9 +65,10 @@ def public_province(place):
     return place
 
 
-def public_place(place, *, living=False):
+def public_place(place, *, living=True):
     """Where an event or act is shown: a locality as its county, and no finer than
-    the province when a living person (or one not recorded dead) is involved."""
+    the province when a living person (or one not recorded dead) is involved; a
+    caller that does not say is given the province."""
     if living:
         return public_province(place)
     if place is not None and place.level == Place.Level.LOCALITY:

@@ -359,7 +359,7 @@ def _crossing_entry(entry, record):
     return entry
 
 
-def _place(place, *, living=False):
+def _place(place, *, living=True):
     place = public_place(place, living=living)
     return None if place is None else {"code": place.code, "name": str(place.name)}
 

@@ -89,3 +89,13 @@ def test_when_the_last_living_victim_is_recorded_dead_every_act_follows_its_even
     for record in (event, act, other):
         assert ("county", "KP-PPT-HR") in keys_of(record), record.code
     assert Entry.objects.get(code=other.code).data["en"]["place"]["code"] == "KP-PPT-HR"
+
+
+def test_a_caller_that_does_not_say_who_is_involved_gets_the_province():
+    from cases.disclosure import public_place
+    from cases.models import Place
+
+    province = Place(code="KP-X", level="province")
+    county = Place(code="KP-X-1", level="county", parent=province)
+    assert public_place(county) is province
+    assert public_place(county, living=False) is county
