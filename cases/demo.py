@@ -332,8 +332,13 @@ class DemoGenerator:
         return crossing
 
 
+# Enough persons that some crossings reach k = 5 once their details are withheld
+# (withhold_crossing_details); with 40, none did.
+DEMO_PERSONS = 80
+
+
 @transaction.atomic
-def generate_demo_data(*, persons=40, seed=1):
+def generate_demo_data(*, persons=DEMO_PERSONS, seed=1):
     """Create `persons` synthetic persons with their testimonies, events and routes."""
     # Synthetic records are made in the states the workflow would have reached.
     with publication.batch(), workflow.acting():  # the flags computed once, at the end
@@ -341,6 +346,10 @@ def generate_demo_data(*, persons=40, seed=1):
     withheld = withhold_singled_out()
     if withheld:
         counts["persons returned as below k"] = withheld
+    details, returned = withhold_crossing_details()
+    if details or returned:
+        counts["crossing details withheld as below k"] = details
+        counts["crossings returned as below k"] = returned
     return counts
 
 
@@ -356,6 +365,26 @@ def withhold_singled_out():
             person.status = WorkflowStatus.RETURNED
             person.save()
     return len(singled_out)
+
+
+def withhold_crossing_details():
+    """Synthetic public crossings of persons not published that look like fewer than k
+    public crossings: as a reviewer would, withhold their dates, then where they
+    started, then their region of settlement, and return those still below k.
+    Returns (details withheld, crossings returned)."""
+    details = 0
+    for flag in ("withhold_year", "withhold_departure", "withhold_settlement", None):
+        codes = [code for code, _details, _count in reidentification.crossings_below_k()]
+        crossings = list(BorderCrossing._base_manager.filter(code__in=codes, is_synthetic=True))
+        with publication.batch(), workflow.acting():
+            for crossing in crossings:
+                if flag is None:
+                    crossing.status = WorkflowStatus.RETURNED
+                else:
+                    setattr(crossing, flag, True)
+                    details += 1
+                crossing.save()
+    return details, len(crossings)
 
 
 def _generate(generator, persons):

@@ -74,3 +74,37 @@ def public_place(place, *, living=True):
     if place is not None and place.level == Place.Level.LOCALITY:
         return place.parent
     return place
+
+
+# A border crossing: dates to the year and places to the province, and none of
+# either where a reviewer chose to withhold them (BorderCrossing.withhold_*).
+
+WITHHELD_BY = {
+    "departure_place": "withhold_departure",
+    "crossing_place": "withhold_departure",
+    "settlement_place": "withhold_settlement",
+}
+
+
+def public_crossing_date(crossing, field="crossing_date"):
+    """A crossing's `crossing_date` or `arrival_date` as (date, precision): to the year."""
+    if crossing.withhold_year:
+        return None, dates.DatePrecision.UNKNOWN
+    return public_year(getattr(crossing, field), getattr(crossing, f"{field}_precision"))
+
+
+def public_crossing_date_display(crossing, field="crossing_date"):
+    return dates.display(*public_crossing_date(crossing, field))
+
+
+def public_leg_date_display(leg):
+    if leg.crossing.withhold_year:
+        return dates.display(None, dates.DatePrecision.UNKNOWN)
+    return public_year_display(leg.entered_on, leg.entered_on_precision)
+
+
+def public_crossing_place(crossing, field):
+    """A crossing's departure, crossing or settlement place: its province, or None."""
+    if getattr(crossing, WITHHELD_BY[field]):
+        return None
+    return public_province(getattr(crossing, field))

@@ -23,11 +23,11 @@ from cases import dates, markers, public_querysets, serializers
 from cases.corroboration import AGE_GROUPS, SOURCE_COUNTS, public_information, support_paths
 from cases.disclosure import (
     public_bounds,
+    public_crossing_date,
+    public_crossing_date_display,
+    public_crossing_place,
     public_period_display,
     public_place,
-    public_province,
-    public_year,
-    public_year_display,
     year_start,
 )
 from cases.models import (
@@ -296,7 +296,8 @@ def _with_keys(kind, records, tree):
         ):
             transits.setdefault(crossing, set()).add(("transit", country))
         for record in records:
-            province, _county = tree.regions(record.departure_place_id)
+            departure = None if record.withhold_departure else record.departure_place_id
+            province, _county = tree.regions(departure)
             keys = {("outcome", record.outcome)} | transits.get(record.pk, set())
             if province:
                 keys.add(("province", province))
@@ -340,8 +341,8 @@ def _picked(record, field):
 def _crossing_entry(entry, record):
     """A crossing's entry at year and province precision, without its crossing
     point or broker, in its title and search columns too (cases/disclosure.py)."""
-    year, precision = public_year(record.crossing_date, record.crossing_date_precision)
-    province = public_province(record.settlement_place)
+    year, precision = public_crossing_date(record)
+    province = public_crossing_place(record, "settlement_place")
     for language in LANGUAGES:
         with translation.override(language):
             outcome = label(record, "outcome")
@@ -399,7 +400,10 @@ def _violation(violation, sources, *, living):
         "shown_place": _place(violation.place, living=living),
         "public_involvements": [
             {
-                "perpetrator_organization": {"name": str(i.perpetrator_organization.name)},
+                "perpetrator_organization": {
+                    "code": i.perpetrator_organization.code,
+                    "name": str(i.perpetrator_organization.name),
+                },
                 "get_degree_display": label(i, "degree"),
             }
             for i in violation.public_involvements
@@ -425,6 +429,7 @@ def _event_pages(events):
                 "period_display": str(public_period_display(event)),
                 "corroboration": event.corroboration,
                 "facility": {
+                    "code": facility.code,
                     "name": str(facility.name),
                     "get_kind_display": label(facility, "kind"),
                 }
@@ -480,11 +485,7 @@ def _testimony_pages(testimonies):
                 {
                     "code": crossing.code,
                     "get_outcome_display": label(crossing, "outcome"),
-                    "crossing_date_display": str(
-                        public_year_display(
-                            crossing.crossing_date, crossing.crossing_date_precision
-                        )
-                    ),
+                    "crossing_date_display": str(public_crossing_date_display(crossing)),
                 }
                 for crossing in crossings.get(testimony.pk, [])
             ],
@@ -501,9 +502,7 @@ def _crossing_pages(crossings):
                 "code": crossing.code,
                 "is_synthetic": crossing.is_synthetic,
                 "get_outcome_display": label(crossing, "outcome"),
-                "crossing_date_display": str(
-                    public_year_display(crossing.crossing_date, crossing.crossing_date_precision)
-                ),
+                "crossing_date_display": str(public_crossing_date_display(crossing)),
                 "testimony": {"code": testimony.code} if testimony else None,
                 "legs": [
                     {
@@ -513,9 +512,9 @@ def _crossing_pages(crossings):
                     for leg in crossing.legs.all()
                 ],
             },
-            "departure": _place(public_province(crossing.departure_place)),
-            "crossed_at": _place(public_province(crossing.crossing_place)),
-            "settlement": _place(public_province(crossing.settlement_place)),
+            "departure": _place(public_crossing_place(crossing, "departure_place")),
+            "crossed_at": _place(public_crossing_place(crossing, "crossing_place")),
+            "settlement": _place(public_crossing_place(crossing, "settlement_place")),
             "description": _picked(crossing, "description"),
         }
 

@@ -109,6 +109,8 @@ def prepare(record, now=None):
     """What the models' save() methods compute, for bulk writes, which skip them
     (cases/tests/test_imports_bulk.py compares the two)."""
     normalise(record)
+    if hasattr(record, "set_name_key"):  # Person
+        record.set_name_key()
     if isinstance(record, Searchable):
         search.fill(record)
     if now is not None:  # an update: save() bumps the version, auto_now the time

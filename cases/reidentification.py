@@ -20,8 +20,19 @@ count with one GROUP BY in the database; docs/publication-policy.md explains it.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, Subquery, When
-from django.db.models.functions import Cast, Mod
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, ExtractYear, Mod
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -51,13 +62,15 @@ def _crossings(extra_crossing):
 
 
 def _year_of_leaving(extra_crossing):
-    earliest = _crossings(extra_crossing).filter(crossing_date__isnull=False)
+    earliest = _crossings(extra_crossing).filter(crossing_date__isnull=False, withhold_year=False)
     earliest = earliest.order_by("crossing_date", "pk").values("crossing_date__year")[:1]
     return Subquery(earliest, output_field=IntegerField())
 
 
 def _settlement_region(extra_crossing):
-    latest = _crossings(extra_crossing).filter(settlement_place__isnull=False)
+    latest = _crossings(extra_crossing).filter(
+        settlement_place__isnull=False, withhold_settlement=False
+    )
     latest = latest.order_by(F("crossing_date").desc(nulls_last=True), "-pk")
     return Subquery(latest.values(region=_region("settlement_place"))[:1])
 
@@ -176,6 +189,18 @@ def combination_of(person, *, extra_crossing=None):
     return _combination(rows.values(*_columns()).get())
 
 
+def sharing(combination):
+    """The public persons with this combination."""
+    return with_quasi_identifiers(Person.objects.public()).filter(_same(combination))
+
+
+def combinations():
+    """(pk, code, combination) of every public person, by code."""
+    rows = with_quasi_identifiers(Person.objects.public()).values("pk", "code", *_columns())
+    for row in rows.order_by("code").iterator():
+        yield row["pk"], row["code"], _combination(row)
+
+
 def groups():
     """[(combination, number of public persons)]: one GROUP BY over the public persons."""
     rows = with_quasi_identifiers(Person.objects.public()).values(*_columns())
@@ -218,8 +243,17 @@ def describe(combination):
 
 # --- The check at publish time ------------------------------------------------
 
+WITHHOLD_HINT = gettext_lazy(
+    "You may publish the crossing without its dates, where it started or the region "
+    "of settlement (“What the public is not shown”) instead of changing what was recorded."
+)
 
-def _persons_shown(record):
+
+def public_afterwards(person, record):
+    return person is record or Person.objects.public().filter(pk=person.pk).exists()
+
+
+def persons_shown(record):
     """The persons whose published details this record adds to or reveals, with the
     crossing it would make public: only persons public afterwards count."""
     if isinstance(record, Person):
@@ -245,23 +279,25 @@ def publication_problems(record):
     k = k_required()
     if k <= 1:
         return []
-    persons, crossing = _persons_shown(record)
+    persons, crossing = persons_shown(record)
+    if crossing is not None and not public_afterwards(record.person, record):
+        return crossing_problems(record, k)
     problems = []
     for person in persons:
         already = Person.objects.public().filter(pk=person.pk).exists()
-        if not (already or person is record):
+        if not public_afterwards(person, record):
             continue
         after = combination_of(person, extra_crossing=crossing)
         count = group_size(after, excluding=person.pk) + 1
         if count < k:
-            problems.append(
-                _(
-                    "Re-identification risk: %(person)s would be one of only %(count)s published "
-                    "persons sharing %(values)s; at least %(k)s are required. Generalize or "
-                    "leave out one of these details first."
-                )
-                % {"person": person.code, "count": count, "values": describe(after), "k": k}
-            )
+            problem = _(
+                "Re-identification risk: %(person)s would be one of only %(count)s published "
+                "persons sharing %(values)s; at least %(k)s are required. Generalize or "
+                "leave out one of these details first."
+            ) % {"person": person.code, "count": count, "values": describe(after), "k": k}
+            if crossing is not None:
+                problem += " " + str(WITHHOLD_HINT)
+            problems.append(problem)
             continue
         before = combination_of(person) if already else after
         if before != after:
@@ -275,3 +311,141 @@ def publication_problems(record):
                     % {"count": left, "values": describe(before), "k": k}
                 )
     return problems
+
+
+# --- Crossings whose person is not public ----------------------------------------
+#
+# Such a crossing is counted against no person's profile, but what it shows (where
+# it started, its years, the region of settlement) is what a person's year of leaving,
+# origin and settlement are matched on. It must look like at least k published
+# crossings. Only the details that stand for a configured quasi-identifier count.
+
+
+def _shown_unless(flag, expression, output_field):
+    return Case(
+        When(**{flag: True}, then=Value(None)), default=expression, output_field=output_field
+    )
+
+
+def _year_shown(field):
+    return Case(
+        When(Q(withhold_year=True) | Q(**{f"{field}__isnull": True}), then=Value(None)),
+        default=ExtractYear(field),
+        output_field=IntegerField(),
+    )
+
+
+CROSSING_DETAILS = {
+    "origin_province": {
+        "shown_departure": (
+            gettext_lazy("province of departure"),
+            lambda: _shown_unless("withhold_departure", _region("departure_place"), CharField()),
+            _place_name,
+        ),
+    },
+    "year_of_leaving": {
+        "shown_crossing_year": (
+            gettext_lazy("year of crossing"),
+            lambda: _year_shown("crossing_date"),
+            str,
+        ),
+        "shown_arrival_year": (
+            gettext_lazy("year of arrival"),
+            lambda: _year_shown("arrival_date"),
+            str,
+        ),
+    },
+    "settlement_region": {
+        "shown_settlement": (
+            gettext_lazy("region of settlement"),
+            lambda: _shown_unless("withhold_settlement", _region("settlement_place"), CharField()),
+            _place_name,
+        ),
+    },
+}
+
+
+def _crossing_details():
+    """{column: (label, expression, shown)} for the quasi-identifiers in force."""
+    return {
+        column: detail
+        for name in settings.REIDENTIFICATION_QUASI_IDENTIFIERS
+        for column, detail in CROSSING_DETAILS.get(name, {}).items()
+    }
+
+
+def with_crossing_details(crossings):
+    return crossings.annotate(
+        **{column: expression() for column, (_l, expression, _s) in _crossing_details().items()}
+    )
+
+
+def _matching(values):
+    """A filter for rows with these column values (an unknown matches only unknown)."""
+    return Q(
+        **{
+            (column if value is not None else f"{column}__isnull"): (
+                value if value is not None else True
+            )
+            for column, value in values.items()
+        }
+    )
+
+
+def crossing_details_of(crossing):
+    rows = with_crossing_details(BorderCrossing._base_manager.filter(pk=crossing.pk))
+    return rows.values(*_crossing_details()).get()
+
+
+def crossing_group_size(details, *, excluding=None):
+    """How many public crossings (but `excluding`) show these details."""
+    others = BorderCrossing.objects.public()
+    if excluding is not None:
+        others = others.exclude(pk=excluding)
+    return with_crossing_details(others).filter(_matching(details)).count()
+
+
+def describe_crossing(details):
+    shown = _crossing_details()
+    return "; ".join(
+        f"{label}: {_('unknown') if details[column] is None else show(details[column])}"
+        for column, (label, _expression, show) in shown.items()
+        if column in details
+    )
+
+
+def crossing_problems(crossing, k):
+    """Publishing a crossing whose person is not public: it must look like k published ones."""
+    details = crossing_details_of(crossing)
+    count = crossing_group_size(details, excluding=crossing.pk) + 1
+    if count >= k:
+        return []
+    return [
+        _(
+            "Re-identification risk: %(crossing)s would be one of only %(count)s published "
+            "crossings showing %(values)s; at least %(k)s are required."
+        )
+        % {"crossing": crossing.code, "count": count, "values": describe_crossing(details), "k": k}
+        + " "
+        + str(WITHHOLD_HINT)
+    ]
+
+
+def crossings_below_k(k=None):
+    """Public crossings of persons who are not public whose details fewer than k public
+    crossings show: [(code, details, count)], by code."""
+    k = k_required() if k is None else k
+    columns = list(_crossing_details())
+    public = with_crossing_details(BorderCrossing.objects.public())
+    sizes = public.values(*columns).annotate(crossings=Count("pk")).order_by()
+    small = {tuple(row[c] for c in columns): row["crossings"] for row in sizes}
+    small = {values: count for values, count in small.items() if count < k}
+    if not small:
+        return []
+    unlinked = public.exclude(person__in=Person.objects.public()).values("code", *columns)
+    found = []
+    for row in unlinked.order_by("code").iterator():
+        count = small.get(tuple(row[c] for c in columns))
+        if count is not None:
+            found.append((row["code"], {c: row[c] for c in columns}, count))
+    return found

@@ -118,7 +118,14 @@ NEVER_EXPORTED = {
 # and an export of every row); beyond it nobody reads them.
 PREVIEW_DIFF_ROWS = 1000
 # Computed by save(), so written by a bulk update too.
-DERIVED_FIELDS = ["earliest_date", "latest_date", *search.SEARCH_FIELDS, "version", "updated_at"]
+DERIVED_FIELDS = [
+    "earliest_date",
+    "latest_date",
+    *search.SEARCH_FIELDS,
+    "name_key",
+    "version",
+    "updated_at",
+]
 NO_NUL = ProhibitNullCharactersValidator()
 
 
@@ -571,25 +578,12 @@ class BorderCrossingResource(RecordResource):
     class Meta(RecordResource.Meta):
         model = BorderCrossing
         fields = (
-            "code",
-            "person",
-            "testimony",
-            "departure_place",
-            "crossing_date",
-            "crossing_date_precision",
-            "crossing_point",
-            "crossing_place",
-            "broker",
-            "outcome",
-            "arrival_date",
-            "arrival_date_precision",
-            "settlement_place",
-            "description_ko",
-            "description_en",
-            "confidentiality",
-            "status",
-            "is_synthetic",
-        )
+            "code", "person", "testimony", "departure_place", "crossing_date",
+            "crossing_date_precision", "crossing_point", "crossing_place", "broker", "outcome",
+            "arrival_date", "arrival_date_precision", "settlement_place", "description_ko",
+            "description_en", "withhold_year", "withhold_departure", "withhold_settlement",
+            "confidentiality", "status", "is_synthetic",
+        )  # fmt: skip
 
 
 RESOURCES = {

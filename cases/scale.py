@@ -175,6 +175,8 @@ class ScaleGenerator:
         instance.code = code
         if hasattr(instance, "set_period_bounds"):
             instance.set_period_bounds()
+        if hasattr(instance, "set_name_key"):
+            instance.set_name_key()
         if hasattr(instance, "search_text"):
             search.fill(instance)
         return instance

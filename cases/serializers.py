@@ -11,12 +11,14 @@ from rest_framework import serializers
 
 from cases.disclosure import (
     public_bounds,
+    public_crossing_date,
+    public_crossing_date_display,
+    public_crossing_place,
+    public_leg_date_display,
     public_period,
     public_period_display,
     public_place,
     public_province,
-    public_year,
-    public_year_display,
 )
 from cases.models import (
     BorderCrossing,
@@ -274,12 +276,19 @@ class LegSerializer(serializers.ModelSerializer):
         fields = ["order", "country", "country_name", "entered_on_display", "what_happened"]
 
     def get_entered_on_display(self, leg) -> str:
-        return str(public_year_display(leg.entered_on, leg.entered_on_precision))
+        return str(public_leg_date_display(leg))
 
 
-def _year(value, precision):
-    value, precision = public_year(value, precision)
+def _year(crossing, field):
+    value, precision = public_crossing_date(crossing, field)
     return (value.isoformat() if value else None), str(precision)
+
+
+class CrossingPlaceField(PublicProvinceField):
+    """A crossing's place at province level, or null where the reviewer withheld it."""
+
+    def get_attribute(self, crossing):
+        return public_crossing_place(crossing, self.source)
 
 
 class BorderCrossingSerializer(serializers.ModelSerializer):
@@ -289,9 +298,9 @@ class BorderCrossingSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="cases-api:bordercrossing-detail", lookup_field="code"
     )
-    departure_place = PublicProvinceField(allow_null=True)
-    crossing_place = PublicProvinceField(allow_null=True)
-    settlement_place = PublicProvinceField(allow_null=True)
+    departure_place = CrossingPlaceField(allow_null=True)
+    crossing_place = CrossingPlaceField(allow_null=True)
+    settlement_place = CrossingPlaceField(allow_null=True)
     crossing_date = serializers.SerializerMethodField()
     crossing_date_precision = serializers.SerializerMethodField()
     crossing_date_display = serializers.SerializerMethodField()
@@ -310,19 +319,19 @@ class BorderCrossingSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
     def get_crossing_date(self, crossing) -> str | None:
-        return _year(crossing.crossing_date, crossing.crossing_date_precision)[0]
+        return _year(crossing, "crossing_date")[0]
 
     def get_crossing_date_precision(self, crossing) -> str:
-        return _year(crossing.crossing_date, crossing.crossing_date_precision)[1]
+        return _year(crossing, "crossing_date")[1]
 
     def get_crossing_date_display(self, crossing) -> str:
-        return str(public_year_display(crossing.crossing_date, crossing.crossing_date_precision))
+        return str(public_crossing_date_display(crossing))
 
     def get_arrival_date(self, crossing) -> str | None:
-        return _year(crossing.arrival_date, crossing.arrival_date_precision)[0]
+        return _year(crossing, "arrival_date")[0]
 
     def get_arrival_date_precision(self, crossing) -> str:
-        return _year(crossing.arrival_date, crossing.arrival_date_precision)[1]
+        return _year(crossing, "arrival_date")[1]
 
     def get_testimony(self, crossing) -> str | None:
         # Prefetched through Testimony.objects.public(): None unless it is public.

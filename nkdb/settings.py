@@ -452,6 +452,9 @@ REIDENTIFICATION_QUASI_IDENTIFIERS = env_list(
     "REIDENTIFICATION_QUASI_IDENTIFIERS",
     "sex,age_group,origin_province,year_of_leaving,settlement_region",
 )
+# And the persons of each such group must not all be known for the same violations:
+# at least L different sets of violation categories among them (cases/diversity.py).
+REIDENTIFICATION_L = int(os.environ.get("REIDENTIFICATION_L", "2"))
 # A spreadsheet with more rows than this is checked and imported by a worker.
 BACKGROUND_IMPORT_ROWS = int(os.environ.get("BACKGROUND_IMPORT_ROWS", "2000"))
 

@@ -6,7 +6,7 @@ checks the same in Chromium, with what the scripts draw.
 
 import pytest
 
-from cases.demo import generate_demo_data
+from cases.demo import DEMO_PERSONS, generate_demo_data
 from cases.reference import load_reference_data
 from core.testing import rolled_back
 from stats.shipped import load_shipped_statistics
@@ -32,7 +32,7 @@ def _site(django_db_setup, django_db_blocker):
     made once for the module, rolled back after it."""
     with django_db_blocker.unblock(), rolled_back():
         load_reference_data()
-        generate_demo_data(persons=40, seed=1)
+        generate_demo_data(persons=DEMO_PERSONS, seed=1)
         load_shipped_statistics()
         yield dict(zip(CASES, case_pages(), strict=True))
 

@@ -4,8 +4,8 @@ border crossings, and their parts."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.template.response import TemplateResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -18,8 +18,8 @@ from cases.admin.base import (
     PartAdmin,
     RecordAdmin,
     VersionedForm,
-    report_refusal,
 )
+from cases.admin.duplicates import PersonDuplicatesMixin
 from cases.models import (
     BorderCrossing,
     ConsentScope,
@@ -72,13 +72,14 @@ class PersonForm(VersionedForm):
 
 
 @admin.register(Person)
-class PersonAdmin(RecordAdmin):
+class PersonAdmin(PersonDuplicatesMixin, RecordAdmin):
     form = PersonForm
     list_display = ("code", "pseudonym", "sex", "birth_year", "origin_place", *PUBLICATION_FIELDS)
     list_filter = ("status", "confidentiality", "sex", "is_synthetic")
     search_fields = ("code", "pseudonym")
     list_select_related = ("origin_place",)
     autocomplete_fields = ("origin_place",)
+    change_list_template = "admin/cases/person/change_list.html"
     actions = (*RecordAdmin.actions, "merge_persons")
     fieldsets = (
         (
@@ -117,38 +118,12 @@ class PersonAdmin(RecordAdmin):
 
     @admin.action(description=_("Merge two selected persons"), permissions=["merge"])
     def merge_persons(self, request, queryset):
-        persons = list(queryset.order_by("pk")[:3])
+        """To the side-by-side page of the two (cases/admin/duplicates.py)."""
+        persons = list(queryset.order_by("pk").values_list("pk", flat=True)[:3])
         if len(persons) != 2:
             self.message_user(request, _("Select exactly two persons to merge."), messages.ERROR)
             return None
-        if "keep" in request.POST:
-            keep = next((p for p in persons if str(p.pk) == request.POST["keep"]), None)
-            if keep is None:
-                self.message_user(request, _("Choose the record to keep."), messages.ERROR)
-                return None
-            duplicate = persons[1] if keep is persons[0] else persons[0]
-            try:
-                merge = services.person_merge(keep=keep, duplicate=duplicate, by=request.user)
-            except (ValidationError, PermissionDenied) as error:
-                report_refusal(self, request, error)
-                return None
-            self.message_user(
-                request,
-                _("%(old)s merged into %(new)s.")
-                % {"old": merge.merged_code, "new": merge.kept.code},
-            )
-            return None
-        return TemplateResponse(
-            request,
-            "admin/cases/person_merge.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Merge persons"),
-                "opts": self.opts,
-                "persons": persons,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
-        )
+        return HttpResponseRedirect(reverse("admin:cases_person_merge", args=persons))
 
 
 class InformationInline(GuardedInline, admin.TabularInline):
@@ -450,6 +425,16 @@ class BorderCrossingAdmin(RecordAdmin):
         ),
         (_("Description"), {"fields": ("description_ko", "description_en")}),
         (_("Publication"), {"fields": PUBLICATION_FIELDS}),
+        (
+            _("What the public is not shown"),
+            {
+                "fields": ("withhold_year", "withhold_departure", "withhold_settlement"),
+                "description": _(
+                    "When publishing would let the person be singled out, withhold a detail "
+                    "here instead of changing what was recorded."
+                ),
+            },
+        ),
     )
 
 

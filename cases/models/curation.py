@@ -80,6 +80,12 @@ class PersonMerge(models.Model):
     merged_code = models.CharField(_("merged record"), max_length=20, db_index=True)
     merged_pseudonym = models.CharField(_("merged pseudonym"), max_length=100)
     moved = models.JSONField(_("links moved"), default=dict, blank=True)
+    taken = models.JSONField(
+        _("values taken from the merged record"),
+        default=list,
+        blank=True,
+        help_text=_("The fields whose value the kept record took from the merged one."),
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )

@@ -422,6 +422,21 @@ class BorderCrossing(Publishable, Searchable):
     )
     description_en = models.TextField(_("English description"), blank=True)
     description_ko = models.TextField(_("Korean description"), blank=True)
+    # A reviewer's choice of what the public is not shown, when the re-identification
+    # check refuses the crossing: the recorded values stay (docs/publication-policy.md).
+    withhold_year = models.BooleanField(
+        _("publish without its dates"),
+        default=False,
+        help_text=_("The public sees no year of crossing, arrival or any leg."),
+    )
+    withhold_departure = models.BooleanField(
+        _("publish without where it started"),
+        default=False,
+        help_text=_("The public sees neither the place of departure nor the place of crossing."),
+    )
+    withhold_settlement = models.BooleanField(
+        _("publish without the region of settlement"), default=False
+    )
     history = HistoricalRecords(excluded_fields=DERIVED_FIELDS)
 
     objects = BorderCrossingQuerySet.as_manager()

@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cases import names
 from cases.models.base import (
     DERIVED_FIELDS,
     Knowledge,
@@ -98,7 +99,18 @@ class Person(Publishable):
         ),
     )
     notes = models.TextField(_("internal notes"), blank=True)
-    history = HistoricalRecords(excluded_fields=["is_public"])
+    name_key = models.CharField(
+        _("name key"),
+        max_length=200,
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_(
+            "The pseudonym as the duplicate checks compare it, the same in Hangul and "
+            "in romanization (cases/names.py); computed on save."
+        ),
+    )
+    history = HistoricalRecords(excluded_fields=["is_public", "name_key"])
 
     objects = PersonQuerySet.as_manager()
 
@@ -107,7 +119,11 @@ class Person(Publishable):
         verbose_name_plural = _("persons")
         ordering = ["code"]
         permissions = [("merge_person", _("Can merge duplicate persons"))]
-        indexes = [models.Index(fields=["pseudonym"]), models.Index(fields=["birth_year"])]
+        indexes = [
+            models.Index(fields=["pseudonym"]),
+            models.Index(fields=["birth_year"]),
+            models.Index(fields=["name_key"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(birth_year__isnull=True)
@@ -118,6 +134,18 @@ class Person(Publishable):
 
     def __str__(self):
         return f"{self.label} {self.pseudonym}"
+
+    def save(self, *args, **kwargs):
+        self.set_name_key()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
+
+    def set_name_key(self):
+        """What save() computes; bulk writes (imports, seed_scale) call it themselves."""
+        self.name_key = names.name_key(self.pseudonym)[
+            : self._meta.get_field("name_key").max_length
+        ]
 
 
 class Identity(models.Model):

@@ -4,6 +4,8 @@ import itertools
 
 import pytest
 
+from cases.models import Place
+from cases.tests import factories
 from cases.tests.personas import login_with_second_factor, user_in
 
 
@@ -31,3 +33,16 @@ def pytest_collection_modifyitems(items):
         for run in runs
         for item in sorted(run, key=lambda item: "planted" in item.fixturenames)
     ]
+
+
+@pytest.fixture
+def places():
+    """Two provinces of North Korea, a county, Seoul: the re-identification tests' places."""
+    country = factories.PlaceFactory(code="KP", level=Place.Level.COUNTRY, name_en="North Korea")
+    north = factories.PlaceFactory(code="KP-09", parent=country, name_en="North Hamgyong")
+    south = factories.PlaceFactory(code="KP-10", parent=country, name_en="Ryanggang")
+    county = factories.PlaceFactory(
+        code="KP-09-01", parent=north, level=Place.Level.COUNTY, name_en="Musan"
+    )
+    seoul = factories.PlaceFactory(code="KR-11", name_en="Seoul")
+    return {"country": country, "north": north, "south": south, "county": county, "seoul": seoul}

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import F, ForeignKey
 
 from cases import reference, workflow
+from cases.demo import DEMO_PERSONS
 from cases.models import (
     BorderCrossing,
     ConsentScope,
@@ -304,7 +305,7 @@ class TestSeedDemo:
                 assert "synthetic" in str(record)
 
     def test_makes_a_mix_of_statuses_and_consent_scopes(self, bootstrapped):
-        run("seed_demo", persons=40, seed=1)
+        run("seed_demo", persons=DEMO_PERSONS, seed=1)
         testimonies = cases_model("Testimony").objects
         statuses = set(testimonies.values_list("status", flat=True))
         statuses |= set(Event.objects.values_list("status", flat=True))

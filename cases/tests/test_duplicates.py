@@ -46,6 +46,26 @@ def test_the_finder_works_for_korean_pseudonyms():
     assert similar(pseudonym="김영희", birth_year=1970) == [person]
 
 
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [("김순옥", "Kim Sun-ok"), ("Kim Sun-ok", "김순옥"), ("Lee Young-chul", "리영철")],
+)
+def test_the_finder_matches_across_scripts(stored, typed):
+    """Issue 21, item 7: "Kim Sun-ok" did not meet "김순옥"."""
+    person = factories.PersonFactory(pseudonym=stored, birth_year=1970)
+    factories.PersonFactory(pseudonym="박미라", birth_year=1970)
+    assert similar(pseudonym=typed) == [person]
+
+
+def test_entering_a_romanized_name_warns_of_the_hangul_one(as_role):
+    existing = factories.PersonFactory(pseudonym="김순옥", birth_year=1968)
+    client = as_role(roles.RESEARCHER)
+    url = reverse("admin:cases_person_add")
+    response = client.post(url, person_form(pseudonym="Gim Sunok"))
+    assert response.status_code == 200 and existing.code in response.content.decode()
+    assert Person.objects.count() == 1
+
+
 def test_entering_a_possible_duplicate_warns_until_confirmed(as_role):
     existing = factories.PersonFactory(pseudonym="Kim Young-hee", birth_year=1970)
     client = as_role(roles.RESEARCHER)
@@ -113,14 +133,17 @@ def test_merge_refuses_two_identities_and_researchers():
 
 
 def test_merge_action_in_the_admin(as_role):
+    """The changelist's action opens the side-by-side page of the two selected."""
     keep, duplicate = factories.PersonFactory(), factories.PersonFactory()
     factories.TestimonyFactory(interviewee=duplicate)
     client = as_role(roles.REVIEWER)
     url = reverse("admin:cases_person_changelist")
     selected = {"action": "merge_persons", "_selected_action": [keep.pk, duplicate.pk]}
-    confirm = client.post(url, selected)
+    confirm = client.post(url, selected, follow=True)
     assert confirm.status_code == 200 and duplicate.code in confirm.content.decode()
-    client.post(url, {**selected, "keep": keep.pk})
+    compare = reverse("admin:cases_person_merge", args=[keep.pk, duplicate.pk])
+    assert confirm.redirect_chain[-1][0] == compare
+    client.post(compare, {"keep": keep.pk})
     assert list(Person.objects.all()) == [keep]
     assert keep.testimonies.count() == 1
 

@@ -16,6 +16,7 @@ from cases.tests.factories import (
     one_refresh,
     publishable_testimony,
 )
+from public.models import Entry
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,20 @@ HIDDEN = [
 
 @pytest.fixture
 def crossing():
+    with one_refresh():  # the leg is in the copy with its crossing
+        return _crossing(*_places())
+
+
+@pytest.fixture
+def withheld_crossing():
+    """The same crossing, published without its dates, its start and its settlement."""
+    with one_refresh():
+        return _crossing(
+            *_places(), withhold_year=True, withhold_departure=True, withhold_settlement=True
+        )
+
+
+def _places():
     province = PlaceFactory(code="KP-TST", name_en="Hamgyong Test Province", name_ko="함경시험도")
     county = PlaceFactory(
         code="KP-TST-ON",
@@ -57,11 +72,10 @@ def crossing():
         name_en="Gangseo Hidden District",
         name_ko="강서비밀구",
     )
-    with one_refresh():  # the leg is in the copy with its crossing
-        return _crossing(county, village, district)
+    return county, village, district
 
 
-def _crossing(county, village, district):
+def _crossing(county, village, district, **withheld):
     testimony = publishable_testimony()
     crossing = BorderCrossingFactory(
         publishable=True,
@@ -76,6 +90,7 @@ def _crossing(county, village, district):
         arrival_date=D(2009, 7, 22),
         arrival_date_precision="day",
         settlement_place=district,
+        **withheld,
     )
     CrossingLegFactory(crossing=crossing, entered_on=D(2008, 5, 9), entered_on_precision="day")
     return crossing
@@ -127,6 +142,27 @@ def test_the_year_and_the_province_are_shown(client, crossing):
     # The title names the province in the page's language (issue 19's Korean-page check).
     korean_search = client.get("/ko/cases/?kind=crossings").content.decode()
     assert "2008, 서울시험시" in korean_search
+
+
+def test_details_a_reviewer_withheld_appear_nowhere(client, withheld_crossing):
+    """No year (of crossing, arrival or leg), no province of departure, crossing or
+    settlement: not in the API, the pages, the search, its titles or its facets."""
+    provinces = ["2008", "2009", "KP-TST", "Hamgyong Test Province", "함경시험도"]
+    provinces += ["KR-TST", "Seoul Test City", "서울시험시"]
+    for name, url in public_urls(withheld_crossing).items():
+        body = client.get(url).content.decode("utf-8-sig")
+        assert withheld_crossing.code in body, name
+        for hidden in [*HIDDEN, *provinces]:
+            assert hidden not in body, (name, hidden)
+    data = client.get(public_urls(withheld_crossing)["api detail"]).json()
+    assert data["crossing_date"] is data["arrival_date"] is None
+    assert data["departure_place"] is data["crossing_place"] is data["settlement_place"] is None
+    assert [leg["entered_on_display"] for leg in data["legs"]] == ["date unknown"]
+    keys = Entry.objects.get(code=withheld_crossing.code).keys.values_list("value", flat=True)
+    assert keys and not [key for key in keys if "TST" in key], list(keys)
+    withheld_crossing.refresh_from_db()  # what was recorded is kept
+    assert withheld_crossing.crossing_date == D(2008, 3, 14)
+    assert withheld_crossing.settlement_place.code == "KR-TST-GS"
 
 
 def test_the_year_filter_still_finds_the_crossing(client, crossing):

@@ -18,7 +18,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from cases import reidentification, roles, services
+from cases import reidentification, roles, services, workflow
 from cases.dates import DatePrecision
 from cases.models import (
     BorderCrossing,
@@ -44,18 +44,6 @@ def k5(settings):
     settings.REIDENTIFICATION_K = 5
     settings.REIDENTIFICATION_QUASI_IDENTIFIERS = QIS
     return 5
-
-
-@pytest.fixture
-def places():
-    country = factories.PlaceFactory(code="KP", level=Place.Level.COUNTRY, name_en="North Korea")
-    north = factories.PlaceFactory(code="KP-09", parent=country, name_en="North Hamgyong")
-    south = factories.PlaceFactory(code="KP-10", parent=country, name_en="Ryanggang")
-    county = factories.PlaceFactory(
-        code="KP-09-01", parent=north, level=Place.Level.COUNTY, name_en="Musan"
-    )
-    seoul = factories.PlaceFactory(code="KR-11", name_en="Seoul")
-    return {"country": country, "north": north, "south": south, "county": county, "seoul": seoul}
 
 
 def public_persons(count, origin, **fields):
@@ -175,6 +163,89 @@ def test_a_crossing_may_not_leave_fewer_than_k_behind(k5, places):
     public_persons(1, places["north"])  # a sixth stays behind
     publish(crossing)
     assert is_public(crossing)
+
+
+def test_a_reviewer_withholds_a_crossings_details_instead_of_changing_them(k5, places):
+    group = public_persons(5, places["north"])
+    crossing = in_review(
+        factories.BorderCrossingFactory,
+        person=group[0],
+        crossing_date=datetime.date(2008, 3, 1),
+        settlement_place=places["seoul"],
+    )
+    message = refusal(crossing)
+    assert "What the public is not shown" in message
+
+    crossing.withhold_year = crossing.withhold_settlement = True
+    crossing.save()
+    publish(crossing)  # the public learns nothing more of group[0]: still five alike
+    assert is_public(crossing)
+    assert reidentification.combination_of(group[0])["year_of_leaving"] is None
+    crossing.refresh_from_db()
+    assert crossing.crossing_date == datetime.date(2008, 3, 1)
+
+
+def crossings_of_unpublished_persons(count, places, **fields):
+    fields = {
+        "departure_place": places["county"],  # counted as its province, KP-09
+        "crossing_date": datetime.date(2008, 3, 1),
+        "arrival_date": None,
+        "settlement_place": places["seoul"],
+        **fields,
+    }
+    return [
+        factories.BorderCrossingFactory(person=factories.PersonFactory(), **fields, **PUBLIC)
+        for _ in range(count)
+    ]
+
+
+def test_a_crossing_whose_person_is_not_public_must_look_like_k_crossings(k5, places):
+    others = crossings_of_unpublished_persons(4, places)
+    assert all(is_public(crossing) for crossing in others)
+    fifth = in_review(
+        factories.BorderCrossingFactory,
+        departure_place=places["north"],
+        crossing_date=datetime.date(2008, 11, 1),
+        settlement_place=places["seoul"],
+    )
+    publish(fifth)
+    assert is_public(fifth)
+
+    alone = in_review(
+        factories.BorderCrossingFactory,
+        departure_place=places["south"],
+        crossing_date=datetime.date(2011, 1, 1),
+        settlement_place=places["seoul"],
+    )
+    message = refusal(alone)
+    assert alone.code in message and "only 1 published crossings" in message, message
+    assert "year of crossing: 2011" in message and "Ryanggang" in message, message
+    assert "What the public is not shown" in message
+    assert not any(crossing.code in message for crossing in others)
+
+    # Four crossings that show only where they started.
+    crossings_of_unpublished_persons(4, places, withhold_year=True, withhold_settlement=True)
+    alone.departure_place = places["north"]
+    alone.withhold_year = alone.withhold_settlement = True
+    alone.save()
+    publish(alone)
+    assert is_public(alone)
+
+
+def test_the_report_names_crossings_below_k_and_fails(k5, places):
+    (alone,) = crossings_of_unpublished_persons(1, places, crossing_date=datetime.date(2012, 1, 1))
+    crossings_of_unpublished_persons(5, places)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 published crossing"):
+        call_command("report_reidentification", stdout=out)
+    assert alone.code in out.getvalue() and "year of crossing: 2012" in out.getvalue()
+    assert [code for code, _details, _n in reidentification.crossings_below_k()] == [alone.code]
+
+    with workflow.acting():  # as the workflow's edit of a published record would
+        alone.withhold_year = True
+        alone.save()
+    crossings_of_unpublished_persons(4, places, withhold_year=True)
+    assert reidentification.crossings_below_k() == []
 
 
 def test_more_about_a_person_who_stands_out_is_refused(k5, places):
@@ -299,7 +370,7 @@ def test_the_k_measured_is_the_k_counted_independently(settings, places, count, 
 def test_the_demo_returns_the_persons_it_would_publish_below_k(k5):
     """`make run` seeds the demo with k = 5: its published persons must pass the
     report, and its cases stay published."""
-    from cases.demo import ORIGIN_WEIGHTS, SETTLEMENT_WEIGHTS, generate_demo_data
+    from cases.demo import DEMO_PERSONS, ORIGIN_WEIGHTS, SETTLEMENT_WEIGHTS, generate_demo_data
 
     for code in [*ORIGIN_WEIGHTS, *SETTLEMENT_WEIGHTS]:
         factories.PlaceFactory(code=code, name_en=f"Province {code}")
@@ -307,9 +378,11 @@ def test_the_demo_returns_the_persons_it_would_publish_below_k(k5):
         factories.PlaceFactory(code=code, level=Place.Level.COUNTRY, name_en=code)
     factories.ViolationTypeFactory(code="V04")
 
-    counts = generate_demo_data(persons=40, seed=1)
+    counts = generate_demo_data(persons=DEMO_PERSONS, seed=1)
     assert counts["persons returned as below k"] > 0
     assert reidentification.below_k() == []
+    assert counts["crossing details withheld as below k"] > 0
+    assert reidentification.crossings_below_k() == []
     for model in (Testimony, Event, Violation, BorderCrossing):
         assert model.objects.public().exists(), model.__name__
 

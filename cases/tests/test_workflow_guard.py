@@ -66,8 +66,10 @@ ROLES = [roles.RESEARCHER, roles.REVIEWER, roles.CUSTODIAN, roles.ADMINISTRATOR,
 POSTED = {"change", "simple_history", "delete", "changelist", "workflow", "add", "preview"}
 # Posted elsewhere, with the same rules: imports refuse rows in review or published
 # and never set a workflow field (test_imports_bulk, test_roles); exports and
-# histories are read-only (the history page is read here too).
-NOT_POSTED = {"import", "process_import", "export", "history"}
+# histories are read-only (the history page is read here too); so is the persons'
+# duplicate finder. The merge (a workflow step, reviewers only) is posted with these
+# invariants in test_duplicates.py.
+NOT_POSTED = {"import", "process_import", "export", "history", "duplicates", "merge"}
 # Stored counts and flags derived from other records (cases/publication.py).
 DERIVED = {"corroboration", "involves_living", "is_public"}
 # What a browser could add to any form: the fields that decide publication.

@@ -84,7 +84,7 @@ def demo_site(django_db_setup, django_db_blocker):
     from django.db import connections
     from pytest_django.live_server_helper import LiveServer
 
-    from cases.demo import generate_demo_data
+    from cases.demo import DEMO_PERSONS, generate_demo_data
     from cases.reference import load_reference_data
     from core.testing import rolled_back
     from stats.shipped import load_shipped_statistics
@@ -95,7 +95,7 @@ def demo_site(django_db_setup, django_db_blocker):
         pytest.fail("the shared demo site needs SQLite's in-memory test databases")
     with django_db_blocker.unblock(), rolled_back():
         load_reference_data()
-        generate_demo_data(persons=40, seed=1)  # what `seed_demo` gives a new site
+        generate_demo_data(persons=DEMO_PERSONS, seed=1)  # what `seed_demo` gives a new site
         load_shipped_statistics()
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()

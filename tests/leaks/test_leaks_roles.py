@@ -189,6 +189,10 @@ def admin_urls(planted):
                 versions = history.order_by("history_id").values_list("id", "history_id")
                 for pk, version in versions if every_row(model) else versions[:2]:
                     urls.add(reverse(f"admin:{name}", args=[pk, version]))
+            elif arguments == ["first", "second"]:  # merge/<first>/<second>/: pairs of persons
+                pks = list(sample_pks(model))
+                for first, second in zip(pks, pks[1:], strict=False):
+                    urls.add(reverse(f"admin:{name}", kwargs={"first": first, "second": second}))
             else:
                 raise AssertionError(f"No sample values for {name}: {arguments}")
     # Every autocomplete of every admin and inline, listing all and searching.

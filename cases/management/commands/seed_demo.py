@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.demo import generate_demo_data
+from cases.demo import DEMO_PERSONS, generate_demo_data
 from cases.models import Person
 
 
@@ -11,7 +11,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--persons", type=int, default=40)
+        parser.add_argument("--persons", type=int, default=DEMO_PERSONS)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
             "--if-empty",
