@@ -34,6 +34,7 @@ from cases.models import (
     BorderCrossing,
     Event,
     Facility,
+    Involvement,
     Knowledge,
     LocationPrecision,
     Organization,
@@ -322,6 +323,8 @@ def write_options():
         # Labels the case map shows (public/markers.py).
         "precision": LocationPrecision.choices,
         "facility_kind": Facility.Kind.choices,
+        # The part an organization took in an act (public/perpetrators.py).
+        "degree": Involvement.Degree.choices,
     }
     for facet, pairs in choices.items():
         for position, (value, label) in enumerate(pairs):

@@ -114,6 +114,7 @@ def facility_features(bbox, precisions):
                     "precision": precision,
                     "precision_display": precisions.get(precision, precision),
                     "url": f"{reverse('cases:search')}?{urlencode({'facility': reference.code})}",
+                    "page_url": reverse("cases:facility", args=[reference.code]),
                 },
             }
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from public import pages
+from public import facilities, pages, perpetrators
 from public import views as public_views
 
 # The names keep the "cases" namespace of the addresses they serve.
@@ -14,4 +14,10 @@ urlpatterns = [
     path("violations/<str:code>/", pages.violation_detail, name="violation"),
     path("testimonies/<str:code>/", pages.testimony_detail, name="testimony"),
     path("crossings/<str:code>/", pages.crossing_detail, name="crossing"),
+    # Facilities and perpetrator organizations, from the reference lists and the
+    # records the copy keys to them.
+    path("facilities/", facilities.facility_index, name="facilities"),
+    path("facilities/<str:code>/", facilities.facility_detail, name="facility"),
+    path("perpetrators/", perpetrators.organization_index, name="perpetrators"),
+    path("perpetrators/<str:code>/", perpetrators.organization_detail, name="perpetrator"),
 ]

@@ -39,6 +39,12 @@ API_LISTS = {
     "testimonies": "testimony-list",
     "crossings": "bordercrossing-list",
 }
+# Facets whose values have a page of their own (public/facilities.py,
+# public/perpetrators.py): (the value's page, the index).
+FACET_PAGES = {
+    "facility": ("cases:facility", "cases:facilities"),
+    "organization": ("cases:perpetrator", "cases:perpetrators"),
+}
 # The fields of the form shown again beside it, not as hidden choices.
 FORM_FIELDS = {"kind", "q", "year_from", "year_to", "page"}
 
@@ -109,6 +115,16 @@ def case_search(request):
     return render(request, "cases/search.html", context)
 
 
+def _facet_pages(name, selected, listed):
+    """The page of the value chosen (one the facet lists: any other text may be
+    typed in the address) and the index, for a facet that has them."""
+    if name not in FACET_PAGES:
+        return {}
+    page, index = FACET_PAGES[name]
+    chosen = reverse(page, args=[selected]) if selected in listed else None
+    return {"page": chosen, "index": reverse(index)}
+
+
 def _without(data, errors):
     """The parameters without those in error (both years when they are reversed)."""
     kept = data.copy()
@@ -153,6 +169,7 @@ def search_context(request):
                 "label": FACET_LABELS[name],
                 "estimated": False,
                 "clear": _query(params, **{name: None}) if selected else None,
+                **_facet_pages(name, selected, {value for value, _label, _n in options}),
                 "options": [
                     {
                         "value": value,

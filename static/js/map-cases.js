@@ -23,6 +23,14 @@
     return L.divIcon({ html: "", className: cls, iconSize: L.point(14, 14) });
   }
 
+  /* The API's addresses are the English pages': a Korean map links to the
+   * Korean ones (the address decides a page's language). */
+  function localized(el, url) {
+    var prefix = el.getAttribute("data-language-prefix") || "";
+    if (!prefix || url.charAt(0) !== "/" || url.indexOf(prefix + "/") === 0) return url;
+    return prefix + url;
+  }
+
   function popup(el, props) {
     var html = "<p><strong>" + M.escapeHtml(props.title) + "</strong>";
     if (props.synthetic) html += " <span class=\"synthetic-badge\">" + M.escapeHtml(M.text(el, "synthetic")) + "</span>";
@@ -31,8 +39,10 @@
     if (props.facility_kind) html += "<br>" + M.escapeHtml(props.facility_kind);
     html += "</p><p class=\"note\">" + M.escapeHtml(M.text(el, "precision")) + " " + M.escapeHtml(props.precision_display);
     if (props.coarsened) html += "<br>" + M.escapeHtml(M.text(el, "coarsened"));
-    html += "</p><p><a class=\"case-link\" href=\"" + M.escapeHtml(props.url) + "\">" +
-      M.escapeHtml(M.text(el, props.kind === "facility" ? "search" : "open")) + "</a></p>";
+    html += "</p><p><a class=\"case-link\" href=\"" + M.escapeHtml(localized(el, props.url)) + "\">" +
+      M.escapeHtml(M.text(el, props.kind === "facility" ? "search" : "open")) + "</a>";
+    if (props.page_url) html += "<br><a class=\"case-link\" href=\"" + M.escapeHtml(localized(el, props.page_url)) + "\">" + M.escapeHtml(M.text(el, "facility")) + "</a>";
+    html += "</p>";
     return html;
   }
 

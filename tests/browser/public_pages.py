@@ -25,6 +25,13 @@ PAGES = [
     "/cases/?q=%EA%B3%A0%EB%AC%B8",
     "/cases/counts/",
     "/cases/map/",
+    # Facilities and perpetrator organizations (issue 22): the indexes, a facility
+    # with events and a violation, an organization with units and violations.
+    "/cases/facilities/",
+    "/cases/facilities/?kind=kwanliso",
+    "/cases/facilities/KWL-22/",
+    "/cases/perpetrators/",
+    "/cases/perpetrators/KP-WPK/",
 ]
 ERROR_PAGES = ["/cases/events/NO-SUCH-CODE/", "/cases/?year_from=abc"]
 # Not under a language prefix: the API speaks the language the browser asks for.

@@ -2,6 +2,8 @@
 cases and the shipped figures: nothing scrolls sideways, the search shows its
 results first, and the flow map's menus and North Korea fit the screen."""
 
+import re
+
 import pytest
 
 from cases.models import Event
@@ -20,6 +22,10 @@ PAGES = [
     "/cases/?kind=crossings",
     "/cases/counts/",
     "/cases/map/",
+    "/cases/facilities/",
+    "/cases/facilities/KWL-22/",
+    "/cases/perpetrators/",
+    "/cases/perpetrators/KP-WPK/",
     "/stats/",
     "/stats/arrivals/",
     "/stats/profile/",
@@ -118,3 +124,77 @@ def test_a_table_that_scrolls_sideways_can_be_scrolled_from_the_keyboard(page, d
             break
         page.wait_for_timeout(20)
     assert region.evaluate("el => el.scrollLeft") > 0
+
+
+def test_a_facility_and_an_organization_page_in_korean_on_a_phone(page, demo_site, chromium):
+    """Issue 22: a reader opens a facility (its map drawn from the site's own
+    boundaries) and an organization in Korean on a phone: nothing scrolls sideways,
+    axe-core finds nothing serious, no request leaves the site. The screenshots
+    go to test-artifacts/screenshots/ to be looked at."""
+    from tests.browser.conftest import ARTIFACTS, assert_only_own_host
+    from tests.browser.test_every_public_page import _serious
+
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size(PHONE)
+    page.set_extra_http_headers({"Accept-Language": "ko"})
+    page.goto(f"{demo_site.url}/ko/cases/facilities/")
+    link = page.locator("ul.register a[href='/ko/cases/facilities/KWL-22/']")
+    link.click()
+    page.wait_for_selector("#map-facility[data-ready='true']")
+    # The provinces' boundaries, from the site's own API (no tiles are configured).
+    page.wait_for_function("document.querySelectorAll('#map-facility svg path').length > 10")
+    assert page.locator("#map-facility .case-point.facility").count() == 1
+    assert page.locator("h1").inner_text() == "회령 제22호 관리소"
+    assert sideways(page) <= 0, sideways(page)
+    page.screenshot(path=str(folder / "ko-facility-KWL-22-phone.png"), full_page=True)
+    # A record listed there opens its page; its perpetrator links to the organization.
+    page.locator(".record-list a").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "/ko/cases/events/" in page.url
+    page.goto(f"{demo_site.url}/ko/cases/perpetrators/")
+    page.locator("ul.register a[href='/ko/cases/perpetrators/KP-WPK/']").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "조선로동당"
+    assert page.locator(".record-list li").count() >= 1
+    assert sideways(page) <= 0, sideways(page)
+    page.screenshot(path=str(folder / "ko-perpetrator-KP-WPK-phone.png"), full_page=True)
+    assert_only_own_host(page, demo_site)
+    assert not page.console_errors, page.console_errors
+
+    # axe-core is injected as an inline script, which the site's CSP rightly refuses:
+    # this context alone lets it in.
+    context = chromium.new_context(bypass_csp=True, viewport=PHONE, locale="ko-KR")
+    checked = context.new_page()
+    found = {}
+    try:
+        for path in ["/ko/cases/facilities/KWL-22/", "/ko/cases/perpetrators/KP-WPK/"]:
+            checked.goto(f"{demo_site.url}{path}")
+            checked.wait_for_load_state("networkidle")
+            problems = _serious(checked)
+            if problems:
+                found[path] = problems
+    finally:
+        context.close()
+    assert found == {}
+
+
+def test_a_facility_on_the_case_map_links_to_its_page(page, demo_site):
+    """Issue 22: a facility's popup on the case map opens the facility's page."""
+    page.set_viewport_size(PHONE)
+    # The markers' names follow the browser's language (the API's), as a Korean reader's.
+    page.set_extra_http_headers({"Accept-Language": "ko"})
+    # No event after 2099: the map shows the facilities alone.
+    page.goto(f"{demo_site.url}/ko/cases/map/?year_from=2099")
+    page.wait_for_selector("#map-cases[data-ready='true']")
+    marker = page.locator("#map-cases .case-point.facility").first
+    name = marker.get_attribute("title")
+    marker.click()
+    link = page.locator(".leaflet-popup a", has_text="이 시설에 대하여")
+    assert re.fullmatch(r"/ko/cases/facilities/[A-Z0-9-]+/", link.get_attribute("href"))
+    # Leaflet pans the map to fit the popup on a phone: the click waits for the link
+    # to stand still, and the page may take a while under a parallel test run.
+    with page.expect_navigation(url="**/ko/cases/facilities/*/", timeout=60_000):
+        link.click()
+    assert page.locator("h1").inner_text() == name
+    assert not page.console_errors, page.console_errors

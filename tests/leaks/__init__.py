@@ -164,7 +164,10 @@ def mark_everything():
 def plant():
     """Public records to browse, and every kind of record that must never be public."""
     factories.plant_private_records()
-    event = factories.published_case()
+    # A facility shared by the public event and by every private record: its page
+    # lists the public one and nothing of the others (issue 22).
+    facility = factories.FacilityFactory()
+    event = factories.published_case(facility=facility)
     testimony = event.information.get().testimony
     crossing = factories.BorderCrossingFactory(
         publishable=True, person=testimony.interviewee, testimony=testimony
@@ -172,6 +175,7 @@ def plant():
     factories.CrossingLegFactory(crossing=crossing)
     plant_sources(event, testimony)
     plant_links()
+    place_private_records_at(facility)
     # A published testimony whose consent covers internal use only, and a
     # published person with an identity: both private in what counts.
     factories.TestimonyFactory(
@@ -196,6 +200,17 @@ def plant():
     planted = mark_everything()
     assert Testimony.objects.public().exists()
     return planted
+
+
+def place_private_records_at(facility):
+    """Every event and violation the public may not see, at `facility`."""
+    from cases.models import Event, Violation
+
+    for model in (Event, Violation):
+        for record in model.objects.exclude(pk__in=model.objects.public()):
+            record.facility = facility
+            with workflow.acting():  # setting up, as if the records were entered so
+                record.save()
 
 
 def plant_sources(event, testimony):
@@ -319,9 +334,16 @@ def parameters(pattern):
     return list(pattern.pattern.regex.groupindex)
 
 
+# Pages of the rows of a reference list (issue 22): every row's code is requested.
+REFERENCE_PAGES = {"cases:facility": "Facility", "cases:perpetrator": "Organization"}
+
+
 def sample_values(name, pattern, argument):
     if argument == "format":
         return ["json", "csv", "api"]
+    if argument == "code" and name in REFERENCE_PAGES:
+        model = apps.get_model("cases", REFERENCE_PAGES[name])
+        return [*model._default_manager.values_list("code", flat=True), "NO-SUCH-CODE"]
     if argument == "code":
         model = model_of(name, pattern)
         if model is None:
@@ -390,6 +412,10 @@ def urls_to_request(planted_markers):
                 public.append(f"{url}?{filter_name}={queries[0]}")
     # Korean pages, an unknown page and the statistics' and maps' own parameters.
     public += ["/ko/", "/ko/cases/", "/ko/stats/", f"/no-such-page-{queries[0]}/"]
+    public += ["/ko/cases/facilities/", "/ko/cases/perpetrators/"]
+    public += [
+        f"/ko{url}" for url in public if url.startswith(("/cases/facilities/", "/cases/perp"))
+    ]
     public += ["/api/cases/markers/?bbox=120,35,135,45&zoom=3", "/api/stats/maps/provinces/"]
     return sorted(set(public)), sorted(set(login_only))
 

@@ -104,10 +104,17 @@ def test_the_url_list_covers_every_kind_of_page(planted):
         "/", "/cases/", "/cases/counts/", "/stats/", "/stats/maps/", "/cases/map/",
         "/api/", "/api/schema/", "/api/docs/", "/api/cases/events/", "/api/cases/aggregates/",
         "/api/cases/markers/", "/api/stats/maps/provinces/", "/api/stats/datasets/",
+        "/cases/facilities/", "/cases/perpetrators/", "/ko/cases/facilities/",
     ]:  # fmt: skip
         assert expected in public, expected
     assert any(url.startswith("/api/cases/testimonies/?") for url in public)
     assert any(url.startswith("/cases/testimonies/") for url in public)
+    # Every facility's and organization's page, in both languages (issue 22).
+    from cases.models import Facility, Organization
+
+    for model, path in [(Facility, "/cases/facilities/"), (Organization, "/cases/perpetrators/")]:
+        for code in model.objects.values_list("code", flat=True):
+            assert f"{path}{code}/" in public and f"/ko{path}{code}/" in public, code
     assert "/admin/" in login_only
     assert len(public) > 300
 
@@ -140,6 +147,37 @@ def test_private_records_are_not_found_by_their_codes(client, planted):
             cache.clear()
             assert client.get(f"{page}{code}/").status_code == 404
             assert client.get(f"{endpoint}{code}/").status_code == 404
+
+
+def test_a_facility_page_lists_the_public_records_there_and_no_other(client, planted):
+    """Every private event and violation is at the public event's facility
+    (leaks.place_private_records_at): its page, in both languages, and the pages of
+    the organizations named in private acts, show none of their codes."""
+    from cases.models import Event, Involvement
+
+    event = Event.objects.public().get(facility__isnull=False)
+    private = {
+        code
+        for model in (Event, Violation)
+        for code in model.objects.exclude(pk__in=model.objects.public())
+        .filter(facility=event.facility)
+        .values_list("code", flat=True)
+    }
+    assert len(private) >= 10
+    organizations = set(
+        Involvement.objects.filter(violation__is_public=False)
+        .exclude(perpetrator_organization=None)
+        .values_list("perpetrator_organization__code", flat=True)
+    )
+    assert organizations
+    pages = [f"/cases/facilities/{event.facility.code}/"]
+    pages += [f"/cases/perpetrators/{code}/" for code in organizations]
+    for url in [*pages, *(f"/ko{url}" for url in pages)]:
+        cache.clear()
+        text = client.get(url).content.decode()
+        assert not {code for code in private if code in text}, url
+    cache.clear()
+    assert event.code in client.get(pages[0]).content.decode()
 
 
 def test_the_admin_needs_a_login(client, planted):

@@ -270,6 +270,10 @@ def addresses(events):
     for language in ("", "/ko"):
         urls += [f"{language}/cases/?kind={kind}" for kind in ("events", "violations")]
         urls.append(f"{language}/cases/")
+        # The facility's page lists the events there and the violations by type and
+        # period; the organizations' index counts violations (issue 22).
+        urls += [f"{language}/cases/facilities/", f"{language}/cases/facilities/KWL-25/"]
+        urls.append(f"{language}/cases/perpetrators/")
         urls += [f"{language}/cases/events/{event.code}/" for event in events.values()]
     return urls
 

@@ -1,0 +1,185 @@
+"""Perpetrator organizations on the public site: their index (the tree of
+organizations and their units) and one page each, read from the published copy.
+
+An organization is a row of the public reference list; what its page says beyond
+that are the published violations attributed to it or to one of its units, as the
+copy keys them (the search's `organization` facet: an act is keyed to the
+organization named and to the one above it), listed with their codes and grouped by
+violation type and period (public/listings.py).
+
+Individual perpetrators are never named and never counted here: the copy holds
+nothing of them (the public serializers show an act's organizations only).
+"""
+
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from public import caching, listings
+from public.models import Entry, Key, Kind, Option, Reference
+
+
+def _organizations():
+    """{code: data} of the published organizations: one query."""
+    return dict(Reference.objects.filter(list="organization").values_list("code", "data"))
+
+
+def _children(organizations):
+    children = {}
+    for code, data in organizations.items():
+        parent = data.get("parent")
+        if parent in organizations:
+            children.setdefault(parent, []).append(code)
+    return children
+
+
+def subtree(code, children):
+    """The organization and every unit below it, the organization first."""
+    found, stack = [], [code]
+    while stack:
+        current = stack.pop()
+        if current in found:
+            continue
+        found.append(current)
+        stack.extend(sorted(children.get(current, []), reverse=True))
+    return found
+
+
+# --- The index -------------------------------------------------------------------
+
+
+def organization_index(request):
+    context = caching.remember(request, ["perpetrators"], index_context)
+    return render(request, "cases/perpetrators.html", context)
+
+
+def index_context():
+    """The tree of organizations by country, each with the number of published
+    violations attributed to it or its units (the search facet's count). Three
+    queries whatever the number of records."""
+    korean = listings.language() == "ko"
+    organizations = _organizations()
+    counts = dict(
+        Key.objects.filter(facet="organization", entry__kind=Kind.VIOLATION)
+        .values_list("value")
+        .annotate(n=Count("entry"))
+        .order_by()
+    )
+    countries = {data.get("country") for data in organizations.values()}
+    country_names = {
+        code: listings.name(data, korean)
+        for code, data in Reference.objects.filter(
+            list="place", code__in=sorted(c for c in countries if c)
+        ).values_list("code", "data")
+    }
+    children = _children(organizations)
+
+    def node(code, depth):
+        data = organizations[code]
+        return {
+            "code": code,
+            "name": listings.name(data, korean),
+            "url": reverse("cases:perpetrator", args=[code]),
+            "count": counts.get(code, 0),
+            "depth": depth,
+            "units": [
+                node(child, depth + 1)
+                for child in sorted(
+                    children.get(code, []), key=lambda c: listings.name(organizations[c], korean)
+                )
+            ],
+        }
+
+    roots = [
+        code for code, data in organizations.items() if data.get("parent") not in organizations
+    ]
+    by_country = {}
+    for code in sorted(roots, key=lambda c: listings.name(organizations[c], korean)):
+        by_country.setdefault(organizations[code].get("country") or "", []).append(node(code, 0))
+    # North Korea's organizations first, then the others by code.
+    order = sorted(by_country, key=lambda c: (c != "KP", c))
+    return {
+        "countries": [
+            {"code": c, "name": country_names.get(c, c), "organizations": by_country[c]}
+            for c in order
+        ],
+        "total": len(organizations),
+    }
+
+
+# --- One organization ----------------------------------------------------------------
+
+
+def organization_detail(request, code):
+    context = caching.remember(request, ["perpetrator", code], lambda: detail_context(code))
+    if context is None:
+        raise Http404
+    return render(request, "cases/perpetrator.html", context)
+
+
+def detail_context(code):
+    """The page's data, or None for a code not in the reference list. Three
+    queries on the copy whatever the number of records."""
+    organizations = _organizations()
+    if code not in organizations:
+        return None
+    korean = listings.language() == "ko"
+    data = organizations[code]
+    children = _children(organizations)
+    units = subtree(code, children)
+    degrees = {o.value: o.label(korean) for o in Option.objects.filter(facet="degree")}
+    attributed = Key.objects.filter(facet="organization", value__in=units).values("entry")
+    entries = (
+        Entry.objects.filter(kind=Kind.VIOLATION, pk__in=attributed)
+        .only(*listings.FIELDS)
+        .order_by("earliest", "code")
+    )
+    violations = []
+    for entry in entries:
+        item = listings.row(entry)
+        item["attributed"] = [
+            {
+                "name": listings.name(organizations.get(p.get("organization"), {}), korean)
+                or p.get("organization_name", ""),
+                # No link to the page the reader is on.
+                "url": reverse("cases:perpetrator", args=[p["organization"]])
+                if p.get("organization") in organizations and p.get("organization") != code
+                else "",
+                "degree": degrees.get(p.get("degree"), ""),
+            }
+            for p in item["perpetrators"]
+            if p.get("organization") in units
+        ]
+        violations.append(item)
+    step, periods = listings.period_table([], violations)
+    parent = data.get("parent")
+    search = reverse("cases:search")
+    return {
+        "code": code,
+        "name": listings.name(data, korean),
+        "name_en": data.get("name_en") or "",
+        "name_ko": data.get("name_ko") or "",
+        "aliases": listings.aliases(data.get("aliases")),
+        "parent": {
+            "name": listings.name(organizations[parent], korean),
+            "url": reverse("cases:perpetrator", args=[parent]),
+        }
+        if parent in organizations
+        else None,
+        "units": [
+            {
+                "name": listings.name(organizations[unit], korean),
+                "url": reverse("cases:perpetrator", args=[unit]),
+            }
+            for unit in sorted(
+                children.get(code, []), key=lambda c: listings.name(organizations[c], korean)
+            )
+        ],
+        "violations": violations,
+        "types": listings.by_type(violations),
+        "periods": [(label, n) for label, _events, n in periods],
+        "by_period": listings.by_period(violations, step),
+        "search_violations": f"{search}?{urlencode({'kind': 'violations', 'organization': code})}",
+    }
