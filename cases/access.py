@@ -10,8 +10,10 @@ from cases.models import (
     BorderCrossing,
     Confidentiality,
     CrossingLeg,
+    EventRelation,
     Information,
     Involvement,
+    PersonRelation,
     Testimony,
     Violation,
 )
@@ -90,6 +92,8 @@ PART_LINKS = {
     Information: ["testimony", "testimony__interviewee", "event", "violation", "violation__victim"],
     Involvement: ["violation", "violation__victim", "perpetrator_person"],
     CrossingLeg: ["crossing", "crossing__person"],
+    EventRelation: ["event", "other"],
+    PersonRelation: ["person", "other"],
 }
 
 

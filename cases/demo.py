@@ -12,6 +12,7 @@ from django.db import transaction
 
 from cases import publication, reidentification, workflow
 from cases.dates import DatePrecision
+from cases.disclosure import public_province
 from cases.models import (
     BorderCrossing,
     Confidentiality,
@@ -134,7 +135,7 @@ class DemoGenerator:
             for vt in ViolationType.objects.filter(parent=None).prefetch_related("children")
         }
         self.organizations = list(Organization.objects.filter(country="KP"))
-        self.facilities = list(Facility.objects.all())
+        self.facilities = list(Facility.objects.select_related("place__parent__parent"))
         missing = not (self.places and self.countries and self.categories)
         if missing:
             raise ValueError("Reference data is missing: run `python manage.py bootstrap` first.")
@@ -239,6 +240,8 @@ class DemoGenerator:
         facility = None
         if category in ("V04", "V05", "V14") and self.facilities:
             facility = self.rng.choice(self.facilities)
+            # Held where the facility is: a camp in North Hamgyong is not in Ryanggang.
+            place = public_province(facility.place) or place
         event = Event.objects.create(
             code=self.code("E"),
             title_en=SYNTHETIC_NOTE_EN + title_en.format(place_en=place.name_en),

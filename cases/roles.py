@@ -43,6 +43,8 @@ CASE_RECORDS = [
     "bordercrossing",
     "crossingleg",
     "testimonysource",
+    "eventrelation",
+    "personrelation",
 ]
 REFERENCE = ["place", "violationtype", "organization", "source", "facility"]
 LOGS = ["statuschange", "consentwithdrawal", "personmerge"]

@@ -26,6 +26,7 @@ from cases.models import (
     Information,
     Person,
     PersonMerge,
+    PersonRelation,
     StatusChange,
     Testimony,
     Violation,
@@ -433,6 +434,13 @@ def person_merge(*, keep, duplicate, by, values_from_duplicate=None):
         raise ValidationError(
             _("Both persons have an identity in the vault; a custodian must reconcile them first.")
         )
+    between = PersonRelation.objects.filter(
+        Q(person=keep, other=duplicate) | Q(person=duplicate, other=keep)
+    )
+    if between.exists():
+        raise ValidationError(
+            _("The two persons are recorded as related to each other; remove that relation first.")
+        )
     if values_from_duplicate is None:
         values_from_duplicate = merge_defaults(keep, duplicate)
     unknown = set(values_from_duplicate) - set(MERGE_FIELDS)
@@ -446,6 +454,11 @@ def person_merge(*, keep, duplicate, by, values_from_duplicate=None):
     taken = [name for name in merge_differences(keep, duplicate) if name in values_from_duplicate]
     closes = _stricter(duplicate, keep)
     _take_values(keep, duplicate, taken, closes=closes, by=by, reason=reason)
+    # A link the kept person already has would be there twice.
+    for mine in PersonRelation.objects.filter(person=keep).values("kind", "other"):
+        PersonRelation.objects.filter(person=duplicate, **mine).delete()
+    for mine in PersonRelation.objects.filter(other=keep).values("kind", "person"):
+        PersonRelation.objects.filter(other=duplicate, **mine).delete()
     moved = {}
     for relation in Person._meta.related_objects:
         field = relation.field

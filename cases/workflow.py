@@ -75,6 +75,8 @@ PARTS = {
     "cases.Information": ("event", "violation"),
     # A testimony's sources decide how many independent sources its events count.
     "cases.TestimonySource": ("testimony",),
+    # A chain of events belongs to the event it is recorded on (cases/models/relations.py).
+    "cases.EventRelation": ("event",),
 }
 
 

@@ -46,7 +46,9 @@ from import_export.forms import ImportForm
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 # OOXML's escape of a character XML cannot hold, and the text that looks like one.
-XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# A carriage return is escaped too, as Excel does: XML reads a bare one back as a
+# line feed, so "\rt" came back "\nt" and an unchanged row read as changed.
+XML_ESCAPED = re.compile(r"[\x00-\x08\x0b-\x1f]")
 OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 ESCAPE_LIKE_START = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 # An XLSX is a zip of XML: its unpacked parts may be at most this many times the
@@ -100,7 +102,7 @@ def xlsx_cell(value):
     if not isinstance(value, str):
         return value
     value = ESCAPE_LIKE_START.sub("_x005F_", value)
-    return XML_ILLEGAL.sub(lambda match: f"_x{ord(match.group()):04X}_", value)
+    return XML_ESCAPED.sub(lambda match: f"_x{ord(match.group()):04X}_", value)
 
 
 def xlsx_text(value):

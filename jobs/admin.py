@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from cases.admin.logs import held_names_warning
 from jobs import services, workers
 from jobs.models import REJECTED_ROWS_KEPT, Job, runs_maintenance, sees_all_jobs
 
@@ -85,6 +86,7 @@ class JobAdmin(admin.ModelAdmin):
             "job": job,
             "refresh_seconds": None if job.is_finished else REFRESH_SECONDS,
             "no_worker": workers.no_worker_for(job),
+            "held_names_warning": held_names_warning(job.held_names),
             "no_worker_wait": int(workers.WAIT.total_seconds()),
             "rejected_kept": REJECTED_ROWS_KEPT,
             "can_confirm": job.user_id == request.user.pk

@@ -109,6 +109,7 @@ def run_import(job):
             updated=totals[RowResult.IMPORT_TYPE_UPDATE],
             unchanged=totals[RowResult.IMPORT_TYPE_SKIP],
             rejected=totals[RowResult.IMPORT_TYPE_INVALID] + totals[RowResult.IMPORT_TYPE_ERROR],
+            held_names=[list(cell) for cell in getattr(result, "held_names", [])],
         )
         # A clean check keeps the file until the researcher confirms the import.
         keep_upload = job.dry_run and not failed

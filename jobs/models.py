@@ -83,6 +83,14 @@ class Job(models.Model):
         blank=True,
         help_text=_("Row number, field and reason of each refusal."),
     )
+    held_names = models.JSONField(
+        _("cells naming someone in the vault"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Line and column of each cell holding a name kept in the vault, never the name."
+        ),
+    )
     error = models.TextField(_("error"), blank=True)
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True)

@@ -187,7 +187,8 @@ def test_an_escaped_export_imports_back_as_it_was():
         "\x01\x1f\x0c",
         "_x000B_ typed as text",
         "_x005F_x000B_ and _x00_",
-        "tab\tnew line\nreturn\r",  # XML holds these: left as they are
+        "tab\tnew line",  # XML holds these: left as they are
+        "return\r",  # XML reads a bare one back as a line feed: escaped, as Excel does
         "고문 _x",
     ],
 )
@@ -196,7 +197,7 @@ def test_an_xlsx_cell_holds_any_text_and_reads_back_as_it_was(text):
     written = xlsx_cell(text)
     assert not illegal.search(written)
     assert xlsx_text(written) == text
-    if not illegal.search(text) and "_x" not in text:
+    if not illegal.search(text) and "_x" not in text and "\r" not in text:
         assert written == text
 
 

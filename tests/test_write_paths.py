@@ -270,6 +270,10 @@ def test_admin_change_writes_one_row_with_the_user(as_role):  # noqa: F811
             "violations-INITIAL_FORMS": "0",
             "information-TOTAL_FORMS": "0",
             "information-INITIAL_FORMS": "0",
+            "relations-TOTAL_FORMS": "0",
+            "relations-INITIAL_FORMS": "0",
+            "related_from-TOTAL_FORMS": "0",
+            "related_from-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302

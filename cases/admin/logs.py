@@ -62,9 +62,16 @@ def warn_of_held_names(model_admin, request, obj, form):
 def warn_of_held_names_in_import(model_admin, request, result):
     """The same warning for an import, by line and column of the file: the cells
     the resource found and logged (RecordResource.held_names, cases/resources.py)."""
-    cells = getattr(result, "held_names", None)
+    warning = held_names_warning(getattr(result, "held_names", None))
+    if warning:
+        model_admin.message_user(request, warning, messages.WARNING)
+
+
+def held_names_warning(cells):
+    """The warning for these (line, column) cells, or None: also on a background
+    import's page (jobs/)."""
     if not cells:
-        return
+        return None
     named = [
         _("line %(line)d, column “%(column)s”") % {"line": line, "column": column}
         for line, column in cells[:CELLS_NAMED]
@@ -74,9 +81,7 @@ def warn_of_held_names_in_import(model_admin, request, result):
         named.append(
             ngettext("%(count)d more cell", "%(count)d more cells", others) % {"count": others}
         )
-    model_admin.message_user(
-        request, HELD_NAME_WARNING % {"fields": "; ".join(named)}, messages.WARNING
-    )
+    return HELD_NAME_WARNING % {"fields": "; ".join(named)}
 
 
 class DepositForm(forms.Form):

@@ -25,9 +25,11 @@ from cases.models import (
     ConsentScope,
     CrossingLeg,
     Event,
+    EventRelation,
     Information,
     Involvement,
     Person,
+    PersonRelation,
     Testimony,
     TestimonySource,
     Violation,
@@ -71,8 +73,47 @@ class PersonForm(VersionedForm):
         return cleaned
 
 
+class IncomingRelationsInline(GuardedInline, admin.TabularInline):
+    """The relations other records name this one in, to read: each is changed on the
+    record that names it."""
+
+    fk_name = "other"
+    extra = 0
+    fields = ("named_by", "kind", "notes")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("named by"))
+    def named_by(self, relation):
+        named = relation.person if isinstance(relation, PersonRelation) else relation.event
+        return str(named)
+
+
+class PersonRelationInline(GuardedInline, admin.TabularInline):
+    """Links between persons (family, held together): never published, and shown only
+    to whom may open both persons (cases.access.PART_LINKS)."""
+
+    model = PersonRelation
+    fk_name = "person"
+    extra = 0
+    autocomplete_fields = ("other",)
+    fields = ("kind", "other", "notes")
+
+
+class PersonRelatedFromInline(IncomingRelationsInline):
+    model = PersonRelation
+    verbose_name_plural = _("persons who name this one")
+
+
 @admin.register(Person)
 class PersonAdmin(PersonDuplicatesMixin, RecordAdmin):
+    inlines = (PersonRelationInline, PersonRelatedFromInline)
     form = PersonForm
     list_display = ("code", "pseudonym", "sex", "birth_year", "origin_place", *PUBLICATION_FIELDS)
     list_filter = ("status", "confidentiality", "sex", "is_synthetic")
@@ -307,6 +348,21 @@ class ViolationInline(GuardedInline, admin.TabularInline):
     readonly_fields = ("status",)
 
 
+class EventRelationInline(GuardedInline, admin.TabularInline):
+    """The chain of events, recorded on the event it starts from: a part of that event."""
+
+    model = EventRelation
+    fk_name = "event"
+    extra = 0
+    autocomplete_fields = ("other",)
+    fields = ("kind", "other", "notes")
+
+
+class EventRelatedFromInline(IncomingRelationsInline):
+    model = EventRelation
+    verbose_name_plural = _("events that name this one")
+
+
 @admin.register(Event)
 class EventAdmin(RecordAdmin):
     list_display = ("code", "title_ko", "title_en", "earliest_date", "place", *PUBLICATION_FIELDS)
@@ -314,7 +370,7 @@ class EventAdmin(RecordAdmin):
     search_fields = ("code", "title_en", "title_ko")
     list_select_related = ("place",)
     autocomplete_fields = ("place", "facility")
-    inlines = (ViolationInline, InformationInline)
+    inlines = (ViolationInline, InformationInline, EventRelationInline, EventRelatedFromInline)
     fieldsets = (
         (None, {"fields": ("code", ("title_ko", "title_en"), "description_ko", "description_en")}),
         (_("When and where"), {"fields": (*PERIOD_FIELDS, "place", "facility")}),

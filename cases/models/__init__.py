@@ -18,3 +18,4 @@ from cases.models.curation import *  # noqa: F403
 from cases.models.events import *  # noqa: F403
 from cases.models.people import *  # noqa: F403
 from cases.models.reference import *  # noqa: F403
+from cases.models.relations import *  # noqa: F403

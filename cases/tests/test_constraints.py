@@ -51,6 +51,29 @@ def duplicate_testimony_source():
     TestimonySource.objects.create(testimony=link.testimony, source=link.source)
 
 
+def relation(make, **fields):
+    from cases.models import EventRelation, PersonRelation
+
+    model, owner, kind = (
+        (EventRelation, "event", "related")
+        if make is EventFactory
+        else (PersonRelation, "person", "knew")
+    )
+    return model.objects.create(kind=kind, **{owner: make(), "other": make(), **fields})
+
+
+def duplicate_relation(make):
+    first = relation(make)
+    owner = "event" if hasattr(first, "event_id") else "person"
+    relation(make, **{owner: getattr(first, owner), "other": first.other})
+
+
+def relation_to_itself(make):
+    one = make()
+    owner = "event" if make is EventFactory else "person"
+    relation(make, **{owner: one, "other": one})
+
+
 VIOLATIONS = {
     "place_point_valid": [
         lambda: PlaceFactory(latitude=Decimal("91"), longitude=Decimal("125")),
@@ -96,6 +119,10 @@ VIOLATIONS = {
     ],
     "crossing_leg_order_unique": [duplicate_leg],
     "testimony_source_unique": [duplicate_testimony_source],
+    "event_relation_unique": [lambda: duplicate_relation(EventFactory)],
+    "event_relation_not_itself": [lambda: relation_to_itself(EventFactory)],
+    "person_relation_unique": [lambda: duplicate_relation(PersonFactory)],
+    "person_relation_not_themselves": [lambda: relation_to_itself(PersonFactory)],
 }
 CASES = [
     pytest.param(make, id=f"{name}-{number}")

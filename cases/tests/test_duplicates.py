@@ -21,6 +21,10 @@ def person_form(**fields):
         "education_in_north": "unknown",
         "is_alive": "unknown",
         "confidentiality": "standard",
+        "relations-TOTAL_FORMS": "0",
+        "relations-INITIAL_FORMS": "0",
+        "related_from-TOTAL_FORMS": "0",
+        "related_from-INITIAL_FORMS": "0",
         **fields,
     }
 

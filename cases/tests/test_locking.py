@@ -46,6 +46,10 @@ def event_form(event, version, title):
         "violations-INITIAL_FORMS": "0",
         "information-TOTAL_FORMS": "0",
         "information-INITIAL_FORMS": "0",
+        "relations-TOTAL_FORMS": "0",
+        "relations-INITIAL_FORMS": "0",
+        "related_from-TOTAL_FORMS": "0",
+        "related_from-INITIAL_FORMS": "0",
     }
 
 

@@ -6,7 +6,7 @@ import pytest
 from cases import roles
 from cases.models import Person
 from cases.tests import factories
-from cases.tests.personas import user_in
+from cases.tests.personas import login_with_second_factor, user_in
 from core import progress
 from jobs import imports, services
 from jobs.models import Job, Upload
@@ -144,3 +144,17 @@ def test_rejected_rows_list_base_errors_too():
             return []
 
     assert imports.rejected_rows(Result()) == [{"row": None, "field": "", "reason": "bad header"}]
+
+
+def test_a_background_import_warns_on_its_page_of_names_kept_in_the_vault(client):
+    """As the admin's own import does (cases/admin/logs.py), by line and column only."""
+    name = "김순옥"
+    factories.IdentityFactory(real_name=name)
+    researcher = user_in(roles.RESEARCHER)
+    job = queue(csv(",Witness 7,female,1980", f",{name}의 언니,female,1975"), researcher)
+    assert job.status == Job.Status.DONE
+    assert job.held_names == [[2, "pseudonym"]]
+    page = login_with_second_factor(client, researcher).get(job.get_absolute_url())
+    page = page.content.decode()
+    assert "Check line 2, column “pseudonym”: a name kept in the identity vault" in page
+    assert name not in page

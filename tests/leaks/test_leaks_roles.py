@@ -12,6 +12,8 @@ The admin's URLs come from `admin.site.get_urls()` and each ModelAdmin's
 `get_urls()`, so a page added to the admin tomorrow is requested too.
 """
 
+import itertools
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -191,7 +193,7 @@ def admin_urls(planted):
                     urls.add(reverse(f"admin:{name}", args=[pk, version]))
             elif arguments == ["first", "second"]:  # merge/<first>/<second>/: pairs of persons
                 pks = list(sample_pks(model))
-                for first, second in zip(pks, pks[1:], strict=False):
+                for first, second in itertools.pairwise(pks):
                     urls.add(reverse(f"admin:{name}", kwargs={"first": first, "second": second}))
             else:
                 raise AssertionError(f"No sample values for {name}: {arguments}")
