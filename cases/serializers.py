@@ -18,7 +18,6 @@ from cases.disclosure import (
     public_period,
     public_period_display,
     public_place,
-    public_province,
 )
 from cases.models import (
     BorderCrossing,
@@ -55,12 +54,6 @@ class PublicPlaceField(serializers.Field):
     def to_representation(self, record):
         place = public_place(record.place, living=self.living(record))
         return None if place is None else PlaceRefSerializer(place).data
-
-
-class PublicProvinceField(PlaceRefSerializer):
-    def to_representation(self, instance):
-        place = public_province(instance)
-        return None if place is None else super().to_representation(place)
 
 
 class FacilityRefSerializer(serializers.ModelSerializer):
@@ -284,8 +277,9 @@ def _year(crossing, field):
     return (value.isoformat() if value else None), str(precision)
 
 
-class CrossingPlaceField(PublicProvinceField):
-    """A crossing's place at province level, or null where the reviewer withheld it."""
+class CrossingPlaceField(PlaceRefSerializer):
+    """A crossing's place at province level, or null where the reviewer withheld it:
+    cases.disclosure.public_crossing_place decides, and only it."""
 
     def get_attribute(self, crossing):
         return public_crossing_place(crossing, self.source)
