@@ -189,6 +189,12 @@ def test_the_export_is_scoped_escaped_and_logged(as_role):
 # --- The page --------------------------------------------------------------------------
 
 
+def own_queries(captured):
+    """The queries of the search itself: not the session's, the user's or permissions'."""
+    shared = ('SELECT "django_session"', 'SELECT "auth_', 'SELECT "django_content_type"')
+    return [q for q in captured if not q["sql"].startswith(shared)]
+
+
 def test_the_page_is_paginated_and_its_queries_counted(as_role):
     client = as_role(roles.RESEARCHER)
     factories.EventFactory.create_batch(5, title_ko="요덕 사건")
@@ -204,7 +210,10 @@ def test_the_page_is_paginated_and_its_queries_counted(as_role):
     factories.EventFactory.create_batch(20, title_ko="요덕 사건")
     with CaptureQueriesContext(connection) as more:
         response = client.get(SEARCH, {"q": "요덕"})
-    assert len(more) <= len(few) <= 15, [q["sql"][:80] for q in more]
+    # Which of the session's and permissions' reads are cached varies with the tests
+    # run before in the worker (PostgreSQL); the search's own queries may not grow.
+    assert len(few) <= 15 and len(more) <= 15, [q["sql"][:80] for q in more]
+    assert len(own_queries(more)) <= len(own_queries(few)), [q["sql"][:80] for q in more]
     results = response.context["results"]
     assert (results.total, len(results.hits)) == (25, services.PER_PAGE)
     second = client.get(SEARCH, {"q": "요덕", "page": 2}).context["results"]
