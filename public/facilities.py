@@ -166,7 +166,7 @@ def location(data, places, labels, korean):
 
 
 def detail_context(code):
-    """The page's data, or None for a code not in the reference list. Five queries
+    """The page's data, or None for a code not in the reference list. Eight queries
     on the copy whatever the number of records."""
     reference = Reference.objects.filter(list="facility", code=code).values_list("data").first()
     if reference is None:
@@ -175,16 +175,13 @@ def detail_context(code):
     korean = listings.language() == "ko"
     places = _places()
     labels = _options(KINDS_FACET, "precision")
-    entries = (
-        Entry.objects.with_key("facility", code)
-        .filter(kind__in=[Kind.EVENT, Kind.VIOLATION])
-        .only(*listings.FIELDS)
-        .order_by("earliest", "code")
-    )
-    events, violations = [], []
-    for entry in entries:
-        (events if entry.kind == Kind.EVENT else violations).append(listings.row(entry))
-    step, periods = listings.period_table(events, violations)
+    records = Entry.objects.with_key("facility", code)
+    events = records.filter(kind=Kind.EVENT)
+    violations = records.filter(kind=Kind.VIOLATION)
+    counts = listings.year_counts(records.filter(kind__in=[Kind.EVENT, Kind.VIOLATION]))
+    step, periods = listings.period_table(counts, [Kind.EVENT, Kind.VIOLATION])
+    event_periods = listings.by_period(events, step, counts, Kind.EVENT)
+    types = listings.by_type(violations)
     province = province_of(data.get("place"), places)
     place = places.get(data.get("place"))
     kind = labels.get((KINDS_FACET, data.get("kind")))
@@ -204,12 +201,16 @@ def detail_context(code):
         else "",
         "location": location(data, places, labels, korean),
         "boundaries_url": reverse("stats-api:maps-boundaries", args=["korea"]),
-        "events": events,
-        "violations": violations,
-        "event_periods": listings.by_period(events, step),
-        "types": listings.by_type(violations),
-        "periods": periods,
-        "sources": listings.cited_sources([*events, *violations]),
+        "event_count": sum(group["count"] for group in event_periods),
+        "violation_count": sum(group["count"] for group in types),
+        "event_periods": event_periods,
+        "types": types,
+        "periods": [
+            (label, n_events, n_violations) for label, _y, n_events, n_violations in periods
+        ],
+        "sources": listings.cited_sources(
+            [item for group in [*event_periods, *types] for item in group["records"]]
+        ),
         "search_events": f"{search}?{urlencode({'kind': 'events', 'facility': code})}",
         "search_violations": f"{search}?{urlencode({'kind': 'violations', 'facility': code})}",
     }

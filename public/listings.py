@@ -1,19 +1,22 @@
-"""Published records listed one by one on a facility's or an organization's page,
-grouped by violation type and by period, with the public citations behind them.
+"""Published records on a facility's or an organization's page, grouped by
+violation type and by period, with the public citations behind them.
 
-Everything here reads entries of the published copy (public/models.py) already
-fetched by the caller: what their API data (`data`, built by the public
-serializers) and their public bounds hold, nothing else. Each group's count is the
-number of records it lists with their codes, so it is exact, as the search's facet
-counts are (docs/publication-policy.md, "Small cells", "What it does not cover").
-No person is counted.
+Everything here reads entries of the published copy (public/models.py): what
+their API data (`data`, built by the public serializers) and their public bounds
+hold, nothing else. Each group's count is exact, as the search's facet counts are
+(docs/publication-policy.md, "Small cells", "What it does not cover"), and counted
+in SQL; a group lists its first LISTED records and links to the case search for the
+rest, so that a camp with tens of thousands of published acts makes a page of a
+few hundred rows in a fixed number of queries. No person is counted.
 """
 
+from django.db.models import Count, F, IntegerField, Value, Window
+from django.db.models.functions import Cast, ExtractYear, RowNumber
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from public.models import Kind
+from public.models import Key, Kind, Option
 from public.search import _code_order
 
 # Entry fields a listing reads (with `.only()`): never the search columns.
@@ -33,6 +36,8 @@ FIELDS = (
 # spans of SPAN years (1995 to 1999, shown with an en dash).
 YEARS_SHOWN_ONE_BY_ONE = 10
 SPAN = 5
+# Records a group lists; its count and a link to the case search tell of the rest.
+LISTED = 20
 
 
 def language():
@@ -67,26 +72,79 @@ def row(entry):
     }
 
 
-def by_type(rows):
-    """[{code, name, count, records}] of violations, in the taxonomy's order."""
-    groups = {}
-    for item in rows:
-        group = groups.setdefault(
-            item["type_code"], {"code": item["type_code"], "name": item["type_name"], "records": []}
+def year_counts(entries):
+    """{(kind, year or None): number of entries that began that year}: one query."""
+    rows = (
+        entries.order_by()
+        .annotate(year=ExtractYear("earliest"))
+        .values_list("kind", "year")
+        .annotate(n=Count("pk"))
+    )
+    return {(kind, year): n for kind, year, n in rows}
+
+
+def first_of_each(entries, partition):
+    """The first LISTED entries (oldest first) of each value of `partition`, as
+    listing rows: one query, whatever the number of entries."""
+    ranked = entries.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[partition],
+            order_by=[F("earliest").asc(nulls_last=True), F("code").asc()],
         )
-        group["records"].append(item)
-    ordered = sorted(groups.values(), key=lambda group: _code_order(group["code"]))
-    for group in ordered:
-        group["count"] = len(group["records"])
-    return ordered
+    )
+    listed = ranked.filter(rank__lte=LISTED).only(*FIELDS)
+    return [row(entry) for entry in listed.order_by(F("earliest").asc(nulls_last=True), "code")]
 
 
-def period_step(rows):
-    """1 (each year) or SPAN (spans of years), from the years of the rows."""
-    years = [item["year"] for item in rows if item["year"] is not None]
+def period_of(step):
+    """The first year of an entry's period, as SQL (NULL for an undated entry)."""
+    year = ExtractYear("earliest")
+    if step == 1:
+        return year
+    # Integer division on both databases (years are positive).
+    return Cast(year / Value(step), IntegerField()) * Value(step)
+
+
+def by_type(violations):
+    """[{code, name, count, records}] of the violations by top-level type of the
+    taxonomy (a code without a dot: each violation has one, as the search's `type`
+    facet keys it), in the taxonomy's order, at most LISTED records each: three
+    queries, whatever the number of violations."""
+    keys = Key.objects.filter(facet="type", entry__in=violations).exclude(value__contains=".")
+    counts = dict(keys.values_list("value").annotate(n=Count("entry")).order_by())
+    ranked = keys.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("value")],
+            order_by=[F("entry__earliest").asc(nulls_last=True), F("entry__code").asc()],
+        )
+    ).filter(rank__lte=LISTED)
+    listed = {}
+    rows = ranked.select_related("entry").only("value", *(f"entry__{f}" for f in FIELDS))
+    for key in rows.order_by(F("entry__earliest").asc(nulls_last=True), "entry__code"):
+        listed.setdefault(key.value, []).append(row(key.entry))
+    korean = language() == "ko"
+    names = {
+        o.value: o.label(korean) for o in Option.objects.filter(facet="type", value__in=counts)
+    }
+    groups = [
+        {"code": code, "name": names.get(code, code), "count": n, "records": listed.get(code, [])}
+        for code, n in counts.items()
+    ]
+    return sorted(groups, key=lambda group: _code_order(group["code"]))
+
+
+def period_step(years):
+    """1 (each year) or SPAN (spans of years), from the years records began in."""
+    years = [year for year in years if year is not None]
     if not years or max(years) - min(years) < YEARS_SHOWN_ONE_BY_ONE:
         return 1
     return SPAN
+
+
+def period_key(year, step):
+    return None if year is None else year - year % step
 
 
 def period_label(year, step):
@@ -98,33 +156,40 @@ def period_label(year, step):
     return f"{start}\u2013{start + step - 1}"
 
 
-def by_period(rows, step):
-    """[{label, count, records}], oldest first, the undated last. A record that
-    lasted years is counted once, in the period it began."""
-    groups = {}
-    for item in rows:
-        key = None if item["year"] is None else item["year"] - item["year"] % step
-        groups.setdefault(key, []).append(item)
-    keys = sorted(groups, key=lambda key: (key is None, key or 0))
+def period_table(counts, kinds):
+    """(step, [(label, first year, count of each kind)]), oldest first, the undated
+    last, from `year_counts`. A record that lasted years is counted once, in the
+    period it began."""
+    step = period_step(year for _kind, year in counts)
+    table = {}
+    for (kind, year), n in counts.items():
+        if kind in kinds:
+            table.setdefault(period_key(year, step), [0] * len(kinds))[kinds.index(kind)] += n
+    keys = sorted(table, key=lambda key: (key is None, key or 0))
+    return step, [(period_label(key, step), key, *table[key]) for key in keys]
+
+
+def by_period(entries, step, counts, kind):
+    """[{label, year, count, records}] of `entries` of one kind by period, oldest
+    first (at most LISTED records each): one query."""
+    listed = {}
+    for item in first_of_each(entries, period_of(step)):
+        listed.setdefault(period_key(item["year"], step), []).append(item)
+    _step, table = period_table(counts, [kind])
     return [
-        {"label": period_label(key, step), "count": len(groups[key]), "records": groups[key]}
-        for key in keys
+        {
+            "label": label,
+            "year": year,
+            "last_year": None if year is None else year + step - 1,
+            "count": n,
+            "records": listed.get(year, []),
+        }
+        for label, year, n in table
     ]
 
 
-def period_table(events, violations):
-    """[(label, events, violations)] over one scale of periods for both lists."""
-    step = period_step([*events, *violations])
-    counted = {}
-    for column, rows in enumerate((events, violations)):
-        for group in by_period(rows, step):
-            counted.setdefault(group["label"], [0, 0])[column] = group["count"]
-    order = by_period([*events, *violations], step)
-    return step, [(group["label"], *counted[group["label"]]) for group in order]
-
-
 def cited_sources(rows):
-    """The public citations behind the rows (a public document with a citation:
+    """The public citations behind the listed rows (a public document with a citation:
     the API's `source_title`, never a source's internal description), each once,
     as the event page shows them: "publisher, citation (year)"."""
     found = {}

@@ -120,7 +120,7 @@ def organization_detail(request, code):
 
 
 def detail_context(code):
-    """The page's data, or None for a code not in the reference list. Three
+    """The page's data, or None for a code not in the reference list. Six
     queries on the copy whatever the number of records."""
     organizations = _organizations()
     if code not in organizations:
@@ -131,14 +131,11 @@ def detail_context(code):
     units = subtree(code, children)
     degrees = {o.value: o.label(korean) for o in Option.objects.filter(facet="degree")}
     attributed = Key.objects.filter(facet="organization", value__in=units).values("entry")
-    entries = (
-        Entry.objects.filter(kind=Kind.VIOLATION, pk__in=attributed)
-        .only(*listings.FIELDS)
-        .order_by("earliest", "code")
-    )
-    violations = []
-    for entry in entries:
-        item = listings.row(entry)
+    violations = Entry.objects.filter(kind=Kind.VIOLATION, pk__in=attributed)
+    counts = listings.year_counts(violations)
+    _step, periods = listings.period_table(counts, [Kind.VIOLATION])
+    types = listings.by_type(violations)
+    for item in (item for group in types for item in group["records"]):
         item["attributed"] = [
             {
                 "name": listings.name(organizations.get(p.get("organization"), {}), korean)
@@ -152,8 +149,6 @@ def detail_context(code):
             for p in item["perpetrators"]
             if p.get("organization") in units
         ]
-        violations.append(item)
-    step, periods = listings.period_table([], violations)
     parent = data.get("parent")
     search = reverse("cases:search")
     return {
@@ -177,9 +172,8 @@ def detail_context(code):
                 children.get(code, []), key=lambda c: listings.name(organizations[c], korean)
             )
         ],
-        "violations": violations,
-        "types": listings.by_type(violations),
-        "periods": [(label, n) for label, _events, n in periods],
-        "by_period": listings.by_period(violations, step),
+        "violation_count": sum(group["count"] for group in types),
+        "types": types,
+        "periods": [(label, n) for label, _year, n in periods],
         "search_violations": f"{search}?{urlencode({'kind': 'violations', 'organization': code})}",
     }

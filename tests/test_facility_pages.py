@@ -27,6 +27,7 @@ from cases.tests.factories import (
     ViolationFactory,
     ViolationTypeFactory,
 )
+from public import listings
 
 pytestmark = pytest.mark.django_db
 
@@ -138,8 +139,16 @@ def codes_on(response):
     return set(re.findall(r"\b[EA]-[0-9A-Z]{8}\b", response.content.decode()))
 
 
+GROUPS = {"events": "event_periods", "violations": "types"}
+
+
 def record_codes(response, name):
-    return {record["code"] for record in response.context[name]}
+    """The codes a page lists, over its groups (events by period, violations by type)."""
+    return {r["code"] for group in response.context[GROUPS[name]] for r in group["records"]}
+
+
+def counted(response, name):
+    return response.context[f"{name[:-1]}_count"]
 
 
 # --- What the pages list ------------------------------------------------------------
@@ -174,9 +183,9 @@ def test_the_pages_counts_are_the_search_facets_counts(client, records):
         ("violations", "violations", facility),
     ]:
         search = get(client, f"/cases/?kind={kind}&facility=FT-CAMP")
-        assert search.context["count"] == len(page.context[name]) == 2
+        assert search.context["count"] == counted(page, name) == len(record_codes(page, name)) == 2
     search = get(client, "/cases/?kind=violations&organization=FT-MSS")
-    assert search.context["count"] == len(organization.context["violations"]) == 2
+    assert search.context["count"] == counted(organization, "violations") == 2
 
 
 def test_the_facility_index_filters_by_kind_and_province(client, records):
@@ -292,7 +301,7 @@ def queries_per_page(client, django_assert_max_num_queries):
         for cache in caches.all():
             cache.clear()
         with (
-            django_assert_max_num_queries(6, connection=connections["public"]) as counted,
+            django_assert_max_num_queries(9, connection=connections["public"]) as counted,
             django_assert_max_num_queries(0, connection=connections["default"]),
         ):
             assert client.get(url).status_code == 200
@@ -318,7 +327,39 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_records(
     many = queries_per_page(client, django_assert_max_num_queries)
     assert many == few
     page = get(client, "/cases/facilities/FT-CAMP/")
-    assert len(page.context["violations"]) == 22
+    assert counted(page, "violations") == 22
+    # A group lists its first LISTED records, oldest first, and links to the rest.
+    torture = next(group for group in page.context["types"] if group["code"] == "V95")
+    assert torture["count"] == 21
+    assert [r["year"] for r in torture["records"]] == list(range(1990, 1990 + listings.LISTED))
+    assert "/cases/?kind=violations&amp;facility=FT-CAMP&amp;type=V95" in page.content.decode()
+    assert "All 21 in the case search" in page.content.decode()
+    ministry = get(client, "/cases/perpetrators/FT-MSS/")
+    assert counted(ministry, "violations") == 22
+    assert sum(len(group["records"]) for group in ministry.context["types"]) == 1 + listings.LISTED
+    assert ministry.context["periods"][0] == ("1990\u20131994", 5)
+
+
+def test_a_period_lists_its_first_records_and_links_to_the_rest(client, records, monkeypatch):
+    monkeypatch.setattr(listings, "LISTED", 2)
+    in_2003 = [records["events"][0].code]
+    for day in range(1, 5):
+        in_2003.append(
+            EventFactory(
+                **PUBLISHED,
+                start_date=datetime.date(2003, 6, day),
+                start_precision="day",
+                facility=records["camp"],
+            ).code
+        )
+    page = get(client, "/cases/facilities/FT-CAMP/")
+    early = page.context["event_periods"][0]
+    assert (early["label"], early["count"], len(early["records"])) == ("2000\u20132004", 5, 2)
+    # The public dates of these are the year alone: the same day, then by code.
+    assert [r["code"] for r in early["records"]] == sorted(in_2003)[:2]
+    text = page.content.decode()
+    assert "kind=events&amp;facility=FT-CAMP&amp;year_from=2000&amp;year_to=2004" in text
+    assert counted(page, "events") == 6
 
 
 def test_a_page_is_served_from_the_cache_with_one_query(client, records, django_assert_num_queries):
