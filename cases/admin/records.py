@@ -95,15 +95,20 @@ class IncomingRelationsInline(GuardedInline, admin.TabularInline):
         return str(named)
 
 
-class PersonRelationInline(GuardedInline, admin.TabularInline):
+class OutgoingRelationsInline(GuardedInline, admin.TabularInline):
+    """The relations this record names (its `fk_name`) to another record."""
+
+    extra = 0
+    autocomplete_fields = ("other",)
+    fields = ("kind", "other", "notes")
+
+
+class PersonRelationInline(OutgoingRelationsInline):
     """Links between persons (family, held together): never published, and shown only
     to whom may open both persons (cases.access.PART_LINKS)."""
 
     model = PersonRelation
     fk_name = "person"
-    extra = 0
-    autocomplete_fields = ("other",)
-    fields = ("kind", "other", "notes")
 
 
 class PersonRelatedFromInline(IncomingRelationsInline):
@@ -348,14 +353,11 @@ class ViolationInline(GuardedInline, admin.TabularInline):
     readonly_fields = ("status",)
 
 
-class EventRelationInline(GuardedInline, admin.TabularInline):
+class EventRelationInline(OutgoingRelationsInline):
     """The chain of events, recorded on the event it starts from: a part of that event."""
 
     model = EventRelation
     fk_name = "event"
-    extra = 0
-    autocomplete_fields = ("other",)
-    fields = ("kind", "other", "notes")
 
 
 class EventRelatedFromInline(IncomingRelationsInline):

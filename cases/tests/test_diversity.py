@@ -56,16 +56,24 @@ def public_act(victim, violation_type):
     )
 
 
-def test_the_fifth_person_known_for_the_same_violation_is_refused(k5l2, places, types):
+def four_known_and_a_fifth(places, types, fifth_type):
+    """Five public persons alike; four with a public act of detention, and the
+    fifth's act of `fifth_type` in review. Returns (persons, the fifth's act)."""
     group = public_persons(5, places["north"])
     for person in group[:4]:
         public_act(person, types["held"])
-    same = in_review(
+    fifth = in_review(
         factories.ViolationFactory,
         event=factories.EventFactory(publishable=True),
         victim=group[4],
-        violation_type=types["held elsewhere"],  # another sub-type, the same category
+        violation_type=types[fifth_type],
     )
+    return group, fifth
+
+
+def test_the_fifth_person_known_for_the_same_violation_is_refused(k5l2, places, types):
+    # Another sub-type of the same category.
+    group, same = four_known_and_a_fifth(places, types, "held elsewhere")
     message = refusal(same)
     assert not is_public(same)
     assert "all 5 published persons" in message and "Arbitrary detention" in message, message
@@ -83,15 +91,7 @@ def test_the_fifth_person_known_for_the_same_violation_is_refused(k5l2, places, 
 
 
 def test_the_refusal_reads_in_korean(k5l2, places, types):
-    group = public_persons(5, places["north"])
-    for person in group[:4]:
-        public_act(person, types["held"])
-    same = in_review(
-        factories.ViolationFactory,
-        event=factories.EventFactory(publishable=True),
-        victim=group[4],
-        violation_type=types["held"],
-    )
+    _group, same = four_known_and_a_fifth(places, types, "held")
     with translation.override("ko"):
         message = refusal(same)
     assert "자의적 구금" in message and "Arbitrary" not in message, message
@@ -105,15 +105,7 @@ def test_a_group_known_for_no_violation_reveals_nothing(k5l2, places, types):
 
 def test_the_check_is_off_with_k_or_l_at_one(settings, places, types):
     settings.REIDENTIFICATION_K, settings.REIDENTIFICATION_L = 1, 2
-    group = public_persons(5, places["north"])
-    for person in group[:4]:
-        public_act(person, types["held"])
-    act = in_review(
-        factories.ViolationFactory,
-        event=factories.EventFactory(publishable=True),
-        victim=group[4],
-        violation_type=types["held"],
-    )
+    _group, act = four_known_and_a_fifth(places, types, "held")
     assert diversity.publication_problems(act) == []
     settings.REIDENTIFICATION_K, settings.REIDENTIFICATION_L = 5, 1
     assert diversity.publication_problems(act) == []

@@ -126,7 +126,8 @@ def test_an_unknown_value_is_a_value_of_its_own(k5, places):
     assert "only 1 published" in message and "province of origin: unknown" in message
 
 
-def test_a_crossing_reveals_the_year_of_leaving_and_the_region_of_settlement(k5, places):
+def a_crossing_in_2008_to_seoul(places):
+    """Five public persons alike, and the first one's crossing in review."""
     group = public_persons(5, places["north"])
     crossing = in_review(
         factories.BorderCrossingFactory,
@@ -134,6 +135,11 @@ def test_a_crossing_reveals_the_year_of_leaving_and_the_region_of_settlement(k5,
         crossing_date=datetime.date(2008, 3, 1),
         settlement_place=places["seoul"],
     )
+    return group, crossing
+
+
+def test_a_crossing_reveals_the_year_of_leaving_and_the_region_of_settlement(k5, places):
+    group, crossing = a_crossing_in_2008_to_seoul(places)
     message = refusal(crossing)
     assert not is_public(crossing)
     assert group[0].code in message and "only 1 published" in message
@@ -166,13 +172,7 @@ def test_a_crossing_may_not_leave_fewer_than_k_behind(k5, places):
 
 
 def test_a_reviewer_withholds_a_crossings_details_instead_of_changing_them(k5, places):
-    group = public_persons(5, places["north"])
-    crossing = in_review(
-        factories.BorderCrossingFactory,
-        person=group[0],
-        crossing_date=datetime.date(2008, 3, 1),
-        settlement_place=places["seoul"],
-    )
+    group, crossing = a_crossing_in_2008_to_seoul(places)
     message = refusal(crossing)
     assert "What the public is not shown" in message
 

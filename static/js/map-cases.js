@@ -54,14 +54,7 @@
     var map = M.createMap(el, { minZoom: 3, maxZoom: 14 });
     map.setView([40.3, 127.3], 6);
 
-    fetch(el.getAttribute("data-boundaries"), { credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
-      .then(function (data) {
-        L.geoJSON(data, {
-          style: { color: "#8a8a8a", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1 },
-          interactive: false
-        }).addTo(map).bringToBack();
-      });
+    M.addOutline(map, el);
 
     var clusters = L.layerGroup().addTo(map);
     var points = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 }).addTo(map);

@@ -48,6 +48,20 @@
     return map;
   }
 
+  /* The grey outline of the land under a case or facility map: the site's own
+   * boundary file (data-boundaries). Without it the points are shown alone. */
+  function addOutline(map, el) {
+    return fetch(el.getAttribute("data-boundaries"), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        L.geoJSON(data, {
+          style: { color: "#8a8a8a", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1 },
+          interactive: false
+        }).addTo(map).bringToBack();
+      })
+      .catch(function () { /* the points are shown without the outline */ });
+  }
+
   /* Quantile breaks: five classes holding about the same number of areas, so
    * one very large value (North Hamgyong) does not wash out the rest. */
   function breaks(values) {
@@ -156,6 +170,7 @@
     number: number,
     escapeHtml: escapeHtml,
     createMap: createMap,
+    addOutline: addOutline,
     breaks: breaks,
     colour: colour,
     legend: legend,

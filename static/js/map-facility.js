@@ -11,15 +11,7 @@
     var point = [Number(el.getAttribute("data-latitude")), Number(el.getAttribute("data-longitude"))];
     var map = M.createMap(el, { minZoom: 4, maxZoom: 12, scrollWheelZoom: false });
     map.setView(point, Number(el.getAttribute("data-zoom")) || 7);
-    fetch(el.getAttribute("data-boundaries"), { credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
-      .then(function (data) {
-        L.geoJSON(data, {
-          style: { color: "#8a8a8a", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1 },
-          interactive: false
-        }).addTo(map).bringToBack();
-      })
-      .catch(function () { /* the point is shown without boundaries */ });
+    M.addOutline(map, el);
     var icon = L.divIcon({ html: "", className: "case-point facility", iconSize: L.point(14, 14) });
     L.marker(point, { icon: icon, keyboard: false, title: el.getAttribute("data-title") }).addTo(map);
     el.setAttribute("data-ready", "true");
