@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from cases import names
 from cases.access import admin_records
-from cases.models import Person, Place, Sex
+from cases.models import DistinctPersons, Person, Place, Sex
 
 # Persons whose keys start alike are compared with each other.
 STEM = 4
@@ -123,10 +123,11 @@ def kept_first(a, b):
     return sorted((a, b), key=lambda person: (person.status != "published", person.pk))
 
 
-def candidates(user, *, name=""):
+def candidates(user, *, name="", after=""):
     """Persons `user` may see who share a name key with another, or whose key
     starts like another's with a year of birth within one or the same place of
-    origin: one query, at most CANDIDATES of them, by key."""
+    origin: one query, at most CANDIDATES of them, by key, from the stem `after`
+    on."""
     visible = admin_records(Person.objects.all(), user)
     shared = (
         visible.exclude(name_key="")
@@ -151,6 +152,8 @@ def candidates(user, *, name=""):
     key = names.name_key(name)
     if key:
         persons = persons.filter(name_key__startswith=key[:STEM])
+    if after:
+        persons = persons.filter(name_key__gte=after)
     return (
         persons.filter(Q(name_key__in=shared) | Exists(near))
         .select_related("origin_place__parent__parent")
@@ -158,9 +161,29 @@ def candidates(user, *, name=""):
     )
 
 
-def likely_duplicates(user, *, name="", limit=100):
-    """The pairs of persons most likely to be one, best first, with the reasons."""
-    persons = list(candidates(user, name=name))
+@dataclasses.dataclass
+class Finding:
+    """The pairs of one window of candidates, and the stem the next window starts
+    at ("" when this one reached the end)."""
+
+    pairs: list
+    next_stem: str
+
+
+def likely_duplicates(user, *, name="", after="", limit=100):
+    """The pairs of persons most likely to be one, best first, with the reasons,
+    among one window of at most CANDIDATES persons from the stem `after` on;
+    never a pair a reviewer found to be two people (DistinctPersons). Two queries."""
+    persons = list(candidates(user, name=name, after=after))
+    next_stem = ""
+    if len(persons) == CANDIDATES:
+        # A full window may have cut its last stem short: that stem starts the next.
+        last = persons[-1].name_key[:STEM]
+        if persons[0].name_key[:STEM] != last:
+            persons = [p for p in persons if p.name_key[:STEM] != last]
+            next_stem = last
+        else:  # one stem fills the window: go on after it
+            next_stem = last[:-1] + chr(ord(last[-1]) + 1)
     groups = {}
     for person in persons:
         groups.setdefault(person.name_key[:STEM], []).append(person)
@@ -172,6 +195,12 @@ def likely_duplicates(user, *, name="", limit=100):
                 if compared:
                     first, second = kept_first(a, b)
                     found.append(Pair(first, second, *compared))
-    return heapq.nsmallest(
+    ids = [person.pk for person in persons]
+    two = set(
+        DistinctPersons.objects.filter(first__in=ids, second__in=ids).values_list("first", "second")
+    )
+    found = [pair for pair in found if tuple(sorted((pair.first.pk, pair.second.pk))) not in two]
+    pairs = heapq.nsmallest(
         limit, found, key=lambda pair: (-pair.score, pair.first.code, pair.second.code)
     )
+    return Finding(pairs, next_stem)

@@ -21,6 +21,7 @@ from cases.models import (
     Confidentiality,
     ConsentScope,
     ConsentWithdrawal,
+    DistinctPersons,
     Event,
     Identity,
     Information,
@@ -483,6 +484,22 @@ def person_merge(*, keep, duplicate, by, values_from_duplicate=None):
     duplicate._history_user = by
     duplicate.delete()
     return merge
+
+
+def persons_mark_distinct(*, first, second, by, distinct=True, note=""):
+    """Record that two persons are two people (or, `distinct=False`, take that back),
+    so that the duplicate finder pairs them no more (or again)."""
+    _require(by, roles.MERGE_PERSON)
+    visible = admin_records(Person.objects.filter(pk__in=[first.pk, second.pk]), by)
+    if first.pk == second.pk or visible.count() != 2:
+        raise PermissionDenied(_("You do not have permission to do this."))
+    low, high = sorted((first.pk, second.pk))
+    if distinct:
+        DistinctPersons.objects.get_or_create(
+            first_id=low, second_id=high, defaults={"by": by, "note": note}
+        )
+    else:
+        DistinctPersons.objects.filter(first_id=low, second_id=high).delete()
 
 
 def _stricter(one, other):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from cases import duplicates, services
 from cases.access import admin_records
 from cases.admin.base import report_refusal
-from cases.models import Person
+from cases.models import DistinctPersons, Person
 
 # What the compare page shows besides the fields a reviewer chooses between.
 SHOWN_ONLY = ("code", "status", "confidentiality")
@@ -92,7 +92,8 @@ class PersonDuplicatesMixin:
         """Pairs of persons likely to be one, best first, with the reasons."""
         self._require_merge(request)
         name = request.GET.get("name", "").strip()[:100]
-        pairs = duplicates.likely_duplicates(request.user, name=name)
+        after = request.GET.get("after", "")[: duplicates.STEM]
+        finding = duplicates.likely_duplicates(request.user, name=name, after=after)
         return TemplateResponse(
             request,
             "admin/cases/person_duplicates.html",
@@ -101,6 +102,8 @@ class PersonDuplicatesMixin:
                 "title": _("Possible duplicates"),
                 "opts": self.opts,
                 "name": name,
+                "after": after,
+                "next_stem": finding.next_stem,
                 "pairs": [
                     {
                         "pair": pair,
@@ -108,7 +111,7 @@ class PersonDuplicatesMixin:
                             "admin:cases_person_merge", args=[pair.first.pk, pair.second.pk]
                         ),
                     }
-                    for pair in pairs
+                    for pair in finding.pairs
                 ],
                 "candidates": duplicates.CANDIDATES,
             },
@@ -125,9 +128,12 @@ class PersonDuplicatesMixin:
             raise PermissionDenied
         rows = comparison(first, second)
         if request.method == "POST":
+            if "distinct" in request.POST:
+                return self._mark_distinct(request, first, second)
             response = self._merge(request, first, second, rows)
             if response is not None:
                 return response
+        low, high = sorted((first.pk, second.pk))
         return TemplateResponse(
             request,
             "admin/cases/person_merge.html",
@@ -138,8 +144,29 @@ class PersonDuplicatesMixin:
                 "first": first,
                 "second": second,
                 "rows": rows,
+                "found_distinct": DistinctPersons.objects.filter(first=low, second=high)
+                .select_related("by")
+                .first(),
             },
         )
+
+    def _mark_distinct(self, request, first, second):
+        """ "Not the same person" (or its undoing): the finder stops (or starts again)
+        pairing the two."""
+        distinct = request.POST["distinct"] == "1"
+        services.persons_mark_distinct(
+            first=first,
+            second=second,
+            by=request.user,
+            distinct=distinct,
+            note=request.POST.get("note", "")[:1000],
+        )
+        if distinct:
+            message = _("%(first)s and %(second)s are recorded as two persons.")
+        else:
+            message = _("%(first)s and %(second)s may be paired again by the finder.")
+        self.message_user(request, message % {"first": first.code, "second": second.code})
+        return HttpResponseRedirect(reverse("admin:cases_person_duplicates"))
 
     def _merge(self, request, first, second, rows):
         keep_pk = request.POST.get("keep")

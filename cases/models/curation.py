@@ -1,4 +1,5 @@
-"""The curation logs: status changes, consent withdrawals, person merges."""
+"""The curation logs: status changes, consent withdrawals, person merges, persons
+found to be two."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -98,6 +99,36 @@ class PersonMerge(models.Model):
 
     def __str__(self):
         return f"{self.merged_code} → {self.kept.code}"
+
+
+class DistinctPersons(models.Model):
+    """Two persons a reviewer compared and found to be two people: the duplicate
+    finder no longer pairs them. Kept with the lower primary key first."""
+
+    first = models.ForeignKey(
+        "Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    second = models.ForeignKey(
+        "Person", verbose_name=_("other person"), on_delete=models.CASCADE, related_name="+"
+    )
+    note = models.TextField(_("why they are two"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("persons found to be two")
+        verbose_name_plural = _("persons found to be two")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="distinct_persons_once"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="distinct_persons_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_id} ≠ {self.second_id}"
 
 
 class PublicationChange(models.Model):

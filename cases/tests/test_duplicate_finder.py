@@ -2,9 +2,11 @@
 in any script, for those who may merge, among the persons they may see."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from cases import duplicates, roles
+from cases import duplicates, roles, services
+from cases.models import DistinctPersons, Person
 from cases.tests import factories
 from cases.tests.personas import user_in
 
@@ -16,7 +18,7 @@ FINDER = "admin:cases_person_duplicates"
 def pairs_for(user, **kwargs):
     return {
         (pair.first.code, pair.second.code): pair.reasons
-        for pair in duplicates.likely_duplicates(user, **kwargs)
+        for pair in duplicates.likely_duplicates(user, **kwargs).pairs
     }
 
 
@@ -118,9 +120,72 @@ def test_the_finder_page_queries_do_not_grow_with_the_pairs(as_role, django_asse
     client.get(url)
     # session, user, its verified OTP device, user and group permissions, the
     # candidates (their places of origin joined, the shared keys and the near
-    # names as subqueries)
-    with django_assert_num_queries(6):
+    # names as subqueries), the pairs found to be two persons
+    with django_assert_num_queries(7):
         assert client.get(url).content.decode().count("Compare and merge") == 2
     make_pairs(2, 7)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get(url).content.decode().count("Compare and merge") == 7
+
+
+def test_a_pair_found_to_be_two_persons_is_no_longer_listed_until_undone(as_role):
+    kim = factories.PersonFactory(pseudonym="김순옥", birth_year=1970)
+    other = factories.PersonFactory(pseudonym="Kim Sun-ok", birth_year=1970)
+    compare = reverse("admin:cases_person_merge", args=[kim.pk, other.pk])
+    researcher = as_role(roles.RESEARCHER)
+    assert researcher.post(compare, {"distinct": "1"}).status_code == 403
+    reviewer = as_role(roles.REVIEWER)
+    assert len(pairs_for(reviewer.user)) == 1
+    response = reviewer.post(compare, {"distinct": "1", "note": "두 사람: 다른 고향"}, follow=True)
+    assert "are recorded as two persons" in response.content.decode()
+    assert pairs_for(reviewer.user) == {}
+    assert kim.code not in reviewer.get(reverse(FINDER)).content.decode()
+    page = reviewer.get(compare).content.decode()
+    assert 'id="found-distinct"' in page and "두 사람: 다른 고향" in page
+    assert Person.objects.count() == 2  # nothing merged
+    reviewer.post(compare, {"distinct": "0"})
+    assert list(pairs_for(reviewer.user)) == [(kim.code, other.code)]
+
+
+def test_only_who_sees_both_persons_records_them_as_two():
+    hidden = factories.PersonFactory(pseudonym="김순옥", confidentiality="confidential")
+    shown = factories.PersonFactory(pseudonym="Kim Sun-ok")
+    with pytest.raises(PermissionDenied):
+        services.persons_mark_distinct(first=shown, second=hidden, by=user_in(roles.REVIEWER))
+    assert not DistinctPersons.objects.exists()
+
+
+def test_the_finder_compares_every_person_window_by_window(monkeypatch, as_role):
+    """A window never splits the persons of one stem, and the next windows reach
+    every pair the whole list holds."""
+    monkeypatch.setattr(duplicates, "CANDIDATES", 5)
+    names = [
+        "박영희",
+        "Park Young-hee",
+        "김순옥",
+        "Kim Sun-ok",
+        "Gim Sunok",
+        "이영철",
+        "Lee Young-chul",
+    ]
+    names += ["최미라", "Choi Mi-ra", "정수진", "Jung Su-jin"]
+    for name in names:
+        factories.PersonFactory(pseudonym=name, birth_year=1970)
+    reviewer = user_in(roles.REVIEWER)
+    monkeypatch.setattr(duplicates, "CANDIDATES", 1000)
+    everything = set(pairs_for(reviewer))
+    monkeypatch.setattr(duplicates, "CANDIDATES", 5)
+    seen, after, windows = set(), "", 0
+    while True:
+        finding = duplicates.likely_duplicates(reviewer, after=after)
+        found = {(pair.first.code, pair.second.code) for pair in finding.pairs}
+        assert not found & seen
+        seen |= found
+        windows += 1
+        if not finding.next_stem:
+            break
+        assert finding.next_stem > after
+        after = finding.next_stem
+    assert seen == everything and len(everything) == 7 and windows > 1
+    page = as_role(roles.REVIEWER).get(reverse(FINDER)).content.decode()
+    assert 'id="duplicates-next"' in page

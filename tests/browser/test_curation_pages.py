@@ -65,7 +65,7 @@ def test_a_reviewer_finds_a_duplicate_across_scripts_and_merges_it_keeping_the_y
         assert "1972" in page.locator("#content-main").inner_text()
         look(page, f"admin-merge-ko-{device}")
         assert overflow(page) <= 0
-        page.locator("#content-main [type=submit]").last.click()
+        page.locator("form:has(#person-compare) [type=submit]").click()
         assert "병합" in page.locator(".messagelist").inner_text()
         assert page.errors == []
         assert_only_own_host(page, live_server)
