@@ -1,5 +1,5 @@
-"""Counts of published violations by type, year and province, with small-cell
-suppression.
+"""Counts of published violations and their victims by type, year, province, the
+victim's sex and age group, with small-cell suppression.
 
 A cell (or a total) that concerns fewer than 5 distinct persons is withheld:
 a rare combination of place, year and kind of violation can point to one
@@ -15,10 +15,11 @@ import itertools
 from django.db.models import Case, Count, F, Value, When
 from django.db.models.functions import Concat, ExtractYear, Left, StrIndex
 
-from cases.models import Place, Violation, ViolationType
-from public.counts import DIMENSIONS, THRESHOLD, Counts
+from cases.corroboration import AGE_GROUPS
+from cases.models import Person, Place, Sex, Violation, ViolationType
+from public.counts import DIMENSIONS, MEASURES, THRESHOLD, Counts
 
-__all__ = ["DIMENSIONS", "THRESHOLD", "Aggregates", "suppress"]
+__all__ = ["DIMENSIONS", "MEASURES", "THRESHOLD", "Aggregates", "suppress"]
 
 PRIMARY, COMPLEMENTARY = "fewer_than_5", "complementary"
 
@@ -73,6 +74,23 @@ def _province():
     return Case(*when, default=Value(""))
 
 
+def _sex():
+    """The victim's sex when the victim is public (the search's `sex` facet), else unknown."""
+    public = Person.objects.public().exclude(sex=Sex.UNKNOWN).values("pk")
+    return Case(When(victim__in=public, then=F("victim__sex")), default=Value(""))
+
+
+def _age():
+    """The victim's age group at the time (the search's `age` facet)."""
+    return Case(
+        *(
+            When(victim_age__gte=low, victim_age__lte=high, then=Value(value))
+            for value, (low, high, _label) in AGE_GROUPS.items()
+        ),
+        default=Value(""),
+    )
+
+
 def _category():
     code = "violation_type__code"
     return Left(code, StrIndex(Concat(code, Value(".")), Value(".")) - 1)
@@ -84,7 +102,11 @@ class Aggregates:
     def __init__(self, violations=None):
         violations = violations if violations is not None else Violation.objects.public()
         annotated = violations.order_by().annotate(
-            type=_category(), year=ExtractYear("start_date"), province=_province()
+            type=_category(),
+            year=ExtractYear("start_date"),
+            province=_province(),
+            sex=_sex(),
+            age=_age(),
         )
         self.values = {}  # key -> violations; a key is a tuple of (dimension, value) pairs
         cells = {}
@@ -99,7 +121,13 @@ class Aggregates:
                     key = tuple((d, row[d] if row[d] != "" else None) for d in dims)
                     cells[key] = (row["n"], row["persons"])
         self.cells = cells
-        self.withheld = suppress(cells, self._equations(cells))
+        equations = self._equations(cells)
+        self.withheld = suppress(cells, equations)
+        # Victims: a cell's value is its persons. Its totals are not sums of its
+        # cells (a victim of two types is in both), so the equations hold as upper
+        # bounds only; suppressing by them withholds at least what is needed.
+        self.victims = {key: (persons, persons) for key, (_n, persons) in cells.items()}
+        self.victims_withheld = suppress(self.victims, equations)
 
     @staticmethod
     def _equations(cells):
@@ -111,16 +139,21 @@ class Aggregates:
                 groups.setdefault((total, dim), []).append(key)
         return [(total, members) for (total, _dim), members in groups.items() if total in cells]
 
-    def published_cells(self):
+    def published_cells(self, measure="violations"):
         """{key: (value or None, reason)}: what may be shown of each cell."""
+        cells, withheld = (
+            (self.cells, self.withheld)
+            if measure == "violations"
+            else (self.victims, self.victims_withheld)
+        )
         return {
-            key: (None, self.withheld[key]) if key in self.withheld else (value, "")
-            for key, (value, _persons) in self.cells.items()
+            key: (None, withheld[key]) if key in withheld else (value, "")
+            for key, (value, _persons) in cells.items()
         }
 
-    def counts(self):
+    def counts(self, measure="violations"):
         """The suppressed counts, with names read from the reference data."""
-        return Counts(self.published_cells(), labels=_reference_labels)
+        return Counts(self.published_cells(measure), labels=_reference_labels, measure=measure)
 
     def table(self, rows, cols=None):
         return self.counts().table(rows, cols)
@@ -137,4 +170,8 @@ def _reference_labels(dim, values):
         return {t.code: t.name for t in ViolationType.objects.filter(code__in=values)}
     if dim == "province":
         return {p.code: p.name for p in Place.objects.filter(code__in=values)}
+    if dim == "sex":
+        return {value: str(label) for value, label in Sex.choices if value in values}
+    if dim == "age":
+        return {value: str(label) for value, (_low, _high, label) in AGE_GROUPS.items()}
     return {v: str(v) for v in values if v is not None}

@@ -287,14 +287,17 @@ def delete_entries(doomed):
 
 
 def write_counts():
-    """The violation counts as they may be shown: small cells already withheld
-    (cases/aggregates.py), so the copy never holds a count it must not show."""
-    cells = counts.encode(Aggregates().published_cells())
-    stored = Summary.objects.filter(name=counts.SUMMARY).values_list("data", flat=True).first()
-    if stored == cells:
-        return 0
-    Summary.objects.update_or_create(name=counts.SUMMARY, defaults={"data": cells})
-    return 1
+    """The counts of violations and of victims as they may be shown: small cells
+    already withheld (cases/aggregates.py), so the copy never holds a count it
+    must not show. Returns the number of summaries changed."""
+    aggregates, changed = Aggregates(), 0
+    for measure, (name, _label) in counts.MEASURES.items():
+        cells = counts.encode(aggregates.published_cells(measure))
+        stored = Summary.objects.filter(name=name).values_list("data", flat=True).first()
+        if stored != cells:
+            Summary.objects.update_or_create(name=name, defaults={"data": cells})
+            changed += 1
+    return changed
 
 
 # --- Options -------------------------------------------------------------------

@@ -35,7 +35,7 @@ from core.api import BAD_REQUEST, CSVDownloadMixin, Pagination, reverse, version
 from core.caching import PUBLIC, CachedResponseMixin
 from core.renderers import FlatCSVRenderer, streamed_csv
 from public import api_schema
-from public.counts import DIMENSIONS, THRESHOLD, Counts
+from public.counts import DIMENSIONS, MEASURES, THRESHOLD, Counts
 from public.models import Entry, Reference
 from public.search import KINDS, SearchForm, api_parameters, found
 
@@ -309,22 +309,28 @@ class CasesApiRoot(APIView):
 
 
 class AggregatesView(CachedResponseMixin, CSVDownloadMixin, APIView):
-    """Counts of published violations by `type` (top-level category), `year` (as
-    told) and `province`, one dimension or a pair (`?by=type,year`). A count
-    concerning fewer than 5 persons is null with `suppression` "fewer_than_5";
-    cells withheld so that totals cannot give it back are null with
-    "complementary". Read from the copy, where they are stored suppressed."""
+    """Counts of published violations, or of their victims (`?measure=victims`), by
+    `type` (top-level category), `year` (as told), `province`, `sex` (a public
+    victim's; others are unknown) and `age` (the victim's age group at the time),
+    one dimension or a pair (`?by=type,year`). A count concerning fewer than 5
+    persons is null with `suppression` "fewer_than_5"; cells withheld so that
+    totals cannot give it back are null with "complementary". A victim is counted
+    once per cell, so a total of victims is not the sum of its cells. Read from the
+    copy, where they are stored suppressed."""
 
     cache_scope = PUBLIC
-    query_parameters = ["by"]
+    query_parameters = ["by", "measure"]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, FlatCSVRenderer]
     csv_filename = "violation-counts"
 
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "by", str, description="One or two of type, year, province, comma-separated"
-            )
+                "by",
+                str,
+                description="One or two of type, year, province, sex, age, comma-separated",
+            ),
+            OpenApiParameter("measure", str, enum=list(MEASURES), description="What is counted"),
         ],
         responses=OpenApiTypes.OBJECT,
     )
@@ -334,6 +340,13 @@ class AggregatesView(CachedResponseMixin, CSVDownloadMixin, APIView):
     def counts(self, request):
         asked = request.query_params.get("by", "type").split(",")
         dims = [d for d in DIMENSIONS if d in asked][:2]
+        measure = request.query_params.get("measure", "violations")
+        measure = measure if measure in MEASURES else "violations"
         return Response(
-            {"by": dims, "threshold": THRESHOLD, "results": Counts.published().records(dims)}
+            {
+                "by": dims,
+                "measure": measure,
+                "threshold": THRESHOLD,
+                "results": Counts.published(measure).records(dims),
+            }
         )

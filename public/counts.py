@@ -1,9 +1,11 @@
-"""Counts of published violations as the public sees them: already suppressed.
+"""Counts of published violations and of their victims as the public sees them:
+already suppressed.
 
-The publication computes the counts by type, year and province, withholds the
-small cells and their complements (cases/aggregates.py), and stores only what may
-be shown (a `Summary` row of the copy): each cell's count, or no count and the
-reason. Nothing here can give back a withheld count, because it never had one.
+The publication computes the counts by type, year, province, the victim's sex and
+age group, withholds the small cells and their complements (cases/aggregates.py),
+and stores only what may be shown (a `Summary` row of the copy per measure): each
+cell's count, or no count and the reason. Nothing here can give back a withheld
+count, because it never had one.
 """
 
 from dataclasses import dataclass
@@ -14,8 +16,22 @@ from django.utils.translation import gettext_lazy as _
 from public.models import Option, Summary
 
 THRESHOLD = 5
-DIMENSIONS = {"type": _("Violation type"), "year": _("Year"), "province": _("Province")}
+DIMENSIONS = {
+    "type": _("Violation type"),
+    "year": _("Year"),
+    "province": _("Province"),
+    # Only a public victim's sex is counted; the others are "unknown" (as in the search).
+    "sex": _("Victim's sex"),
+    "age": _("Victim's age at the time"),
+}
 SUMMARY = "violation-counts"
+# What a cell counts: {measure: (the copy's Summary name, label)}. A victim is
+# counted once in a cell however many of its violations the cell holds, so a
+# total of victims is not the sum of its cells.
+MEASURES = {
+    "violations": (SUMMARY, _("Violations")),
+    "victims": ("victim-counts", _("Victims")),
+}
 
 
 @dataclass
@@ -41,7 +57,7 @@ def decode(rows):
 
 def option_labels(dim, values):
     """Labels of types and provinces from the copy's options, in the active language."""
-    facet = {"type": "type", "province": "province"}.get(dim)
+    facet = {"type": "type", "province": "province", "sex": "sex", "age": "age"}.get(dim)
     if facet is None:
         return {v: str(v) for v in values if v is not None}
     korean = (get_language() or "").startswith("ko")
@@ -52,14 +68,15 @@ def option_labels(dim, values):
 class Counts:
     """Suppressed counts: `cells` maps a key to (value or None, reason)."""
 
-    def __init__(self, cells, labels=option_labels):
+    def __init__(self, cells, labels=option_labels, measure="violations"):
         self.cells = cells
         self._labels = labels
+        self.measure = measure
 
     @classmethod
-    def published(cls):
-        summary = Summary.objects.filter(name=SUMMARY).first()
-        return cls(decode(summary.data) if summary else {})
+    def published(cls, measure="violations"):
+        summary = Summary.objects.filter(name=MEASURES[measure][0]).first()
+        return cls(decode(summary.data) if summary else {}, measure=measure)
 
     def cell(self, **values):
         key = tuple((d, values[d]) for d in DIMENSIONS if d in values)
@@ -100,7 +117,7 @@ class Counts:
             out.append(
                 {
                     **dict(key),
-                    "violations": None if reason else value,
+                    self.measure: None if reason else value,
                     "suppressed": bool(reason),
                     "suppression": reason or None,
                 }

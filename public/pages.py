@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 
-from public.counts import DIMENSIONS, THRESHOLD, Counts
-from public.models import Entry, Kind
+from public.counts import DIMENSIONS, MEASURES, THRESHOLD, Counts
+from public.models import Entry, Generation, Kind
 
 
 def _page(kind, code):
@@ -48,21 +48,63 @@ def violation_detail(request, code):
 
 
 def counts(request):
-    """Counts of published violations, as the publication stored them (small cells
-    already withheld): one row of the copy and the labels, whatever the data's size."""
+    """Counts of published violations or their victims, as the publication stored
+    them (small cells already withheld), with a chart of the same figures: the
+    copy's summary, its date and the labels, whatever the data's size."""
     rows = request.GET.get("rows", "type")
     cols = request.GET.get("cols", "year")
+    measure = request.GET.get("measure", "violations")
     if rows not in DIMENSIONS:
         rows = "type"
     if cols not in DIMENSIONS or cols == rows:
         cols = None
+    if measure not in MEASURES:
+        measure = "violations"
     by = ",".join(d for d in DIMENSIONS if d in (rows, cols))
+    table = Counts.published(measure).table(rows, cols)
     context = {
-        "table": Counts.published().table(rows, cols),
+        "table": table,
+        "chart": chart(table, measure),
         "dimensions": DIMENSIONS,
+        "measures": {key: label for key, (_name, label) in MEASURES.items()},
+        "measure": measure,
         "rows": rows,
         "cols": cols or "",
         "threshold": THRESHOLD,
-        "csv_url": reverse("cases-api:aggregates") + "?" + urlencode({"by": by, "format": "csv"}),
+        "counted_at": Generation.objects.values_list("applied_at", flat=True).first(),
+        "csv_url": reverse("cases-api:aggregates")
+        + "?"
+        + urlencode({"by": by, "measure": measure, "format": "csv"}),
     }
     return render(request, "cases/counts.html", context)
+
+
+def chart(table, measure):
+    """The table as a bar chart for static/js/stats-charts.js: one bar a row, or a
+    stack of the columns' bars; a withheld count is a gap, never a zero."""
+    labels = [str(label) for _value, label, _cells, _total in table["body"]]
+    if table["cols"]:
+        datasets = [
+            {
+                "key": str(value),
+                "label": str(label),
+                "data": [cells[index].value for _v, _l, cells, _t in table["body"]],
+            }
+            for index, (value, label) in enumerate(table["col_labels"])
+        ]
+    else:
+        datasets = [
+            {
+                "key": "total",
+                "label": str(MEASURES[measure][1]),
+                "data": [total.value for _v, _l, _c, total in table["body"]],
+            }
+        ]
+    return {
+        "kind": "hbar" if len(labels) > 12 or table["rows"] == "type" else "bar",
+        # Victims of two columns are one person twice: their bars are side by side.
+        "stacked": bool(table["cols"]) and measure == "violations",
+        "labels": labels,
+        "spans": [False] * len(labels),
+        "datasets": datasets,
+    }

@@ -8,7 +8,13 @@ from django.urls import reverse
 
 from cases import aggregates
 from cases.aggregates import COMPLEMENTARY, PRIMARY, suppress
-from cases.tests.factories import PlaceFactory, ViolationFactory, ViolationTypeFactory
+from cases.models import Sex
+from cases.tests.factories import (
+    PersonFactory,
+    PlaceFactory,
+    ViolationFactory,
+    ViolationTypeFactory,
+)
 
 
 def table(rows):
@@ -135,9 +141,9 @@ class TestViolationCounts:
         self, client, data, django_assert_num_queries
     ):
         # The page reads the copy: the stored counts, the names of the row and the
-        # column values (types, places); nothing of the private record.
+        # column values (types, places), the copy's date; nothing of the private record.
         with (
-            django_assert_num_queries(3, connection=connections["public"]),
+            django_assert_num_queries(4, connection=connections["public"]),
             django_assert_num_queries(0, connection=connections["default"]),
         ):
             client.get(reverse("cases:counts") + "?rows=type&cols=province")
@@ -148,3 +154,70 @@ class TestViolationCounts:
                 django_assert_num_queries(0, connection=connections["default"]),
             ):
                 assert client.get(api).status_code == 200
+
+
+@pytest.mark.django_db
+class TestVictimCounts:
+    """Victims by the victim's sex and age group, each counted once a cell (issue 22)."""
+
+    @pytest.fixture
+    def data(self):
+        beating = ViolationTypeFactory(code="V93")
+        for _ in range(5):
+            victim = PersonFactory(publishable=True, sex=Sex.FEMALE)
+            for _ in range(2):
+                ViolationFactory(
+                    publishable=True, victim=victim, violation_type=beating, victim_age=20
+                )
+        # A victim who is not public: their act is public, their sex is not told.
+        hidden = PersonFactory(sex=Sex.FEMALE)
+        for _ in range(5):
+            ViolationFactory(
+                publishable=True,
+                victim=PersonFactory(sex=Sex.MALE),
+                violation_type=beating,
+                victim_age=60,
+            )
+        ViolationFactory(publishable=True, victim=hidden, violation_type=beating, victim_age=60)
+
+    def test_a_victim_counts_once_and_only_a_public_victims_sex_is_told(self, data):
+        counts = aggregates.Aggregates()
+        violations, victims = counts.counts("violations"), counts.counts("victims")
+        assert violations.cell(type="V93").value == 16
+        assert victims.cell(type="V93").value == 11
+        assert victims.cell(sex="female").value == 5
+        assert violations.cell(sex="female").value == 10
+        assert victims.cell(sex=None).value == 6  # the non-public victims, whatever their sex
+        assert victims.cell(sex="male").value == 0
+        assert victims.cell(age="18-29").value == 5 and victims.cell(age="50-").value == 6
+
+    def test_a_small_cell_of_victims_is_withheld(self, data):
+        ViolationFactory(publishable=True, violation_type=ViolationTypeFactory(code="V94"))
+        victims = aggregates.Aggregates().counts("victims")
+        assert victims.cell(type="V94").reason == PRIMARY
+
+    def test_the_page_charts_victims_and_the_api_gives_them(self, client, data):
+        from cases.copying import write_counts
+
+        write_counts()
+        page = client.get(reverse("cases:counts") + "?measure=victims&rows=age")
+        chart = page.context["chart"]
+        assert chart["labels"] == ["18 to 29", "50 and over"]
+        assert chart["datasets"][0]["data"] == [5, 6]
+        text = page.content.decode()
+        assert 'id="counts-chart"' in text and "chart.umd.min.js" in text
+        assert "the totals are not the sums of the cells" in text
+        assert "measure=victims" in page.context["csv_url"]
+        rows = client.get(reverse("cases-api:aggregates") + "?by=sex&measure=victims").json()
+        assert rows["measure"] == "victims"
+        assert {r["sex"]: r["victims"] for r in rows["results"]} == {"female": 5, None: 6}
+        korean = client.get("/ko" + reverse("cases:counts") + "?measure=victims&rows=age")
+        assert korean.context["chart"]["labels"] == ["18~29세", "50세 이상"]
+
+    def test_a_withheld_count_is_a_gap_in_the_chart(self, client, data):
+        from cases.copying import write_counts
+
+        ViolationFactory(publishable=True, violation_type=ViolationTypeFactory(code="V94"))
+        write_counts()
+        chart = client.get(reverse("cases:counts") + "?rows=type").context["chart"]
+        assert None in chart["datasets"][0]["data"] and 0 not in chart["datasets"][0]["data"]
