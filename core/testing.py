@@ -74,3 +74,14 @@ def pdf_fonts(content):
             embedded = any(f"/FontFile{n}" in descriptor for n in ("", "2", "3"))
             fonts[str(font["/BaseFont"])] = embedded
     return fonts
+
+
+def keep_pdf(name, content):
+    """With NKDB_SCREENSHOTS=1, the PDF goes to test-artifacts/pdf/ to be looked at."""
+    import os
+    from pathlib import Path
+
+    if os.environ.get("NKDB_SCREENSHOTS"):
+        folder = Path("test-artifacts/pdf")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(content)

@@ -8,7 +8,7 @@ from cases import roles
 from cases.models import Confidentiality, Person, TestimonyPrint
 from cases.tests import factories
 from cases.tests.personas import login_with_second_factor, user_in
-from core.testing import needs_pdf, pdf_fonts, pdf_text, rolled_back
+from core.testing import keep_pdf, needs_pdf, pdf_fonts, pdf_text, rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +86,7 @@ def test_the_custodian_prints_it_in_korean_with_the_transcript(
     assert response["Content-Disposition"].startswith("attachment;")
     assert f"{testimony.code}-ko.pdf" in response["Content-Disposition"]
     assert "no-store" in response["Cache-Control"]
+    keep_pdf("testimony-custodian-ko.pdf", response.content)
     text = pdf_text(response.content)
     for expected in [
         testimony.code,
@@ -121,6 +122,7 @@ def test_the_korean_font_is_embedded(client, testimony):
 def test_a_researcher_prints_it_in_english_without_the_restricted_transcript(client, testimony):
     response, user = printed(client, roles.RESEARCHER, testimony)
     assert response.status_code == 200
+    keep_pdf("testimony-researcher-en.pdf", response.content)
     text = pdf_text(response.content)
     assert "An account of detention" in text
     assert "I have read this record" in text

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from cases.tests.factories import PRIVATE_MARKER, plant_private_records, published_case
-from core.testing import needs_pdf, pdf_fonts, pdf_text, rolled_back
+from core.testing import keep_pdf, needs_pdf, pdf_fonts, pdf_text, rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,7 @@ def test_the_pdf_holds_the_words_of_the_page_and_no_others(
         response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    keep_pdf(f"event{prefix.replace('/', '-')}.pdf", response.content)
     text = pdf_text(response.content)
     assert event.code in text
     shown = page_words(client, page_url)
