@@ -47,7 +47,7 @@ CASE_RECORDS = [
     "personrelation",
 ]
 REFERENCE = ["place", "violationtype", "organization", "source", "facility"]
-LOGS = ["statuschange", "consentwithdrawal", "personmerge"]
+LOGS = ["statuschange", "consentwithdrawal", "personmerge", "testimonyprint"]
 
 
 def _perms(actions, models, app_label="cases"):

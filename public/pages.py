@@ -7,24 +7,46 @@ that is not in the copy is a 404, like one that never existed.
 
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 
+from core import pdf
+from public import caching
 from public.counts import DIMENSIONS, MEASURES, THRESHOLD, Counts
 from public.models import Entry, Generation, Kind
+
+PDF_TEMPLATE = "cases/print/event.html"
 
 
 def _page(kind, code):
     entry = Entry.objects.filter(kind=kind, code=code).only("page").first()
     if entry is None:
         raise Http404
-    language = "ko" if (get_language() or "").startswith("ko") else "en"
-    return entry.page[language]
+    return entry.page[_language()]
+
+
+def _language():
+    return "ko" if (get_language() or "").startswith("ko") else "en"
 
 
 def event_detail(request, code):
     return render(request, "cases/event.html", _page(Kind.EVENT, code))
+
+
+def event_pdf(request, code):
+    """The event's page as a PDF: the same entry's page, printed, kept in the shared
+    cache under the copy's generation and the language (rendering takes a while)."""
+
+    def build():
+        context = _page(Kind.EVENT, code)
+        address = reverse("cases:event", args=[code])
+        context = {**context, "address": address, "language": _language()}
+        return pdf.render(render_to_string(PDF_TEMPLATE, context))
+
+    content = caching.remember(request, ["event-pdf", code], build)
+    return pdf.response(content, filename=f"{code}-{_language()}.pdf", attachment=False)
 
 
 def testimony_detail(request, code):

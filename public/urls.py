@@ -11,6 +11,7 @@ urlpatterns = [
     path("", public_views.case_search, name="search"),
     path("counts/", pages.counts, name="counts"),
     path("events/<str:code>/", pages.event_detail, name="event"),
+    path("events/<str:code>/pdf/", pages.event_pdf, name="event-pdf"),
     path("violations/<str:code>/", pages.violation_detail, name="violation"),
     path("testimonies/<str:code>/", pages.testimony_detail, name="testimony"),
     path("crossings/<str:code>/", pages.crossing_detail, name="crossing"),

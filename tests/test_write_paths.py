@@ -12,7 +12,7 @@ Not versioned, by decision: stats.Dataset and stats.Observation (published
 figures re-imported from the publishers' files, which are their history; see
 docs/reliability.md), Identity (a history row would be one more copy of a real
 name), and the logs themselves (StatusChange, ConsentWithdrawal, PersonMerge,
-IdentityAccess), which are only ever appended to.
+IdentityAccess, TestimonyPrint), which are only ever appended to.
 """
 
 import ast

@@ -23,6 +23,7 @@ from cases.models import (
     PersonMerge,
     StatusChange,
     Testimony,
+    TestimonyPrint,
     Violation,
     WorkflowStatus,
 )
@@ -283,3 +284,16 @@ class PersonMergeAdmin(LogAdmin):
     list_display = ("at", "merged_code", "kept", "by")
     search_fields = ("merged_code", "kept__code")
     list_select_related = ("kept", "by")
+
+
+@admin.register(TestimonyPrint)
+class TestimonyPrintAdmin(LogAdmin):
+    list_display = ("at", "testimony", "language", "with_transcript", "by")
+    list_filter = ("language", "with_transcript")
+    search_fields = ("testimony__code", "by__username")
+    list_select_related = ("testimony", "by")
+
+    def get_queryset(self, request):
+        # A confidential testimony's prints are as hidden as the testimony.
+        testimonies = admin_records(Testimony.objects.all(), request.user)
+        return super().get_queryset(request).filter(testimony__in=testimonies)

@@ -6,11 +6,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases import roles, services
 from cases.access import is_sensitive, sees_restricted
+from cases.admin import printing
 from cases.admin.base import (
     PERIOD_FIELDS,
     PUBLICATION_FIELDS,
@@ -339,9 +340,23 @@ class TestimonyAdmin(RecordAdmin):
             and not record.consent_withdrawn_on
             and self.has_change_permission(request, record)
             else None,
+            "print_url": reverse("admin:cases_testimony_print", args=[record.pk])
+            if record is not None
+            else "",
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, context)
+
+    def get_urls(self):
+        printed = path(
+            "<path:object_id>/print/",
+            self.admin_site.admin_view(self.print_view),
+            name="cases_testimony_print",
+        )
+        return [printed, *super().get_urls()]
+
+    def print_view(self, request, object_id):
+        return printing.print_view(self, request, object_id)
 
 
 class ViolationInline(GuardedInline, admin.TabularInline):

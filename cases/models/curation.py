@@ -152,3 +152,26 @@ class PublicationChange(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.record_id or ''}".strip()
+
+
+class TestimonyPrint(models.Model):
+    """A testimony printed for its witness to read and sign (cases/printing.py):
+    who printed it, when, in which language, and whether the transcript was in it."""
+
+    testimony = models.ForeignKey(
+        "Testimony", verbose_name=_("testimony"), on_delete=models.PROTECT, related_name="prints"
+    )
+    language = models.CharField(_("language"), max_length=5)
+    with_transcript = models.BooleanField(_("with the transcript"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("testimony print")
+        verbose_name_plural = _("testimony prints")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.testimony.code} {self.at:%Y-%m-%d %H:%M}"

@@ -37,6 +37,7 @@ from cases.models import (
     Source,
     StatusChange,
     Testimony,
+    TestimonyPrint,
     TestimonySource,
     Violation,
     ViolationType,
@@ -357,6 +358,18 @@ class IdentityAccessFactory(Factory):
     user = factory.SubFactory(UserFactory)
     person_code = factory.Sequence(lambda n: f"P-READ{n:04d}")
     action = IdentityAccess.Action.READ
+
+
+class TestimonyPrintFactory(Factory):
+    __test__ = False  # not a test class, whatever its name
+
+    class Meta:
+        model = TestimonyPrint
+
+    testimony = factory.SubFactory(TestimonyFactory)
+    language = "ko"
+    with_transcript = False
+    by = factory.SubFactory(UserFactory)
 
 
 # --- Public search, pages and API (issue 5) ---------------------------------

@@ -427,7 +427,13 @@ def read(response):
 
 
 def leaks_in(response):
-    """The markers found in a response, its body and its headers."""
-    text = read(response).decode("utf-8", "replace")
+    """The markers found in a response, its body and its headers; a PDF's text as a
+    reader would copy it too (its body is compressed)."""
+    body = read(response)
+    text = body.decode("utf-8", "replace")
+    if response.get("Content-Type") == "application/pdf":
+        from core.testing import pdf_text
+
+        text += "\n" + pdf_text(body)
     text += "\n".join(f"{k}: {v}" for k, v in response.headers.items())
     return set(MARKER.findall(text))

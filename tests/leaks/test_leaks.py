@@ -109,6 +109,11 @@ def test_the_url_list_covers_every_kind_of_page(planted):
         assert expected in public, expected
     assert any(url.startswith("/api/cases/testimonies/?") for url in public)
     assert any(url.startswith("/cases/testimonies/") for url in public)
+    # Every event's PDF (issue 22), its text searched like a page's.
+    from cases.models import Event
+
+    for code in Event.objects.values_list("code", flat=True):
+        assert f"/cases/events/{code}/pdf/" in public, code
     # Every facility's and organization's page, in both languages (issue 22).
     from cases.models import Facility, Organization
 
@@ -254,3 +259,16 @@ def test_the_suite_reports_a_victims_real_name_added_by_a_method_field(
     found = request_all(client, urls)
     with pytest.raises(AssertionError, match=r"Identity\.real_name"):
         assert_no_leak(found, planted)
+
+
+def test_the_suite_reads_the_text_of_a_pdf(planted):
+    from django.http import HttpResponse
+
+    from core import pdf
+    from core.testing import needs_pdf
+
+    needs_pdf()
+    marker = next(iter(planted))
+    response = HttpResponse(pdf.render(f"<p>{marker}</p>"), content_type="application/pdf")
+    assert marker not in response.content.decode("latin-1")  # compressed in the file
+    assert leaks.leaks_in(response) == {marker}
