@@ -97,7 +97,7 @@ def _category():
 
 
 class Aggregates:
-    """The suppressed counts for the current public data: one query per grouping."""
+    """The suppressed counts for the current public data: one query."""
 
     def __init__(self, violations=None):
         violations = violations if violations is not None else Violation.objects.public()
@@ -108,18 +108,28 @@ class Aggregates:
             sex=_sex(),
             age=_age(),
         )
-        self.values = {}  # key -> violations; a key is a tuple of (dimension, value) pairs
-        cells = {}
-        for size in range(len(DIMENSIONS)):  # totals, each dimension, each pair
-            for dims in itertools.combinations(DIMENSIONS, size):
-                counts = {"n": Count("pk"), "persons": Count("victim", distinct=True)}
-                if dims:
-                    rows = annotated.values(*dims).annotate(**counts)
-                else:
-                    rows = [annotated.aggregate(**counts)]
-                for row in rows:
-                    key = tuple((d, row[d] if row[d] != "" else None) for d in dims)
-                    cells[key] = (row["n"], row["persons"])
+        # One query: the acts by every dimension and victim, summed here into the
+        # total, each dimension and each pair (a victim is counted once a cell).
+        dimensions = list(DIMENSIONS)
+        groupings = [
+            (dims, [dimensions.index(d) for d in dims], {})
+            for size in range(3)
+            for dims in itertools.combinations(dimensions, size)
+        ]
+        rows = annotated.values_list(*dimensions, "victim").annotate(n=Count("pk"))
+        for *values, victim, n in rows:
+            values = [None if value == "" else value for value in values]
+            for _dims, positions, sums in groupings:
+                key = tuple(values[i] for i in positions)
+                found = sums.get(key)
+                if found is None:
+                    sums[key] = found = [0, set()]
+                found[0] += n
+                found[1].add(victim)
+        cells = {(): (0, 0)}
+        for dims, _positions, sums in groupings:
+            for values, (n, victims) in sums.items():
+                cells[tuple(zip(dims, values, strict=True))] = (n, len(victims - {None}))
         self.cells = cells
         equations = self._equations(cells)
         self.withheld = suppress(cells, equations)

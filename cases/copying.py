@@ -173,12 +173,18 @@ def apply_pending(*, limit=10_000):
                     ids = sorted({row.record_id for row in rows if row.kind == kind})
                     for start in range(0, len(ids), BATCH):
                         changed += write_entries(kind, ids[start : start + BATCH])
-                if kinds & {Kind.EVENT, Kind.VIOLATION}:
-                    changed += write_counts()
                 # A new generation empties the public cache: only when the public
                 # would see a difference (not for a draft, or an entry as it was).
                 if changed:
                     Generation.advance(position=rows[-1].pk, at=timezone.now())
+            # The counts are summed over every published act (a second or more at a
+            # million): after the entries are visible, not before. Should this step
+            # fail, the outbox rows are still there and the next run does both again.
+            if kinds & {Kind.EVENT, Kind.VIOLATION}:
+                with transaction.atomic(using="public"):
+                    _lock_generation()
+                    if write_counts():
+                        Generation.advance(position=rows[-1].pk, at=timezone.now())
         PublicationChange.objects.filter(pk__in=[row.pk for row in rows]).delete()
         applied += len(rows)
     return applied
