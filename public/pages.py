@@ -102,31 +102,17 @@ def counts(request):
 
 
 def chart(table, measure):
-    """The table as a bar chart for static/js/stats-charts.js: one bar a row, or a
-    stack of the columns' bars; a withheld count is a gap, never a zero."""
+    """The table's row totals as a bar chart for static/js/stats-charts.js (the
+    table beside it holds the cells), or None when no total may be shown: a
+    withheld total is a gap, never a zero."""
+    totals = [total.value for _value, _label, _cells, total in table["body"]]
+    if not any(totals):
+        return None
     labels = [str(label) for _value, label, _cells, _total in table["body"]]
-    if table["cols"]:
-        datasets = [
-            {
-                "key": str(value),
-                "label": str(label),
-                "data": [cells[index].value for _v, _l, cells, _t in table["body"]],
-            }
-            for index, (value, label) in enumerate(table["col_labels"])
-        ]
-    else:
-        datasets = [
-            {
-                "key": "total",
-                "label": str(MEASURES[measure][1]),
-                "data": [total.value for _v, _l, _c, total in table["body"]],
-            }
-        ]
     return {
         "kind": "hbar" if len(labels) > 12 or table["rows"] == "type" else "bar",
-        # Victims of two columns are one person twice: their bars are side by side.
-        "stacked": bool(table["cols"]) and measure == "violations",
+        "stacked": False,
         "labels": labels,
         "spans": [False] * len(labels),
-        "datasets": datasets,
+        "datasets": [{"key": "total", "label": str(MEASURES[measure][1]), "data": totals}],
     }

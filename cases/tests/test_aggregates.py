@@ -218,6 +218,19 @@ class TestVictimCounts:
         from cases.copying import write_counts
 
         ViolationFactory(publishable=True, violation_type=ViolationTypeFactory(code="V94"))
+        other = ViolationTypeFactory(code="V95")
+        for _ in range(5):
+            ViolationFactory(publishable=True, violation_type=other)
         write_counts()
         chart = client.get(reverse("cases:counts") + "?rows=type").context["chart"]
-        assert None in chart["datasets"][0]["data"] and 0 not in chart["datasets"][0]["data"]
+        # V94's one victim is withheld, and V95 with it so the total cannot give it back.
+        assert chart["datasets"][0]["data"] == [16, None, None]
+
+    def test_no_chart_when_every_total_is_withheld(self, client, data):
+        from cases.copying import write_counts
+
+        ViolationFactory(publishable=True, violation_type=ViolationTypeFactory(code="V94"))
+        write_counts()
+        page = client.get(reverse("cases:counts") + "?rows=type")
+        assert page.context["chart"] is None
+        assert "every total below is withheld or zero" in page.content.decode()
