@@ -19,9 +19,9 @@ export from what is found here.
 from functools import cached_property
 
 from django.db import connection
-from django.db.models import Exists, IntegerField, OuterRef, Q
+from django.db.models import Exists, IntegerField, OuterRef, Q, TextField
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Mod
+from django.db.models.functions import Cast, Mod
 
 from cases import search as search_counts
 from cases.access import admin_records, sees_restricted
@@ -141,14 +141,20 @@ def text_matches(query, filters=None, *, sample=False):
     documents = narrowed(StaffDocument.objects.all(), filters)
     if sample:
         documents = in_sample(documents, "pk")
-    rows = _raw(searched(documents, query).values_list("updated_at", *ROW_COLUMNS))
-    return {row[1]: row for row in rows}
+    documents = searched(documents, query).annotate(at=_text("updated_at"))
+    return {row[1]: row for row in _raw(documents.values_list("at", *ROW_COLUMNS))}
+
+
+def _text(column):
+    """A timestamp as text: the timestamps of thousands of matches are only
+    compared, and parsing each into a datetime cost more than reading it (about a
+    fifth of a search of 5,000 matches). Both vendors write them in one time zone
+    and one ISO form, which sorts as the timestamps do."""
+    return Cast(column, output_field=TextField())
 
 
 def _raw(queryset):
-    """The rows of a values_list queryset without Django's converters: the
-    timestamps of tens of thousands of matches are only compared, and each vendor
-    gives them in one type (text on SQLite) that sorts as they do."""
+    """The rows of a values_list queryset without Django's converters."""
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -164,9 +170,9 @@ def matched_rows(user, query, filters=None, *, scope_of=None, in_text=None, samp
     transcripts = narrowed(readable_transcripts(scope_of or user), filters, "document__")
     if sample:
         transcripts = in_sample(transcripts, "document_id")
-    columns = ["document__updated_at", "document_id"]
-    columns += [f"document__{column}" for column in ROW_COLUMNS[1:]]
-    found.update((row[1], row) for row in _raw(searched(transcripts, query).values_list(*columns)))
+    transcripts = searched(transcripts, query).annotate(at=_text("document__updated_at"))
+    columns = ["at", "document_id", *(f"document__{column}" for column in ROW_COLUMNS[1:])]
+    found.update((row[1], row) for row in _raw(transcripts.values_list(*columns)))
     return [row[1:] for row in sorted(found.values(), key=lambda row: row[:2], reverse=True)]
 
 

@@ -67,7 +67,7 @@ def organizations(user, rows):
         return Counter()
     involvements = admin_records(
         Involvement.objects.filter(
-            violation_id__in=violations, perpetrator_organization__isnull=False
+            words.id_in(violations, "violation_id"), perpetrator_organization__isnull=False
         ),
         user,
     )
