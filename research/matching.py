@@ -133,11 +133,12 @@ def searched(queryset, query):
 
 
 def text_matches(query, filters=None, *, sample=False):
-    """{id: (updated_at, *ROW_COLUMNS)} of the documents whose own text has every
-    word of `query` (from the bigram index: GIN on PostgreSQL, FTS5 on SQLite; a
-    substring scan for the rest), before any scoping; with `sample`, of those in
-    the sample only (from the sample's own GIN index on PostgreSQL, migration
-    0004). The row is read with the match: the heap is read for it anyway."""
+    """{id: (updated_at as text, *ROW_COLUMNS)} of the documents whose own text
+    has every word of `query` (from the bigram index: GIN on PostgreSQL, FTS5 on
+    SQLite; a substring scan for the rest), before any scoping; with `sample`, of
+    those in the sample only (from the sample's own GIN index on PostgreSQL,
+    migration 0004). The row is read with the match: the heap is read for it
+    anyway."""
     documents = narrowed(StaffDocument.objects.all(), filters)
     if sample:
         documents = in_sample(documents, "pk")
@@ -311,7 +312,7 @@ def newest_matches(user, query, filters, limit):
     transcripts = narrowed(StaffTranscript.objects.all(), filters, "document__")
     transcripts = searched(transcripts, query).order_by("-document__updated_at", "-document_id")
     transcripts = list(transcripts.values_list("document__updated_at", "document_id")[:limit])
-    readable = [pk for _at, pk in transcripts]
+    readable = {pk for _at, pk in transcripts}
     if not sees_restricted(user):
         readable = readable_transcripts(user).filter(document_id__in=readable)
         readable = set(readable.values_list("document_id", flat=True))
