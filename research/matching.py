@@ -313,8 +313,8 @@ def newest_matches(user, query, filters, limit):
     transcripts = searched(transcripts, query).order_by("-document__updated_at", "-document_id")
     transcripts = list(transcripts.values_list("document__updated_at", "document_id")[:limit])
     readable = {pk for _at, pk in transcripts}
-    if not sees_restricted(user):
-        readable = readable_transcripts(user).filter(document_id__in=readable)
+    if readable and not sees_restricted(user):
+        readable = readable_transcripts(user).filter(words.id_in(list(readable), "document_id"))
         readable = set(readable.values_list("document_id", flat=True))
     found = sorted({*own, *(row for row in transcripts if row[1] in readable)}, reverse=True)
     full = [rows[-1] for rows in (own, transcripts) if len(rows) == limit]
