@@ -224,11 +224,12 @@ def search(queryset, query, names=None):
     return queryset.annotate(search_rank=_rank(groups, ts_query))
 
 
-def id_in(ids):
-    """The records whose id is in `ids` (one array parameter on PostgreSQL)."""
+def id_in(ids, field="pk"):
+    """The records whose id (or `field`) is in `ids` (one array parameter on
+    PostgreSQL)."""
     if connection.vendor == "postgresql":
-        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,)))
-    return Q(pk__in=ids)
+        return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::bigint[])", (ids,))})
+    return Q(**{f"{field}__in": ids})
 
 
 def by_ids(queryset, ids, query=""):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.access import sees_restricted
 from core.spreadsheets import CSV, XLSX
-from research import services
+from research import matching, services
 from research.forms import SaveSearchForm, SearchForm
 from research.models import SavedSearch, SearchLog
 
@@ -33,7 +33,7 @@ class SavedSearchAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def has_module_permission(self, request):
-        return bool(services.visible_kinds(request.user))
+        return bool(matching.visible_kinds(request.user))
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)

@@ -2,8 +2,8 @@ from django import forms
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from research.matching import FILTERS
 from research.models import Kind
-from research.services import FILTERS
 
 
 class SearchForm(forms.Form):

@@ -8,7 +8,7 @@ transcript at every search; one table with a GIN index over its bigram tokens
 (PostgreSQL, migration 0002) answers a two-syllable Korean word from the index.
 
 What the index does NOT decide: who may see a document. Every search scopes the
-documents by the records themselves, at query time (research/services.py, through
+documents by the records themselves, at query time (research/matching.py, through
 cases/access.py), so a record made confidential, or a person whose confidentiality
 changes, is hidden from the next search whatever the index holds. The index holds
 text and facets only; a stale facet is a wrong count of visible records, never a

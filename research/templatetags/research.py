@@ -1,6 +1,6 @@
 from django import template
 
-from research import services
+from research import matching, services
 
 register = template.Library()
 
@@ -9,5 +9,5 @@ register = template.Library()
 def search_notices(context):
     """The staff search link and the user's notices, for the admin index."""
     user = context["request"].user
-    visible = bool(services.visible_kinds(user))
+    visible = bool(matching.visible_kinds(user))
     return {"visible": visible, "notices": services.notices(user) if visible else []}

@@ -7,7 +7,7 @@ from cases import search as search_counts
 from cases.models import Confidentiality
 from cases.tests import factories
 from cases.tests.personas import user_in
-from research import services
+from research import matching, services
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_an_estimate_is_scaled_from_the_sample(monkeypatch):
     monkeypatch.setattr(search_counts, "SAMPLE_EVERY", 2)
     events = factories.EventFactory.create_batch(6, title_ko="요덕 사건")
     researcher = user_in(roles.RESEARCHER)
-    ids = services.matched_ids(researcher, "요덕")
+    ids = matching.matched_ids(researcher, "요덕")
     in_sample = [pk for pk in ids if pk % 2 == 0]
     results = services.search(user=researcher, query="요덕")
     assert (results.total, results.how) == (len(in_sample) * 2, "estimated")
@@ -76,12 +76,38 @@ def test_an_estimated_search_checks_the_sample_and_the_page_only(
     factories.EventFactory.create_batch(5, title_ko="요덕 사건")
     researcher = user_in(roles.RESEARCHER)
     services.search(user=researcher, query="요덕")  # the permissions, cached
-    # The text and the transcripts matched; the sample's rows and their events
-    # (the scope, one query per kind); the page's rows and their events; the page's
+    # The text and the transcripts matched in the sample (with their rows); the
+    # sample's events (the scope, one query per kind); the newest matches of the
+    # text and of the transcripts, up to the page's end (no transcript: none to
+    # check for readability); the page's rows and their events; the page's
     # documents. No place, facility or organization to name.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8) as captured:
         results = services.search(user=researcher, query="요덕")
     assert results.how == "estimated"
+    # Every match is read in the sample, or newest first as far as the page needs.
+    where = [q["sql"].split("WHERE", 1)[-1] for q in captured]
+    matches = [sql for sql in where if "search_text" in sql or "search_vector" in sql]
+    assert len(matches) == 4
+    assert all("MOD(" in sql or " LIMIT " in sql for sql in matches), matches
+
+
+def test_an_estimated_page_is_the_newest_matches_the_user_may_open(monkeypatch):
+    """Read newest first as far as the page needs, past the newer matches the
+    researcher may not open or read: more of them than the first read takes."""
+    monkeypatch.setattr(search_counts, "COUNT_CAP", 2)
+    monkeypatch.setattr(search_counts, "SAMPLE_EVERY", 1)
+    _older, old, newest = factories.EventFactory.create_batch(3, title_ko="요덕 사건")
+    restricted = Confidentiality.RESTRICTED
+    # Newer still: transcripts the researcher may not read, and a confidential event.
+    factories.TestimonyFactory.create_batch(5, confidentiality=restricted, transcript="요덕에서")
+    factories.EventFactory(title_ko="요덕 비밀", confidentiality=Confidentiality.CONFIDENTIAL)
+    factories.TestimonyFactory.create_batch(3, confidentiality=restricted, transcript="요덕에서")
+    researcher = services.search(user=user_in(roles.RESEARCHER), query="요덕")
+    assert (researcher.total, researcher.how) == (3, "estimated")
+    assert [hit.document.record_id for hit in researcher.hits] == [newest.pk, old.pk]
+    custodian = services.search(user=user_in(roles.CUSTODIAN), query="요덕")
+    assert (custodian.total, custodian.how) == (12, "estimated")
+    assert all(hit.in_transcript for hit in custodian.hits)
 
 
 def test_a_custodians_estimated_search_logs_its_restricted_matches(every_document_sampled):
@@ -127,9 +153,9 @@ def test_the_organization_facet_counts_the_violations_the_user_may_open(as_role)
 
 
 def test_the_bigram_expression_narrows_by_the_korean_words_only():
-    assert services.bigram_expression("요덕수용소 labour") == '(("요덕 덕수 수용 용소"))'
-    assert services.bigram_expression("요 labour") is None  # nothing the index can narrow
-    assert services.bigram_expression("고문 요덕") == '(("고문")) AND (("요덕"))'
+    assert matching.bigram_expression("요덕수용소 labour") == '(("요덕 덕수 수용 용소"))'
+    assert matching.bigram_expression("요 labour") is None  # nothing the index can narrow
+    assert matching.bigram_expression("고문 요덕") == '(("고문")) AND (("요덕"))'
 
 
 @pytest.mark.skipif(
