@@ -330,7 +330,7 @@ def _population(django_db_setup, django_db_blocker):
             "generation": generation(),
             "public": {
                 model: set(model.objects.public().values_list("pk", flat=True))
-                for model in publication.PUBLISHABLE_MODELS
+                for model in publication.PUBLISHABLE
             },
         }
 
