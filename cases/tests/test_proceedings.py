@@ -164,3 +164,31 @@ def test_a_date_is_kept_at_its_precision():
     )
     proceeding.refresh_from_db()
     assert proceeding.submitted_on == datetime.date(2019, 4, 1)
+
+
+def test_the_admin_lists_filters_and_searches_them_in_korean(as_role):
+    client = as_role(roles.RESEARCHER)
+    wgad = factories.ProceedingFactory(un_reference="Opinion No. 34/2023")
+    cat = factories.ProceedingFactory(forum=Proceeding.Forum.CAT)
+    listed = client.get("/ko/admin/cases/proceeding/?forum__exact=wgad")
+    codes = [record.code for record in listed.context["cl"].result_list]
+    assert codes == [wgad.code]
+    found = client.get("/admin/cases/proceeding/?q=34/2023").context["cl"].result_list
+    assert [record.code for record in found] == [wgad.code]
+    text = listed.content.decode()
+    assert "기관" in text and "결과" in text and cat.code not in text
+    form = client.get(f"/ko/admin/cases/proceeding/{wgad.pk}/change/").content.decode()
+    for label in ("유엔 문서 번호", "유엔 문서 번호 공개", "관련 인물", "관련 사건"):
+        assert label in form, label
+
+
+def test_a_reviewer_previews_the_public_page(as_role):
+    client = as_role(roles.REVIEWER)
+    proceeding = factories.ProceedingFactory(
+        status=WorkflowStatus.IN_REVIEW, notes="internal Qv", summary_en="A public summary."
+    )
+    page = client.get(f"/admin/cases/proceeding/{proceeding.pk}/preview/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "A public summary." in text and "internal Qv" not in text
+    assert not Proceeding.objects.public().filter(pk=proceeding.pk).exists()
