@@ -154,3 +154,11 @@ def test_a_fixed_number_of_queries_on_the_copy_and_none_on_the_private_record(
                 for _ in range(5):
                     factories.ProceedingFactory(publishable=True, forum=Forum.WGEID)
     assert counts[:3] == counts[3:]
+
+
+def test_the_counts_are_in_the_openapi_schema(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    operation = schema["paths"]["/api/cases/proceedings/counts/"]["get"]
+    assert [p["name"] for p in operation["parameters"] if p["in"] == "query"][:1] == ["by"]
+    by = next(p for p in operation["parameters"] if p["name"] == "by")
+    assert by["schema"]["enum"] == ["forum", "outcome"]
