@@ -8,6 +8,7 @@ codes, so it is exact, as the facility pages' counts are
 counts (public/api.py) are these.
 """
 
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,7 +26,8 @@ def rows():
     lang = listings.language()
     entries = Entry.objects.of(Kind.PROCEEDING).only("code", "data", "when_en", "when_ko")
     found = []
-    for entry in entries.order_by("-order_date", "code"):
+    # Undated last on either database (PostgreSQL sorts nulls first when descending).
+    for entry in entries.order_by(F("order_date").desc(nulls_last=True), "code"):
         data = entry.data[lang]
         found.append(
             {

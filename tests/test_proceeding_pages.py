@@ -162,3 +162,13 @@ def test_the_counts_are_in_the_openapi_schema(client):
     assert [p["name"] for p in operation["parameters"] if p["in"] == "query"][:1] == ["by"]
     by = next(p for p in operation["parameters"] if p["name"] == "by")
     assert by["schema"]["enum"] == ["forum", "outcome"]
+
+
+def test_an_undated_proceeding_is_listed_last(client, records):
+    undated = factories.ProceedingFactory(
+        publishable=True, submitted_on=None, submitted_on_precision="unknown"
+    )
+    page = get(client, "/cases/proceedings/")
+    last = page.context["proceedings"][-1]
+    assert last["code"] == undated.code and last["year"] is None
+    assert last["when"] == "date unknown"
