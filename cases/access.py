@@ -14,6 +14,10 @@ from cases.models import (
     Information,
     Involvement,
     PersonRelation,
+    Proceeding,
+    ProceedingEvent,
+    ProceedingPerson,
+    ProceedingSource,
     Testimony,
     Violation,
 )
@@ -83,7 +87,13 @@ def staff_api_sees(user, record):
 
 # The person a record is the account of, in the admin: a confidential person's
 # testimony, crossing or violation is theirs, and as hidden as they are.
-ADMIN_OWNER = {Testimony: "interviewee", BorderCrossing: "person", Violation: "victim"}
+ADMIN_OWNER = {
+    Testimony: "interviewee",
+    BorderCrossing: "person",
+    Violation: "victim",
+    # Any of the persons it concerns.
+    Proceeding: "person_links__person",
+}
 
 
 # The parts of case records (a citation, a perpetrator, a leg): as hidden as any
@@ -94,6 +104,9 @@ PART_LINKS = {
     CrossingLeg: ["crossing", "crossing__person"],
     EventRelation: ["event", "other"],
     PersonRelation: ["person", "other"],
+    ProceedingPerson: ["proceeding", "person"],
+    ProceedingEvent: ["proceeding", "event"],
+    ProceedingSource: ["proceeding"],
 }
 
 

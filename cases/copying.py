@@ -39,6 +39,7 @@ from cases.models import (
     LocationPrecision,
     Organization,
     Place,
+    Proceeding,
     PublicationChange,
     Sex,
     Source,
@@ -54,6 +55,7 @@ MODELS = {
     Kind.VIOLATION: Violation,
     Kind.TESTIMONY: Testimony,
     Kind.CROSSING: BorderCrossing,
+    Kind.PROCEEDING: Proceeding,
 }
 KINDS = {model: kind for kind, model in MODELS.items()}
 OPTIONS, EVERYTHING = "options", "everything"
@@ -334,6 +336,10 @@ def write_options():
         "facility_kind": Facility.Kind.choices,
         # The part an organization took in an act (public/perpetrators.py).
         "degree": Involvement.Degree.choices,
+        # The proceedings' counts by forum and outcome (public/proceedings.py).
+        "forum": Proceeding.Forum.choices,
+        "proceeding_kind": Proceeding.Kind.choices,
+        "proc_outcome": Proceeding.Outcome.choices,
     }
     for facet, pairs in choices.items():
         for position, (value, label) in enumerate(pairs):

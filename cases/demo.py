@@ -26,6 +26,9 @@ from cases.models import (
     Organization,
     Person,
     Place,
+    Proceeding,
+    ProceedingEvent,
+    ProceedingPerson,
     Reliability,
     Sex,
     Source,
@@ -346,6 +349,7 @@ def generate_demo_data(*, persons=DEMO_PERSONS, seed=1):
     # Synthetic records are made in the states the workflow would have reached.
     with publication.batch(), workflow.acting():  # the flags computed once, at the end
         counts = _generate(DemoGenerator(seed), persons)
+        counts["proceedings"] = demo_proceedings(seed)
     withheld = withhold_singled_out()
     if withheld:
         counts["persons returned as below k"] = withheld
@@ -408,3 +412,70 @@ def _generate(generator, persons):
             generator.border_crossing(testimony)
             counts["border crossings"] += 1
     return counts
+
+
+Forum, Action, Result = Proceeding.Forum, Proceeding.Kind, Proceeding.Outcome
+# (forum, kind of action, outcome, whether it names the victims, summary in English, in Korean)
+PROCEEDINGS = [
+    (Forum.WGAD, Action.SUBMISSION, Result.VIOLATION_FOUND, False,
+     "A submission on detention without trial in a political prison camp.",
+     "정치범수용소의 재판 없는 구금에 관한 진정."),
+    (Forum.WGEID, Action.SUBMISSION, Result.TRANSMITTED, False,
+     "A request to trace persons taken by state security and not seen since.",
+     "보위부에 끌려간 뒤 소식이 끊긴 사람들의 소재 확인 요청."),
+    (Forum.SPECIAL_RAPPORTEUR, Action.URGENT_APPEAL, Result.NO_RESPONSE, False,
+     "An urgent appeal against the forced repatriation of a group held in China.",
+     "중국에 억류된 일행의 강제송환에 반대하는 긴급 호소."),
+    (Forum.WGEID, Action.FOLLOW_UP, Result.REPLIED, False,
+     "Further information sent after the government's first reply.",
+     "정부의 첫 답변 이후 보낸 추가 정보."),
+    (Forum.CAT, Action.SUBMISSION, Result.PENDING, False,
+     "A shadow report on torture during interrogation after repatriation.",
+     "송환 후 조사 과정의 고문에 관한 대안 보고서."),
+    (Forum.ACCOUNTABILITY, Action.OTHER, Result.OTHER, False,
+     "Accounts shared with the accountability project, with the witnesses' consent.",
+     "증언자의 동의를 받아 책임규명 프로젝트에 제공한 증언."),
+    # Naming persons who are not published: never public (the persons' consent rule).
+    (Forum.WGAD, Action.URGENT_APPEAL, Result.PENDING, True,
+     "An urgent appeal for a named detainee.", "구금된 당사자를 위한 긴급 호소."),
+    (Forum.HUMAN_RIGHTS_COMMITTEE, Action.SUBMISSION, Result.DISCONTINUED, True,
+     "An individual communication, discontinued.", "개인 통보, 중단됨."),
+]  # fmt: skip
+
+
+def demo_proceedings(seed):
+    """Synthetic proceedings about published demo events, from a generator of their
+    own (the other records stay what they were for each seed). Returns how many."""
+    rng = random.Random(f"proceedings-{seed}")
+    events = list(
+        Event._base_manager.filter(is_synthetic=True, status=WorkflowStatus.PUBLISHED).order_by(
+            "code"
+        )
+    )
+    if not events:
+        return 0
+    for forum, kind, outcome, names_victims, text_en, text_ko in PROCEEDINGS:
+        submitted = random_date(rng, 2012, 2023)
+        concerned = rng.sample(events, k=min(len(events), rng.randint(1, 3)))
+        decided = outcome != Result.PENDING
+        proceeding = Proceeding.objects.create(
+            code=new_code("J", rng=rng),
+            forum=forum,
+            kind=kind,
+            outcome=outcome,
+            submitted_by="[Synthetic] NKDB",
+            submitted_on=submitted,
+            submitted_on_precision=DatePrecision.MONTH,
+            outcome_on=datetime.date(submitted.year + 1, 1, 1) if decided else None,
+            outcome_on_precision=DatePrecision.YEAR if decided else DatePrecision.UNKNOWN,
+            summary_en=SYNTHETIC_NOTE_EN + text_en,
+            summary_ko=SYNTHETIC_NOTE_KO + text_ko,
+            status=WorkflowStatus.PUBLISHED,
+            is_synthetic=True,
+        )
+        for event in concerned:
+            ProceedingEvent.objects.create(proceeding=proceeding, event=event)
+            if names_victims:
+                for victim in Person._base_manager.filter(violations_suffered__event=event):
+                    ProceedingPerson.objects.get_or_create(proceeding=proceeding, person=victim)
+    return len(PROCEEDINGS)

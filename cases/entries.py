@@ -13,13 +13,12 @@ API (cases/public_querysets.py), which prefetch only public related records, and
   their event's page and have none).
 """
 
-import functools
 import hashlib
 import json
 
 from django.utils import translation
 
-from cases import dates, markers, public_querysets, serializers
+from cases import dates, markers, proceeding_entries, public_querysets, serializers
 from cases.corroboration import AGE_GROUPS, SOURCE_COUNTS, public_information, support_paths
 from cases.disclosure import (
     public_bounds,
@@ -29,6 +28,14 @@ from cases.disclosure import (
     public_period_display,
     public_place,
     year_start,
+)
+from cases.entry_text import (
+    LANGUAGES,
+    in_both,
+    in_each_language,
+    in_language,
+    label,
+    picked,
 )
 from cases.models import (
     CrossingLeg,
@@ -44,12 +51,12 @@ from cases.models import (
 from core.words import normal, tokens
 from public.models import Entry, Kind
 
-LANGUAGES = ("en", "ko")
 QUERYSETS = {
     Kind.EVENT: public_querysets.events_queryset,
     Kind.VIOLATION: public_querysets.violations_queryset,
     Kind.TESTIMONY: public_querysets.testimonies_queryset,
     Kind.CROSSING: public_querysets.crossings_queryset,
+    Kind.PROCEEDING: public_querysets.proceedings_queryset,
 }
 # The reference lists of the public API: every row is public (names, codes, the
 # taxonomy), as the public API served them from the start.
@@ -76,6 +83,7 @@ SERIALIZERS = {
     Kind.VIOLATION: serializers.ViolationSerializer,
     Kind.TESTIMONY: serializers.TestimonySerializer,
     Kind.CROSSING: serializers.BorderCrossingSerializer,
+    Kind.PROCEEDING: serializers.ProceedingSerializer,
 }
 
 
@@ -88,7 +96,9 @@ def build(kind, ids):
     pages = PAGES[kind](records)
     # One serializer for the whole batch (many=True): DRF builds its fields once,
     # not once per record, which costs more than the records themselves.
-    data = {language: _in(language, lambda: _api_data(kind, records)) for language in LANGUAGES}
+    data = {
+        language: in_language(language, lambda: _api_data(kind, records)) for language in LANGUAGES
+    }
     built = []
     for index, (record, keys) in enumerate(_with_keys(kind, records, tree)):
         entry = _entry(kind, record, tree)
@@ -110,45 +120,18 @@ def fingerprint(entry, keys):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _in(language, function):
-    with translation.override(language):
-        return function()
-
-
 def _api_data(kind, records):
     # Relative addresses: the API makes them absolute for each request.
     return SERIALIZERS[kind](records, many=True, context={"request": None}).data
 
 
-@functools.cache
-def _labels(model, field_name, language):
-    return {value: str(text) for value, text in model._meta.get_field(field_name).flatchoices}
-
-
-def label(record, field_name):
-    """`record.get_<field>_display()`, which builds its choices' dictionary again on
-    every call: a tenth of the copy's time before this."""
-    value = getattr(record, field_name)
-    return _labels(type(record), field_name, translation.get_language()).get(value, value)
-
-
-def in_both(function):
-    with translation.override("en"):
-        english = str(function() or "")
-    with translation.override("ko"):
-        korean = str(function() or "")
-    return english, korean
-
-
 def _entry(kind, record, tree):
     entry = Entry(
-        kind=kind,
-        record_id=record.pk,
-        code=record.code,
-        is_synthetic=record.is_synthetic,
-        search_text=record.search_text,
-        search_tokens=record.search_tokens,
+        kind=kind, record_id=record.pk, code=record.code, is_synthetic=record.is_synthetic
     )
+    if kind == Kind.PROCEEDING:
+        return proceeding_entries.entry(entry, record)
+    entry.search_text, entry.search_tokens = record.search_text, record.search_tokens
     if kind == Kind.CROSSING:
         return _crossing_entry(entry, record)
     entry.when_en, entry.when_ko = in_both(lambda: public_period_display(record))
@@ -285,6 +268,9 @@ def _knowledge_keys(kind, ids):
 def _with_keys(kind, records, tree):
     """(record, keys) for each record."""
     ids = [record.pk for record in records]
+    if kind == Kind.PROCEEDING:  # listed whole on their page: no facet
+        yield from ((record, set()) for record in records)
+        return
     if kind == Kind.TESTIMONY:
         for record in records:
             yield record, {("knowledge", record.knowledge)} if record.knowledge else set()
@@ -329,13 +315,6 @@ def _with_keys(kind, records, tree):
 # What a public page shows, as plain data in each language: the templates read
 # these dictionaries as they read the records (`event.period_display`,
 # `violation.victim.pseudonym`), so nothing else of a record can reach a page.
-
-
-def _picked(record, field):
-    """The active language's text, else the other's."""
-    korean, english = getattr(record, f"{field}_ko", ""), getattr(record, f"{field}_en", "")
-    first, second = (korean, english) if translation.get_language() == "ko" else (english, korean)
-    return first or second
 
 
 def _crossing_entry(entry, record):
@@ -408,7 +387,7 @@ def _violation(violation, sources, *, living):
             }
             for i in violation.public_involvements
         ],
-        "description": _picked(violation, "description"),
+        "description": picked(violation, "description"),
         "sources": [_source(info) for info in sources.get(violation.pk, [])],
     }
 
@@ -441,12 +420,13 @@ def _event_pages(events):
                 ],
             },
             "event_place": _place(event.place, living=event.involves_living),
-            "title": _picked(event, "title"),
-            "description": _picked(event, "description"),
+            "title": picked(event, "title"),
+            "description": picked(event, "description"),
             "sources": [_source(info) for info in event.public_information],
+            "proceedings": proceeding_entries.on_event_page(event),
         }
 
-    return _in_each_language(events, page)
+    return in_each_language(events, page)
 
 
 def _testimony_pages(testimonies):
@@ -471,12 +451,12 @@ def _testimony_pages(testimonies):
                 "get_knowledge_display": label(testimony, "knowledge"),
                 "get_language_display": label(testimony, "language"),
             },
-            "title": _picked(testimony, "title"),
-            "summary": _picked(testimony, "public_summary"),
+            "title": picked(testimony, "title"),
+            "summary": picked(testimony, "public_summary"),
             "events": [
                 {
                     "code": event.code,
-                    "title": _picked(event, "title"),
+                    "title": picked(event, "title"),
                     "is_synthetic": event.is_synthetic,
                 }
                 for event in events.get(testimony.pk, {}).values()
@@ -491,7 +471,7 @@ def _testimony_pages(testimonies):
             ],
         }
 
-    return _in_each_language(testimonies, page)
+    return in_each_language(testimonies, page)
 
 
 def _crossing_pages(crossings):
@@ -515,19 +495,10 @@ def _crossing_pages(crossings):
             "departure": _place(public_crossing_place(crossing, "departure_place")),
             "crossed_at": _place(public_crossing_place(crossing, "crossing_place")),
             "settlement": _place(public_crossing_place(crossing, "settlement_place")),
-            "description": _picked(crossing, "description"),
+            "description": picked(crossing, "description"),
         }
 
-    return _in_each_language(crossings, page)
-
-
-def _in_each_language(records, page):
-    return {
-        record.pk: {
-            language: _in(language, lambda record=record: page(record)) for language in ("en", "ko")
-        }
-        for record in records
-    }
+    return in_each_language(crossings, page)
 
 
 PAGES = {
@@ -535,4 +506,5 @@ PAGES = {
     Kind.VIOLATION: lambda records: {},
     Kind.TESTIMONY: _testimony_pages,
     Kind.CROSSING: _crossing_pages,
+    Kind.PROCEEDING: proceeding_entries.pages,
 }

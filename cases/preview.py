@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from cases import entries, publication, services
-from cases.models import BorderCrossing, Event, Testimony, Violation, WorkflowStatus
+from cases.models import BorderCrossing, Event, Proceeding, Testimony, Violation, WorkflowStatus
 from public.models import Kind
 
 KINDS = {
@@ -21,12 +21,14 @@ KINDS = {
     Testimony: Kind.TESTIMONY,
     BorderCrossing: Kind.CROSSING,
     Violation: Kind.VIOLATION,
+    Proceeding: Kind.PROCEEDING,
 }
 # The public template each kind's page is shown with (a violation: its event's).
 TEMPLATES = {
     Kind.EVENT: "cases/_event_page.html",
     Kind.TESTIMONY: "cases/_testimony_page.html",
     Kind.CROSSING: "cases/_crossing_page.html",
+    Kind.PROCEEDING: "cases/_proceeding_page.html",
 }
 
 

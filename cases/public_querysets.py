@@ -17,6 +17,10 @@ from cases.models import (
     Information,
     Involvement,
     Person,
+    Proceeding,
+    ProceedingEvent,
+    ProceedingPerson,
+    ProceedingSource,
     Testimony,
     Violation,
 )
@@ -55,6 +59,7 @@ def events_queryset():
         .prefetch_related(
             Prefetch("violations", violations, to_attr="public_violations"),
             Prefetch("information", supporting_information(), to_attr="public_information"),
+            event_proceedings(),
         )
     )
 
@@ -91,4 +96,34 @@ def crossings_queryset():
             Prefetch("legs", CrossingLeg.objects.select_related("country")),
             Prefetch("testimony", Testimony.objects.public()),
         )
+    )
+
+
+def proceedings_queryset():
+    """Public proceedings with their public persons and events only."""
+    persons = ProceedingPerson.objects.filter(person__in=Person.objects.public())
+    events = ProceedingEvent.objects.filter(event__in=Event.objects.public())
+    return Proceeding.objects.public().prefetch_related(
+        Prefetch(
+            "person_links",
+            persons.select_related("person").order_by("person__code"),
+            to_attr="public_person_links",
+        ),
+        Prefetch(
+            "event_links",
+            events.select_related("event").order_by("event__code"),
+            to_attr="public_event_links",
+        ),
+        Prefetch("source_links", ProceedingSource.objects.select_related("source").order_by("pk")),
+    )
+
+
+def event_proceedings():
+    """The public proceedings an event's page lists."""
+    return Prefetch(
+        "proceeding_links",
+        ProceedingEvent.objects.filter(proceeding__in=Proceeding.objects.public())
+        .select_related("proceeding")
+        .order_by("proceeding__code"),
+        to_attr="public_proceeding_links",
     )

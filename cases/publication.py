@@ -48,13 +48,21 @@ from cases.models import (
     Information,
     Involvement,
     Person,
+    Proceeding,
+    ProceedingEvent,
+    ProceedingPerson,
+    ProceedingSource,
     Testimony,
     TestimonySource,
     Violation,
     WorkflowStatus,
 )
 
+# Migration 0007 imports this name and computes the flags of these models, whose
+# tables exist by then: a publishable model added later goes in PUBLISHABLE only.
 PUBLISHABLE_MODELS = (Person, Testimony, Event, Violation, BorderCrossing)
+# Every publishable model: what the checks and a full refresh read.
+PUBLISHABLE = (*PUBLISHABLE_MODELS, Proceeding)
 
 
 @dataclass
@@ -66,6 +74,7 @@ class Pending:
     events: set = field(default_factory=set)
     violations: set = field(default_factory=set)
     crossings: set = field(default_factory=set)
+    proceedings: set = field(default_factory=set)
 
     def add(self, **ids):
         for kind, pks in ids.items():
@@ -155,6 +164,10 @@ def resting_on(*, persons=(), testimonies=()):
         BorderCrossing: (
             Q(testimony__in=testimonies) | Q(person__in=persons) | Q(person__in=interviewees)
         ),
+        # A proceeding is public only while every person it concerns is.
+        Proceeding: (
+            Q(person_links__person__in=persons) | Q(person_links__person__in=interviewees)
+        ),
     }
 
 
@@ -169,14 +182,15 @@ def _links(persons, testimonies):
     return interviewees, supported
 
 
-def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=()):
+def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=(), proceedings=()):
     """Recompute `is_public` of these records and of every record resting on them.
 
     Each argument is an iterable of primary keys or a QuerySet of primary keys.
     Returns the number of records whose public flag changed.
     """
-    persons, testimonies, events, violations, crossings = (
-        _as_filter_value(ids) for ids in (persons, testimonies, events, violations, crossings)
+    persons, testimonies, events, violations, crossings, proceedings = (
+        _as_filter_value(ids)
+        for ids in (persons, testimonies, events, violations, crossings, proceedings)
     )
     nothing = Q(pk__in=[])
     rest = resting_on(persons=persons, testimonies=testimonies)
@@ -195,6 +209,9 @@ def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=(
         else nothing,
         BorderCrossing: (Q(pk__in=crossings) | rest[BorderCrossing])
         if crossings or persons or testimonies
+        else nothing,
+        Proceeding: (Q(pk__in=proceedings) | rest[Proceeding])
+        if proceedings or persons or testimonies
         else nothing,
     }
     if violations or testimonies or persons:
@@ -229,18 +246,35 @@ def refresh(*, persons=(), testimonies=(), events=(), violations=(), crossings=(
             copying.record_changes(
                 Testimony, Testimony._base_manager.filter(pk__in=crossed.values("testimony"))
             )
+        _linked_pages(scopes, nothing)
         # A deleted record is in no scope any more, but may be in the copy.
         for model, ids in ((Testimony, testimonies), (Event, events), (Violation, violations)):
             copying.record_ids(model, ids)
         copying.record_ids(BorderCrossing, crossings)
+        copying.record_ids(Proceeding, proceedings)
     return changed
+
+
+def _linked_pages(scopes, nothing):
+    """An event's page lists its public proceedings, and a proceeding's page its
+    public events: either changed, the other's entry is read again."""
+    if scopes[Event] is not nothing:
+        events = Event._base_manager.filter(scopes[Event]).values("pk")
+        copying.record_changes(
+            Proceeding, Proceeding._base_manager.filter(event_links__event__in=events)
+        )
+    if scopes[Proceeding] is not nothing:
+        proceedings = Proceeding._base_manager.filter(scopes[Proceeding]).values("pk")
+        copying.record_changes(
+            Event, Event._base_manager.filter(proceeding_links__proceeding__in=proceedings)
+        )
 
 
 def refresh_everything():
     """Recompute every flag and count: after a bulk load, a restore, or to repair."""
     with transaction.atomic():
         changed = sum(
-            recompute(model._base_manager.all(), everything=True) for model in PUBLISHABLE_MODELS
+            recompute(model._base_manager.all(), everything=True) for model in PUBLISHABLE
         )
         for model in (Event, Violation):
             recount(model._base_manager.all())
@@ -451,6 +485,18 @@ def _crossing_written(instance, **kwargs):
     touch(crossings=[instance.pk])
 
 
+def _proceeding_written(instance, **kwargs):
+    touch(proceedings=[instance.pk])
+
+
+def _proceeding_part_written(instance, **kwargs):
+    """A person, event or source of a proceeding linked or unlinked: its flag (a
+    person not public withholds it), its entry and its events' pages."""
+    touch(proceedings=[instance.proceeding_id])
+    if isinstance(instance, ProceedingEvent):
+        touch(events=[instance.event_id])
+
+
 def _information_written(instance, **kwargs):
     touch(events=[instance.event_id], violations=[instance.violation_id])
 
@@ -485,14 +531,20 @@ RECEIVERS = {
     Event: _event_written,
     Violation: _violation_written,
     BorderCrossing: _crossing_written,
+    Proceeding: _proceeding_written,
     Information: _information_written,
     TestimonySource: _testimony_source_written,
+    ProceedingPerson: _proceeding_part_written,
+    ProceedingEvent: _proceeding_part_written,
+    ProceedingSource: _proceeding_part_written,
 }
+# Receivers called for every write, not only those that change publication fields.
+LINKS = (Information, TestimonySource, ProceedingPerson, ProceedingEvent, ProceedingSource)
 
 
 def connect_signals():
     for model in RECEIVERS:
-        receiver = RECEIVERS[model] if model in (Information, TestimonySource) else _written
+        receiver = RECEIVERS[model] if model in LINKS else _written
         uid = f"publication-{model._meta.label_lower}"
         post_save.connect(receiver, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(receiver, sender=model, dispatch_uid=uid + "-delete")

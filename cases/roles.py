@@ -45,6 +45,10 @@ CASE_RECORDS = [
     "testimonysource",
     "eventrelation",
     "personrelation",
+    "proceeding",
+    "proceedingperson",
+    "proceedingevent",
+    "proceedingsource",
 ]
 REFERENCE = ["place", "violationtype", "organization", "source", "facility"]
 LOGS = ["statuschange", "consentwithdrawal", "personmerge", "testimonyprint"]

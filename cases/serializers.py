@@ -18,6 +18,7 @@ from cases.disclosure import (
     public_period,
     public_period_display,
     public_place,
+    public_year,
 )
 from cases.models import (
     BorderCrossing,
@@ -29,6 +30,7 @@ from cases.models import (
     Organization,
     Person,
     Place,
+    Proceeding,
     Testimony,
     Violation,
     ViolationType,
@@ -371,3 +373,57 @@ class OrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = ["code", "parent", "name_en", "name_ko", "country", "kind", "aliases"]
+
+
+class ProceedingSerializer(serializers.ModelSerializer):
+    """A proceeding as the public reads it: its forum, kind, outcome and their years,
+    its public summary, its public persons (code and pseudonym) and events, its
+    public citations. Never who submitted it (often the family), its internal notes,
+    nor its UN reference unless a reviewer published it (`un_reference_public`)."""
+
+    kind_name = serializers.CharField(source="get_kind_display")
+    forum_name = serializers.CharField(source="get_forum_display")
+    outcome_name = serializers.CharField(source="get_outcome_display")
+    year = serializers.SerializerMethodField()
+    outcome_year = serializers.SerializerMethodField()
+    un_document = serializers.SerializerMethodField()
+    persons = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+    sources = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Proceeding
+        fields = [
+            "code", "forum", "forum_name", "kind", "kind_name", "year", "outcome",
+            "outcome_name", "outcome_year", "un_document", "summary_en", "summary_ko",
+            "persons", "events", "sources", "is_synthetic",
+        ]  # fmt: skip
+
+    def get_year(self, proceeding) -> int | None:
+        value, _precision = public_year(proceeding.submitted_on, proceeding.submitted_on_precision)
+        return value.year if value else None
+
+    def get_outcome_year(self, proceeding) -> int | None:
+        value, _precision = public_year(proceeding.outcome_on, proceeding.outcome_on_precision)
+        return value.year if value else None
+
+    def get_un_document(self, proceeding) -> str | None:
+        return proceeding.un_reference if proceeding.un_reference_public else None
+
+    def get_persons(self, proceeding) -> list[dict]:
+        """Read through `.public()` (cases/public_querysets.py)."""
+        return [
+            {"code": link.person.code, "pseudonym": link.person.pseudonym}
+            for link in proceeding.public_person_links
+        ]
+
+    def get_events(self, proceeding) -> list[dict]:
+        return [
+            {"code": link.event.code, "title": link.event.title}
+            for link in proceeding.public_event_links
+        ]
+
+    def get_sources(self, proceeding) -> list[str]:
+        """Public citations only (Source.public_reference); other sources not at all."""
+        cited = (link.source.public_reference for link in proceeding.source_links.all())
+        return [text for text in cited if text]

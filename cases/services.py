@@ -28,6 +28,7 @@ from cases.models import (
     Person,
     PersonMerge,
     PersonRelation,
+    Proceeding,
     StatusChange,
     Testimony,
     Violation,
@@ -241,6 +242,7 @@ def publication_problems(record):
         Violation: _violation_problems,
         Person: _person_problems,
         BorderCrossing: _crossing_problems,
+        Proceeding: _proceeding_problems,
     }[type(record)]
     # Who could be singled out once it is public (cases/reidentification.py).
     return (
@@ -315,6 +317,19 @@ def _crossing_problems(crossing):
     return problems
 
 
+def _proceeding_problems(proceeding):
+    problems = []
+    if not (proceeding.summary_en.strip() or proceeding.summary_ko.strip()):
+        problems.append(_("Write a public summary."))
+    # The persons' own rule (Person.by_publication_rules), as the publication reads it.
+    concerned = Person.objects.filter(proceeding_links__proceeding=proceeding)
+    if concerned.exclude(pk__in=Person.objects.by_publication_rules()).exists():
+        problems.append(
+            _("A person it concerns is not published, or has not consented to publication.")
+        )
+    return problems
+
+
 # --- Consent ----------------------------------------------------------------
 
 
@@ -324,7 +339,7 @@ def records_resting_on(testimony):
     scopes = publication.resting_on(testimonies=[testimony.pk])
     return [
         record
-        for model in (Person, Event, Violation, BorderCrossing)
+        for model in (Person, Event, Violation, BorderCrossing, Proceeding)
         for record in model.objects.filter(scopes[model]).distinct().order_by("pk")
     ]
 

@@ -77,6 +77,10 @@ PARTS = {
     "cases.TestimonySource": ("testimony",),
     # A chain of events belongs to the event it is recorded on (cases/models/relations.py).
     "cases.EventRelation": ("event",),
+    # The persons, events and sources of a proceeding (cases/models/proceedings.py).
+    "cases.ProceedingPerson": ("proceeding",),
+    "cases.ProceedingEvent": ("proceeding",),
+    "cases.ProceedingSource": ("proceeding",),
 }
 
 

@@ -23,6 +23,7 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
+    inline_serializer,
 )
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -34,7 +35,7 @@ from rest_framework.views import APIView
 from core.api import BAD_REQUEST, CSVDownloadMixin, Pagination, reverse, versioned_path
 from core.caching import PUBLIC, CachedResponseMixin
 from core.renderers import FlatCSVRenderer, streamed_csv
-from public import api_schema
+from public import api_schema, proceedings
 from public.counts import DIMENSIONS, MEASURES, THRESHOLD, Counts
 from public.models import Entry, Reference
 from public.search import KINDS, SearchForm, api_parameters, found
@@ -301,7 +302,7 @@ class CasesApiRoot(APIView):
         names = [
             "event-list", "violation-list", "testimony-list", "bordercrossing-list",
             "violationtype-list", "place-list", "facility-list", "organization-list",
-            "aggregates",
+            "aggregates", "proceeding-counts",
         ]  # fmt: skip
         return Response(
             {name: reverse(f"cases-api:{name}", request=request, format=format) for name in names}
@@ -350,3 +351,57 @@ class AggregatesView(CachedResponseMixin, CSVDownloadMixin, APIView):
                 "results": Counts.published(measure).records(dims),
             }
         )
+
+
+class ProceedingCountSerializer(serializers.Serializer):
+    """One row of the proceedings' counts: the dimension's value, its label, the count."""
+
+    value = serializers.CharField(help_text="The forum's or outcome's code.")
+    label = serializers.CharField(help_text="Its name in the response's language.")
+    proceedings = serializers.IntegerField(help_text="Published proceedings: exact.")
+
+
+class ProceedingCountsView(CachedResponseMixin, CSVDownloadMixin, APIView):
+    """Counts of published proceedings (submissions to UN mechanisms and courts) by
+    `forum` or by `outcome`. Each count is of proceedings listed one by one, with
+    their codes, on /cases/proceedings/, so it is exact; no person is counted."""
+
+    cache_scope = PUBLIC
+    query_parameters = ["by"]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, FlatCSVRenderer]
+    csv_filename = "proceeding-counts"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "by",
+                str,
+                enum=list(proceedings.DIMENSIONS),
+                description="forum (default) or outcome",
+            )
+        ],
+        responses={
+            200: inline_serializer(
+                "ProceedingCounts",
+                {
+                    "by": serializers.CharField(),
+                    "results": ProceedingCountSerializer(many=True),
+                },
+            ),
+            400: BAD_REQUEST,
+        },
+    )
+    def get(self, request, format=None):
+        by = request.query_params.get("by", "forum")
+        if by not in proceedings.DIMENSIONS:
+            raise ValidationError(
+                {"by": [_("Choose one of: %(values)s.") % {"values": "forum, outcome"}]}
+            )
+        return self.cached(lambda: self.counts(by))
+
+    def counts(self, by):
+        rows = proceedings.counted(proceedings.rows(), by)
+        results = [
+            {"value": r["value"], "label": r["label"], "proceedings": r["count"]} for r in rows
+        ]
+        return Response({"by": by, "results": results})

@@ -19,5 +19,6 @@ router.register("organizations", api.OrganizationViewSet, basename="organization
 urlpatterns = [
     path("", api.CasesApiRoot.as_view(), name="root"),
     path("aggregates/", api.AggregatesView.as_view(), name="aggregates"),
+    path("proceedings/counts/", api.ProceedingCountsView.as_view(), name="proceeding-counts"),
     *router.urls,
 ]

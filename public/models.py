@@ -45,6 +45,7 @@ class Kind(models.TextChoices):
     VIOLATION = "violation", _("violation")
     TESTIMONY = "testimony", _("testimony")
     CROSSING = "crossing", _("border crossing")
+    PROCEEDING = "proceeding", _("proceeding")
 
 
 class Generation(models.Model):
@@ -92,7 +93,8 @@ class EntryQuerySet(models.QuerySet):
 
 
 class Entry(models.Model):
-    """One published record: an event, a violation, a testimony or a crossing."""
+    """One published record: an event, a violation, a testimony, a crossing or a
+    proceeding."""
 
     kind = models.CharField(max_length=12, choices=Kind.choices)
     record_id = models.BigIntegerField()

@@ -23,7 +23,7 @@ from tests.browser.public_pages import (
 
 pytestmark = pytest.mark.django_db(databases=["default", "public"])
 
-CASES = ["case:event", "case:testimony", "case:crossing"]
+CASES = ["case:event", "case:testimony", "case:crossing", "case:proceeding"]
 
 
 @pytest.fixture(scope="module")

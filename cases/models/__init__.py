@@ -17,5 +17,6 @@ from cases.models.base import *  # noqa: F403
 from cases.models.curation import *  # noqa: F403
 from cases.models.events import *  # noqa: F403
 from cases.models.people import *  # noqa: F403
+from cases.models.proceedings import *  # noqa: F403
 from cases.models.reference import *  # noqa: F403
 from cases.models.relations import *  # noqa: F403

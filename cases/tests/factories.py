@@ -34,6 +34,10 @@ from cases.models import (
     Person,
     PersonMerge,
     Place,
+    Proceeding,
+    ProceedingEvent,
+    ProceedingPerson,
+    ProceedingSource,
     Source,
     StatusChange,
     Testimony,
@@ -285,6 +289,41 @@ class CrossingLegFactory(Factory):
     what_happened = CrossingLeg.WhatHappened.TRANSITED
 
 
+class ProceedingFactory(PublishableFactory):
+    class Meta:
+        model = Proceeding
+
+    forum = Proceeding.Forum.WGAD
+    submitted_by = "NKDB"
+    submitted_on = datetime.date(2019, 4, 12)
+    submitted_on_precision = DatePrecision.DAY
+    summary_en = factory.Sequence(lambda n: f"Submission {n} on a detention.")
+
+
+class ProceedingPersonFactory(Factory):
+    class Meta:
+        model = ProceedingPerson
+
+    proceeding = factory.SubFactory(ProceedingFactory)
+    person = factory.SubFactory(PersonFactory)
+
+
+class ProceedingEventFactory(Factory):
+    class Meta:
+        model = ProceedingEvent
+
+    proceeding = factory.SubFactory(ProceedingFactory)
+    event = factory.SubFactory(EventFactory)
+
+
+class ProceedingSourceFactory(Factory):
+    class Meta:
+        model = ProceedingSource
+
+    proceeding = factory.SubFactory(ProceedingFactory)
+    source = factory.SubFactory(SourceFactory)
+
+
 @made_together
 def publishable_testimony(**kwargs):
     """A testimony the public may see, with its interviewee public too."""
@@ -409,6 +448,7 @@ def plant_private_records(marker=PRIVATE_MARKER):
     event_text = ("title_en", "title_ko", "description_en", "description_ko")
     testimony_text = ("title_en", "title_ko", "public_summary_en", "public_summary_ko")
     testimony_text += ("transcript", "interviewer", "consent_method")
+    proceeding_text = ("summary_en", "summary_ko", "notes", "un_reference", "submitted_by")
     cases = {
         "draft": {"status": WorkflowStatus.DRAFT},
         "review": {"status": WorkflowStatus.IN_REVIEW},
@@ -436,6 +476,7 @@ def plant_private_records(marker=PRIVATE_MARKER):
             **texts(name, "description_en", "description_ko"),
         )
         CrossingLegFactory(crossing=crossing, notes=text("legnotes"))
+        plant_proceeding(person, event, **fields, **texts(name, *proceeding_text))
     # Published and standard, but without consent (none, internal, withdrawn).
     for name, traits in {
         "noconsent": {},
@@ -465,6 +506,15 @@ def plant_private_records(marker=PRIVATE_MARKER):
             **PUBLISHED,
             **texts(name, "description_en", "description_ko"),
         )
+        plant_proceeding(person, event, **PUBLISHED, **texts(name, *proceeding_text))
+
+
+def plant_proceeding(person, event, **fields):
+    """A proceeding concerning `person` and `event`."""
+    proceeding = ProceedingFactory(**fields)
+    ProceedingPersonFactory(proceeding=proceeding, person=person)
+    ProceedingEventFactory(proceeding=proceeding, event=event)
+    return proceeding
 
 
 def workflow_save(record, **changes):

@@ -278,6 +278,7 @@ def snapshot_fields(model):
 def delete_demo_data():
     # Published records are deleted only by the workflow's own code (cases/workflow.py).
     with factories.one_refresh(), workflow.acting():  # not a refresh per deleted record
+        cases_model("Proceeding").objects.all().delete()  # and its links to events and persons
         for model in [Information, Involvement, CrossingLeg, BorderCrossing, Violation, Event]:
             model.objects.all().delete()
         cases_model("Testimony").objects.all().delete()  # and the links to its sources

@@ -279,7 +279,7 @@ def test_every_list_an_entry_holds_is_in_an_explicit_order():
         for name, function in vars(public_querysets).items()
         if callable(function) and function.__module__ == public_querysets.__name__
     }
-    assert len(querysets) == 7
+    assert len(querysets) == 9
     unordered = [
         (name, path)
         for name, queryset in querysets.items()

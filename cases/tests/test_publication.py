@@ -53,7 +53,7 @@ def as_the_workflow():
 
 
 def assert_flags_follow_the_rules():
-    for model in publication.PUBLISHABLE_MODELS:
+    for model in publication.PUBLISHABLE:
         flagged_wrongly, missing = publication.mismatches(model)
         assert not flagged_wrongly.exists(), (model, list(flagged_wrongly.values("code")))
         assert not missing.exists(), (model, list(missing.values("code")))
@@ -185,7 +185,7 @@ def test_check_publication_finds_and_repairs_a_flag_a_bulk_write_left_stale():
 def test_refresh_everything_recomputes_flags_written_by_a_bulk_load():
     published_case()
     plant_private_records()
-    for model in publication.PUBLISHABLE_MODELS:
+    for model in publication.PUBLISHABLE:
         model.objects.update(is_public=False)
     assert publication.refresh_everything() > 0
     assert_flags_follow_the_rules()

@@ -39,6 +39,8 @@ from cases.models import (
     Information,
     Involvement,
     Person,
+    Proceeding,
+    ProceedingPerson,
     Publishable,
     StatusChange,
     Testimony,
@@ -60,6 +62,7 @@ MODELS = [
     Involvement,
     Information,
     CrossingLeg,
+    Proceeding,
 ]
 STATES = ["draft", "in_review", "returned", "published", "withdrawn", "restricted", "confidential"]
 ROLES = [roles.RESEARCHER, roles.REVIEWER, roles.CUSTODIAN, roles.ADMINISTRATOR, "superuser"]
@@ -109,7 +112,10 @@ def build_case(state, custodian):
             person=person, testimony=testimony, **factories.PUBLISHED, **marked(BorderCrossing, 1)
         )
         factories.CrossingLegFactory(crossing=crossing, **marked(CrossingLeg, 1))
-    records = [person, testimony, event, violation, crossing]
+        proceeding = factories.ProceedingFactory(publishable=True, **marked(Proceeding, 1))
+        factories.ProceedingPersonFactory(proceeding=proceeding, person=person)
+        factories.ProceedingEventFactory(proceeding=proceeding, event=event)
+    records = [person, testimony, event, violation, crossing, proceeding]
     with workflow.acting(), factories.one_refresh():
         for record in records:
             record.refresh_from_db()
@@ -149,11 +155,12 @@ def client_for(client, role):
 def public_snapshot():
     """Every public record's stored values, and the parts of public records."""
     snapshot = {}
-    for model in publication.PUBLISHABLE_MODELS:
+    for model in publication.PUBLISHABLE:
         for row in model.objects.public().values():
             snapshot[(model.__name__, row.pop("id"))] = strip(row)
     parts = [(Involvement, "violation"), (CrossingLeg, "crossing")]
     parts += [(Information, "event"), (Information, "violation")]
+    parts += [(ProceedingPerson, "proceeding")]
     for model, link in parts:
         for row in model.objects.filter(**{f"{link}__is_public": True}).values():
             snapshot[(model.__name__, row.pop("id"))] = strip(row)
@@ -168,7 +175,7 @@ def strip(row):
 
 def workflow_state():
     state = {}
-    for model in publication.PUBLISHABLE_MODELS:
+    for model in publication.PUBLISHABLE:
         for row in model._base_manager.values("id", *model.workflow_fields):
             state[(model.__name__, row.pop("id"))] = row
     return state
@@ -186,7 +193,8 @@ def check_invariants(before, after, *, moved, may_publish, where, step=False):
             assert old == values, f"{where}: public record {key} changed"
     for key in set(before["public"]) - set(after["public"]):
         # A step withholds the records resting on the ones it moved too.
-        assert step or moved or key[0] in ("Involvement", "CrossingLeg", "Information"), (
+        parts = ("Involvement", "CrossingLeg", "Information", "ProceedingPerson")
+        assert step or moved or key[0] in parts, (
             f"{where}: {key} left the public site without a workflow step"
         )
     for key, values in before["workflow"].items():

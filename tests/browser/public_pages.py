@@ -32,6 +32,8 @@ PAGES = [
     "/cases/facilities/KWL-22/",
     "/cases/perpetrators/",
     "/cases/perpetrators/KP-WPK/",
+    # Proceedings and interventions (issue 22), counted by forum and outcome.
+    "/cases/proceedings/",
 ]
 ERROR_PAGES = ["/cases/events/NO-SUCH-CODE/", "/cases/?year_from=abc"]
 # Not under a language prefix: the API speaks the language the browser asks for.
@@ -47,6 +49,7 @@ def case_pages():
         (Kind.EVENT, "/cases/events/"),
         (Kind.TESTIMONY, "/cases/testimonies/"),
         (Kind.CROSSING, "/cases/crossings/"),
+        (Kind.PROCEEDING, "/cases/proceedings/"),
     ]:
         code = Entry.objects.filter(kind=kind).order_by("code").values_list("code", flat=True)[0]
         paths.append(f"{prefix}{code}/")

@@ -26,6 +26,7 @@ PAGES = [
     "/cases/facilities/KWL-22/",
     "/cases/perpetrators/",
     "/cases/perpetrators/KP-WPK/",
+    "/cases/proceedings/",
     "/stats/",
     "/stats/arrivals/",
     "/stats/profile/",
@@ -199,4 +200,37 @@ def test_a_facility_on_the_case_map_links_to_its_page(page, demo_site):
     with page.expect_navigation(url="**/ko/cases/facilities/*/"):
         link.dispatch_event("click")
     assert page.locator("h1").inner_text() == name
+    assert not page.console_errors, page.console_errors
+
+
+def test_the_proceedings_in_both_languages_on_a_desktop_and_a_phone(page, demo_site):
+    """Issue 22: the published proceedings with their counts by forum and outcome, in
+    English and Korean, on a desktop and a phone: nothing scrolls sideways, a count's
+    link filters the list, a proceeding opens its page. The screenshots go to
+    test-artifacts/screenshots/ to be looked at."""
+    from tests.browser.conftest import ARTIFACTS, assert_only_own_host
+
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    headings = {"": "Proceedings and interventions", "/ko": "청원 및 개입"}
+    for width, size in [("desktop", {"width": 1366, "height": 900}), ("phone", PHONE)]:
+        page.set_viewport_size(size)
+        for language in LANGUAGES:
+            page.goto(f"{demo_site.url}{language}/cases/proceedings/")
+            assert page.locator("h1").inner_text() == headings[language]
+            assert page.locator("table.period-table").count() == 2
+            assert page.locator("ul.register li").count() == 6
+            assert sideways(page) <= 0, (width, language, sideways(page))
+            name = f"{language.strip('/') or 'en'}-proceedings-{width}.png"
+            page.screenshot(path=str(folder / name), full_page=True)
+    # A forum's count filters the list; a proceeding opens its page (Korean, phone).
+    page.locator("table.period-table a").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "?forum=" in page.url
+    page.locator("ul.register li a[href*='/ko/cases/proceedings/J-']").first.click()
+    page.wait_for_load_state("networkidle")
+    assert re.search(r"/ko/cases/proceedings/J-[A-Z0-9]+/$", page.url)
+    assert sideways(page) <= 0, sideways(page)
+    page.screenshot(path=str(folder / "ko-proceeding-phone.png"), full_page=True)
+    assert_only_own_host(page, demo_site)
     assert not page.console_errors, page.console_errors

@@ -174,7 +174,17 @@ def plant():
     )
     factories.CrossingLegFactory(crossing=crossing)
     plant_sources(event, testimony)
+    # A public proceeding for plant_links() to link to private records (which
+    # withholds it), and one that stays public: its internal notes, submitter and
+    # unpublished UN reference get markers like any private text.
+    factories.plant_proceeding(testimony.interviewee, event, **factories.PUBLISHED)
     plant_links()
+    public_proceeding = factories.plant_proceeding(
+        testimony.interviewee, event, **factories.PUBLISHED, un_reference="Opinion No. 1/2020"
+    )
+    factories.ProceedingSourceFactory(
+        proceeding=public_proceeding, source=factories.SourceFactory(kind=Source.Kind.UN_REPORT)
+    )
     place_private_records_at(facility)
     # A published testimony whose consent covers internal use only, and a
     # published person with an identity: both private in what counts.
@@ -242,6 +252,13 @@ PARTS = {
     ("involvement", "perpetrator_person"): ("violation", {"perpetrator_organization": None}),
     ("crossingleg", "crossing"): (None, {}),
     ("testimonysource", "testimony"): (None, {}),
+    # One direction with the other side's first record, the other with a new draft
+    # (the pair is unique).
+    ("proceedingperson", "proceeding"): (None, {}),
+    ("proceedingperson", "person"): ("proceeding", {}),
+    ("proceedingevent", "proceeding"): (None, {}),
+    ("proceedingevent", "event"): ("proceeding", {}),
+    ("proceedingsource", "proceeding"): (None, {}),
 }
 # A draft testimony without consent would withhold its public interviewee: the
 # private side of a link must leave the public side public.
@@ -412,9 +429,11 @@ def urls_to_request(planted_markers):
                 public.append(f"{url}?{filter_name}={queries[0]}")
     # Korean pages, an unknown page and the statistics' and maps' own parameters.
     public += ["/ko/", "/ko/cases/", "/ko/stats/", f"/no-such-page-{queries[0]}/"]
-    public += ["/ko/cases/facilities/", "/ko/cases/perpetrators/"]
+    public += ["/ko/cases/facilities/", "/ko/cases/perpetrators/", "/ko/cases/proceedings/"]
     public += [
-        f"/ko{url}" for url in public if url.startswith(("/cases/facilities/", "/cases/perp"))
+        f"/ko{url}"
+        for url in public
+        if url.startswith(("/cases/facilities/", "/cases/perp", "/cases/proceedings/"))
     ]
     public += ["/api/cases/markers/?bbox=120,35,135,45&zoom=3", "/api/stats/maps/provinces/"]
     return sorted(set(public)), sorted(set(login_only))

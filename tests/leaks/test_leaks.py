@@ -105,6 +105,7 @@ def test_the_url_list_covers_every_kind_of_page(planted):
         "/api/", "/api/schema/", "/api/docs/", "/api/cases/events/", "/api/cases/aggregates/",
         "/api/cases/markers/", "/api/stats/maps/provinces/", "/api/stats/datasets/",
         "/cases/facilities/", "/cases/perpetrators/", "/ko/cases/facilities/",
+        "/cases/proceedings/", "/ko/cases/proceedings/", "/api/cases/proceedings/counts/",
     ]:  # fmt: skip
         assert expected in public, expected
     assert any(url.startswith("/api/cases/testimonies/?") for url in public)
@@ -138,8 +139,13 @@ def test_no_marker_for_an_api_client_asking_for_json_and_csv(planted):
 
 
 def test_private_records_are_not_found_by_their_codes(client, planted):
-    from cases.models import BorderCrossing, Event, Testimony, Violation
+    from cases.models import BorderCrossing, Event, Proceeding, Testimony, Violation
 
+    private = Proceeding.objects.exclude(pk__in=Proceeding.objects.public())
+    assert private.count() >= 8
+    for code in private.values_list("code", flat=True):
+        cache.clear()
+        assert client.get(f"/cases/proceedings/{code}/").status_code == 404
     for model, page, endpoint in [
         (Event, "/cases/events/", "/api/cases/events/"),
         (Violation, "/cases/violations/", "/api/cases/violations/"),
@@ -152,6 +158,29 @@ def test_private_records_are_not_found_by_their_codes(client, planted):
             cache.clear()
             assert client.get(f"{page}{code}/").status_code == 404
             assert client.get(f"{endpoint}{code}/").status_code == 404
+
+
+def test_a_public_proceeding_shows_its_summary_and_public_links_only(client, planted):
+    """Its internal notes, submitter and UN reference carry markers (found nowhere by
+    the crawl); its page and the list name no private person or event."""
+    from cases.models import Event, Person, Proceeding
+
+    described = set(planted.values())
+    for proceeding in Proceeding.objects.public():
+        for field in ("notes", "un_reference", "submitted_by"):
+            assert f"Proceeding.{field} #{proceeding.pk}" in described, field
+    public = Proceeding.objects.public()
+    assert public.count() == 1
+    proceeding = public.get()
+    private_codes = [
+        *Person.objects.exclude(pk__in=Person.objects.public()).values_list("code", flat=True),
+        *Event.objects.exclude(pk__in=Event.objects.public()).values_list("code", flat=True),
+    ]
+    for url in ["/cases/proceedings/", f"/ko/cases/proceedings/{proceeding.code}/"]:
+        cache.clear()
+        text = client.get(url).content.decode()
+        assert proceeding.code in text
+        assert not [code for code in private_codes if code in text], url
 
 
 def test_a_facility_page_lists_the_public_records_there_and_no_other(client, planted):

@@ -35,11 +35,15 @@ from cases.tests.factories import (
     InformationFactory,
     PersonFactory,
     PlaceFactory,
+    ProceedingEventFactory,
+    ProceedingFactory,
+    ProceedingPersonFactory,
     SourceFactory,
     TestimonyFactory,
     TestimonySourceFactory,
     ViolationFactory,
     ViolationTypeFactory,
+    one_refresh,
     publishable_testimony,
 )
 from core.testing import rolled_back
@@ -212,6 +216,21 @@ def link_draft_testimonies_to_cited_recordings(events):
                 TestimonySourceFactory(testimony=information.testimony, source=recording)
 
 
+def add_proceedings_not_public(events):
+    """A draft proceeding about each event and a public person, and a published one
+    about the event and a person not public (withheld: the persons' consent rule),
+    made with its links as an import would, its flags computed once."""
+    public_person = Person.objects.public().first()
+    for event in events.values():
+        with one_refresh():
+            draft = ProceedingFactory()
+            ProceedingEventFactory(proceeding=draft, event=event)
+            ProceedingPersonFactory(proceeding=draft, person=public_person)
+            withheld = ProceedingFactory(**PUBLISHED)
+            ProceedingPersonFactory(proceeding=withheld, person=hidden_person(is_alive=True))
+            ProceedingEventFactory(proceeding=withheld, event=event)
+
+
 CHANGES = {
     "unpublished persons alive": set_alive(True),
     "unpublished persons deceased": set_alive(False),
@@ -226,6 +245,8 @@ CHANGES = {
     "a public testimony cited on draft acts": cite_public_testimonies_on_draft_acts,
     # Only a public testimony's own sources count with it.
     "draft testimonies resting on cited recordings": link_draft_testimonies_to_cited_recordings,
+    # An event's page lists its public proceedings only (issue 22).
+    "proceedings not public about public events": add_proceedings_not_public,
 }
 
 
@@ -330,7 +351,7 @@ def _population(django_db_setup, django_db_blocker):
             "generation": generation(),
             "public": {
                 model: set(model.objects.public().values_list("pk", flat=True))
-                for model in publication.PUBLISHABLE_MODELS
+                for model in publication.PUBLISHABLE
             },
         }
 

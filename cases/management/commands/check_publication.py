@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, fix, **options):
         differing = 0
-        for model in publication.PUBLISHABLE_MODELS:
+        for model in publication.PUBLISHABLE:
             flagged_wrongly, missing = publication.mismatches(model)
             for records, what in (
                 (flagged_wrongly, "public against the rules"),
