@@ -53,8 +53,9 @@ class AttachmentInline(admin.TabularInline):
 
     def get_fields(self, request, obj=None):
         if can_read_attachments(request.user):
-            return ("kind", "file_name", "description", size_shown, "uploaded_by", "uploaded_at",
-                    download_link)  # fmt: skip
+            # The download early: on a phone the last columns are scrolled to.
+            return ("kind", "file_name", download_link, size_shown, "uploaded_by", "uploaded_at",
+                    "description")  # fmt: skip
         return ("kind", size_shown, "uploaded_by", "uploaded_at")
 
     def get_readonly_fields(self, request, obj=None):

@@ -6,6 +6,11 @@ under PRIVATE_FILES_ROOT (cases/attachments.py); the file name and description
 are encrypted here, since a file name can name a witness. Only custodians read
 them, and every upload, read and deletion is written to AttachmentAccess. Not
 versioned, as Identity: history rows would be one more copy to protect.
+
+Not a part of the published record either (cases.workflow.PARTS): since nothing
+of an attachment is published, adding or removing one changes no public byte, so
+the workflow guard has nothing to guard. Uploads follow the record's own edit
+rules instead (cases.attachments.may_attach).
 """
 
 from django.conf import settings

@@ -25,6 +25,7 @@ from cases.tests.factories import (
     SourceFactory,
     TestimonyFactory,
     UserFactory,
+    published_case,
 )
 from cases.tests.forms import form_data
 from cases.tests.personas import login_with_second_factor, user_in
@@ -348,3 +349,30 @@ def test_the_pages_query_counts_do_not_grow_with_attachments(
     for page in pages:
         with django_assert_max_num_queries(counts[page]):
             assert client.get(page).status_code == 200
+
+
+# --- Never public ---------------------------------------------------------------
+
+
+def test_nothing_of_an_attachment_reaches_the_copy_the_api_or_an_export(client, settings):
+    from cases import copying
+    from cases.resources import TestimonyResource
+    from public.models import Entry
+
+    event = published_case()
+    testimony = event.information.get().testimony
+    marker = "Qz99999Lk"
+    AttachmentFactory(testimony=testimony, file_name=f"{marker}.pdf", description=marker)
+    AttachmentFactory(testimony=None, source=SourceFactory(), description=marker)
+    copying.rebuild()
+    entries = list(Entry.objects.values_list("page", "data"))
+    assert entries and marker not in str(entries)
+    for url in (
+        reverse("cases:testimony", args=[testimony.code]),
+        reverse("cases-api:testimony-detail", args=[testimony.code]),
+        f"{reverse('cases:search')}?q={marker[1:]}",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200 and marker not in response.content.decode(), url
+    exported = TestimonyResource().export().csv
+    assert testimony.code in exported and marker not in exported
