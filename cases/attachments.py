@@ -18,9 +18,10 @@ not on the name or the browser's word: no file-type library is among the
 dependencies, and these eight formats each open with a fixed signature.
 """
 
+import datetime
 import hashlib
 import secrets
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from cryptography.fernet import InvalidToken
 from django.conf import settings
@@ -30,6 +31,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import access
@@ -37,6 +39,8 @@ from cases.models import Attachment, AttachmentAccess, Source, Testimony, Workfl
 from cases.vault import VaultError, can_read_identities, fernet
 
 Kind = Attachment.Kind
+# A file no attachment names is removed only once older than this (check_attachments).
+STRAY_AGE = datetime.timedelta(hours=1)
 
 # (name, test of the first bytes). Enough bytes for every test: HEAD.
 HEAD = 16
@@ -229,6 +233,28 @@ def rotate_attachment_keys(progress=None):
             progress(done, len(attachments))
     transaction.on_commit(lambda: [storage.delete(name) for name in old_names])
     return len(attachments)
+
+
+def unmatched_files():
+    """(attachments whose file is missing, names of files no attachment names):
+    after a restore of the database without the folder's copy of the same night, or
+    an upload whose transaction was rolled back after its file was written."""
+    storage = private_storage()
+    on_disk = set(storage.listdir("")[1]) if Path(storage.location).exists() else set()
+    named = dict(Attachment.objects.values_list("stored_as", "pk"))
+    return sorted(named[name] for name in set(named) - on_disk), sorted(on_disk - set(named))
+
+
+def remove_stray_files(names, *, older_than=STRAY_AGE):
+    """Remove these files that no attachment names, if older than `older_than` (a
+    younger one may be an upload whose row is not committed yet); return the count."""
+    storage, removed = private_storage(), 0
+    for name in names:
+        old = timezone.now() - storage.get_modified_time(name) > older_than
+        if old and not Attachment.objects.filter(stored_as=name).exists():
+            storage.delete(name)
+            removed += 1
+    return removed
 
 
 @checks.register(checks.Tags.security)

@@ -8,7 +8,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
@@ -376,3 +376,41 @@ def test_nothing_of_an_attachment_reaches_the_copy_the_api_or_an_export(client, 
         assert response.status_code == 200 and marker not in response.content.decode(), url
     exported = TestimonyResource().export().csv
     assert testimony.code in exported and marker not in exported
+
+
+# --- check_attachments ---------------------------------------------------------------
+
+
+def run_check(*args):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("check_attachments", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_nightly_check_names_attachments_without_their_file(settings):
+    kept, lost = AttachmentFactory(), AttachmentFactory()
+    assert "Every attachment has its file." in run_check()
+    (Path(settings.PRIVATE_FILES_ROOT) / lost.stored_as).unlink()
+    with pytest.raises(CommandError, match=rf"^1 attachments without their file: {lost.pk}$"):
+        run_check()
+    assert (Path(settings.PRIVATE_FILES_ROOT) / kept.stored_as).exists()
+
+
+def test_stray_files_are_removed_only_when_asked_and_old_enough(settings):
+    import os
+    import time
+
+    attachment = AttachmentFactory()
+    root = Path(settings.PRIVATE_FILES_ROOT)
+    old, fresh = root / ("0" * 40), root / ("1" * 40)
+    old.write_bytes(b"left by a rolled-back upload")
+    fresh.write_bytes(b"an upload whose row is not committed yet")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    assert "2 files that no attachment names." in run_check()
+    assert old.exists() and fresh.exists()
+    assert "1 removed" in run_check("--remove-strays")
+    assert not old.exists() and fresh.exists()
+    assert (root / attachment.stored_as).exists()
