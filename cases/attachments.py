@@ -91,11 +91,12 @@ def may_attach(user, record):
         return user.has_perm("cases.add_attachment") and user.has_perm("cases.change_source")
     if not (user.has_perm("cases.add_attachment") and user.has_perm("cases.change_testimony")):
         return False
-    if not access.admin_records(Testimony.objects.filter(pk=record.pk), user).exists():
+    # As stored, and only if the user may see it at all.
+    seen = access.admin_records(Testimony.objects.filter(pk=record.pk), user)
+    status = seen.values_list("status", flat=True).first()
+    if status is None or status == WorkflowStatus.PUBLISHED:
         return False
-    if record.status == WorkflowStatus.PUBLISHED:
-        return False
-    return record.status != WorkflowStatus.IN_REVIEW or access.edits_any_status(user)
+    return status != WorkflowStatus.IN_REVIEW or access.edits_any_status(user)
 
 
 # --- Checks on an upload -------------------------------------------------------------
@@ -106,27 +107,20 @@ def check_upload(upload, kind):
     message for the form's file field. Reads the first bytes only."""
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size > limit:
-        raise ValidationError(
-            {
-                "upload": _("The file is %(size)s: an attachment may be at most %(limit)s.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
-            },
-            code="too_large",
-        )
+        message = _("The file is %(size)s: an attachment may be at most %(limit)s.") % {
+            "size": filesizeformat(upload.size),
+            "limit": filesizeformat(limit),
+        }
+        raise ValidationError({"upload": ValidationError(message, code="too_large")})
     upload.seek(0)
     found = file_type(upload.read(HEAD))
     upload.seek(0)
     if found is None or found not in KIND_TYPES.get(kind, set()):
-        raise ValidationError(
-            {
-                "upload": _("This file is not one of the types accepted for “%(kind)s”: %(types)s.")
-                % {
-                    "kind": Kind(kind).label if kind in Kind.values else kind,
-                    "types": ", ".join(sorted(KIND_TYPES.get(kind, SIGNATURES))).upper(),
-                }
-            },
-            code="wrong_type",
-        )
+        message = _("This file is not one of the types accepted for “%(kind)s”: %(types)s.") % {
+            "kind": Kind(kind).label if kind in Kind.values else kind,
+            "types": ", ".join(sorted(KIND_TYPES.get(kind, SIGNATURES))).upper(),
+        }
+        raise ValidationError({"upload": ValidationError(message, code="wrong_type")})
 
 
 # --- Writes and reads ----------------------------------------------------------------
