@@ -16,6 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from cases.admin.logs import LogAdmin
@@ -83,7 +84,7 @@ class AttachmentInline(admin.TabularInline):
 
 class AttachmentUploadForm(forms.ModelForm):
     upload = forms.FileField(
-        label=_("file"),
+        label=capfirst(_("file")),
         help_text=_(
             "Audio (MP3, M4A, WAV, OGG), a scan (JPEG, PNG, TIFF, PDF) or a PDF. It is "
             "encrypted; only custodians open it again."
