@@ -1,4 +1,5 @@
 import os
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -47,6 +48,8 @@ def pytest_configure(config):
 
     settings.PUBLICATION_APPLY = "now"
     settings.REIDENTIFICATION_K = 1
+    # Attachments' encrypted files (cases/attachments.py) in a folder of this run's own.
+    settings.PRIVATE_FILES_ROOT = Path(tempfile.mkdtemp(prefix="nkdb-private-files-"))
     keep_in = os.environ.get("NKDB_TEST_DATABASES_DIR")
     if keep_in:  # SQLite test databases in files, which `--reuse-db` keeps (tests/mutants)
         for alias, database in settings.DATABASES.items():
@@ -77,3 +80,14 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
         elif marker is None and uses_db:
             item.add_marker(pytest.mark.django_db(databases=BOTH_DATABASES), append=False)
+
+
+def pytest_unconfigure(config):
+    """Remove this run's folder of attachments' files (pytest_configure)."""
+    import shutil
+
+    from django.conf import settings
+
+    root = getattr(settings, "PRIVATE_FILES_ROOT", None)
+    if root is not None and Path(root).name.startswith("nkdb-private-files-"):
+        shutil.rmtree(root, ignore_errors=True)

@@ -64,13 +64,16 @@ _RESEARCHER = (
     | _perms(["add", "change"], ["source"])
     | _perms(["view"], LOGS)
     | {DEPOSIT_IDENTITY}
+    # Upload attachments and list them; reading one takes VIEW_IDENTITY (cases/attachments.py).
+    | _perms(["add", "view"], ["attachment"])
 )
 ROLES = {
     RESEARCHER: _RESEARCHER,
     REVIEWER: _RESEARCHER | {REVIEW, MERGE_PERSON, WITHDRAW_CONSENT},
     CUSTODIAN: _RESEARCHER
     | _perms(["add", "change", "view"], ["identity"])
-    | {"cases.view_identityaccess", VIEW_RESTRICTED, WITHDRAW_CONSENT},
+    | {"cases.view_identityaccess", VIEW_RESTRICTED, WITHDRAW_CONSENT}
+    | _perms(["view"], ["attachmentaccess"]),
     ADMINISTRATOR: _RESEARCHER
     | _perms(["add", "change", "delete", "view"], CASE_RECORDS + REFERENCE)
     | {REVIEW, MERGE_PERSON, WITHDRAW_CONSENT}

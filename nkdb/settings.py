@@ -99,6 +99,14 @@ else:
     )
     OTP_KEYS, OTP_KEYS_ARE_DEVELOPMENT_ONLY = fernet_keys("OTP_KEYS", "otp-secrets")
 
+# Attachments (cases/attachments.py): audio, scans and PDFs on sources and
+# testimonies, each a file encrypted with IDENTITY_KEYS, named by a random token,
+# in this folder beside the databases. Never under STATIC_ROOT or a media root and
+# never served by a URL: custodians download them through the admin, every read
+# logged. Back it up with the databases (docs/deploy.md).
+PRIVATE_FILES_ROOT = Path(os.environ.get("PRIVATE_FILES_ROOT", BASE_DIR / "private_files"))
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 50 * 1024 * 1024))
+
 # Backups (core/backups.py) are encrypted to the age public keys (age1...) in
 # BACKUP_RECIPIENTS, comma-separated: one per custodian, each able to restore
 # alone with the private key kept offline. The host never holds a private key,

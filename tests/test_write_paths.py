@@ -10,9 +10,10 @@ Two halves:
 
 Not versioned, by decision: stats.Dataset and stats.Observation (published
 figures re-imported from the publishers' files, which are their history; see
-docs/reliability.md), Identity (a history row would be one more copy of a real
-name), and the logs themselves (StatusChange, ConsentWithdrawal, PersonMerge,
-IdentityAccess, TestimonyPrint), which are only ever appended to.
+docs/reliability.md), Identity and Attachment (a history row would be one more
+copy of a real name or a file's name), and the logs themselves (StatusChange,
+ConsentWithdrawal, PersonMerge, IdentityAccess, AttachmentAccess, TestimonyPrint),
+which are only ever appended to.
 """
 
 import ast

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import roles, services
 from cases.access import is_sensitive, sees_restricted
 from cases.admin import printing
+from cases.admin.attachments import ATTACHMENT_INLINES
 from cases.admin.base import (
     PERIOD_FIELDS,
     PUBLICATION_FIELDS,
@@ -233,7 +234,12 @@ class TestimonyAdmin(RecordAdmin):
     list_select_related = ("interviewee",)
     autocomplete_fields = ("interviewee",)
     date_hierarchy = "interview_date"
-    inlines = (InformationInline, TestimonySourceInline, BorderCrossingInline)
+    inlines = (
+        InformationInline,
+        TestimonySourceInline,
+        BorderCrossingInline,
+        *ATTACHMENT_INLINES,
+    )
     fieldsets = (
         (
             None,

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from cases.admin.attachments import ATTACHMENT_INLINES
 from cases.admin.logs import warn_of_held_names
 from cases.models import (
     Facility,
@@ -61,6 +62,7 @@ class SourceAdmin(SimpleHistoryAdmin):
     list_filter = ("kind", "is_public_document", "is_synthetic")
     search_fields = ("code", "title", "public_citation", "publisher")
     readonly_fields = ("code",)
+    inlines = ATTACHMENT_INLINES
     fieldsets = (
         (None, {"fields": ("code", "kind", "title", "language", "is_synthetic")}),
         (

@@ -13,6 +13,7 @@ they depend on is written. Every public page, API, export and map reads it
 through `.public()`; `manage.py check_publication` compares the two.
 """
 
+from cases.models.attachments import *  # noqa: F403
 from cases.models.base import *  # noqa: F403
 from cases.models.curation import *  # noqa: F403
 from cases.models.events import *  # noqa: F403

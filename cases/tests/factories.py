@@ -8,6 +8,7 @@ test has to say what makes a record public. The `publishable` trait (and
 import contextlib
 import datetime
 import functools
+import hashlib
 
 import factory
 from django.contrib.auth import get_user_model
@@ -18,6 +19,8 @@ from factory.django import DjangoModelFactory
 from cases import publication, workflow
 from cases.dates import DatePrecision
 from cases.models import (
+    Attachment,
+    AttachmentAccess,
     BorderCrossing,
     Confidentiality,
     ConsentScope,
@@ -409,6 +412,43 @@ class TestimonyPrintFactory(Factory):
     language = "ko"
     with_transcript = False
     by = factory.SubFactory(UserFactory)
+
+
+class AttachmentFactory(Factory):
+    """An attachment with its encrypted file written (cases/attachments.py), on a
+    draft testimony unless told otherwise; `content` is the file's plain bytes."""
+
+    class Meta:
+        model = Attachment
+
+    testimony = factory.SubFactory(TestimonyFactory)
+    source = None
+    kind = Attachment.Kind.PDF
+    file_name = factory.Sequence(lambda n: f"consent-form-{n}.pdf")
+    description = "Signed consent form"
+    uploaded_by = factory.SubFactory(UserFactory)
+    content = b"%PDF-1.4 synthetic attachment"
+
+    @classmethod
+    def _create(cls, model_class, *args, content, **kwargs):
+        from cases.attachments import store_encrypted
+
+        kwargs.update(
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            stored_as=store_encrypted(content),
+        )
+        return super()._create(model_class, *args, **kwargs)
+
+
+class AttachmentAccessFactory(Factory):
+    class Meta:
+        model = AttachmentAccess
+
+    user = factory.SubFactory(UserFactory)
+    attachment_number = factory.Sequence(lambda n: n + 1)
+    record_code = factory.Sequence(lambda n: f"T-READ{n:04d}")
+    action = AttachmentAccess.Action.READ
 
 
 # --- Public search, pages and API (issue 5) ---------------------------------

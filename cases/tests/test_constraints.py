@@ -12,6 +12,7 @@ from django.db import IntegrityError, models, transaction
 
 from cases.models import CODE_ALPHABET, ConsentScope, Person, Violation, new_code
 from cases.tests.factories import (
+    AttachmentFactory,
     BorderCrossingFactory,
     CrossingLegFactory,
     EventFactory,
@@ -123,6 +124,10 @@ VIOLATIONS = {
     "event_relation_not_itself": [lambda: relation_to_itself(EventFactory)],
     "person_relation_unique": [lambda: duplicate_relation(PersonFactory)],
     "person_relation_not_themselves": [lambda: relation_to_itself(PersonFactory)],
+    "attachment_on_one_record": [
+        lambda: AttachmentFactory(testimony=None, source=None),
+        lambda: AttachmentFactory(source=SourceFactory()),
+    ],
 }
 CASES = [
     pytest.param(make, id=f"{name}-{number}")

@@ -90,6 +90,10 @@ def test_a_researcher_saving_a_restricted_testimony_keeps_its_transcript(as_role
             "source_links-INITIAL_FORMS": 0,
             "border_crossings-TOTAL_FORMS": 0,
             "border_crossings-INITIAL_FORMS": 0,
+            "attachments-TOTAL_FORMS": 0,
+            "attachments-INITIAL_FORMS": 0,
+            "attachments-2-TOTAL_FORMS": 0,
+            "attachments-2-INITIAL_FORMS": 0,
         }
     )
     data.pop("interview_date", None)

@@ -173,7 +173,8 @@ def plant():
         publishable=True, person=testimony.interviewee, testimony=testimony
     )
     factories.CrossingLegFactory(crossing=crossing)
-    plant_sources(event, testimony)
+    cited = plant_sources(event, testimony)
+    files = plant_attachments(testimony, cited[0])
     # A public proceeding for plant_links() to link to private records (which
     # withholds it), and one that stays public: its internal notes, submitter and
     # unpublished UN reference get markers like any private text.
@@ -207,7 +208,7 @@ def plant():
             and not factory._meta.model._default_manager.exists()
         ):
             factory()
-    planted = mark_everything()
+    planted = mark_everything() | files
     assert Testimony.objects.public().exists()
     return planted
 
@@ -238,6 +239,21 @@ def plant_sources(event, testimony):
     for source in cited:
         factories.InformationFactory(testimony=None, source=source, event=event)
         factories.InformationFactory(testimony=None, source=source, event=None, violation=violation)
+    return cited
+
+
+def plant_attachments(testimony, source):
+    """A file on the public testimony and one on a publicly cited source: a marker in
+    each one's bytes here, in its name and description by `mark_everything`.
+    Returns {marker: where}."""
+    planted = {}
+    for link, record in (("testimony", testimony), ("source", source)):
+        marker = new_marker()
+        attachment = factories.AttachmentFactory(
+            **{"testimony": None, link: record}, content=f"%PDF-1.4 {marker}".encode()
+        )
+        planted[marker] = f"Attachment.bytes #{attachment.pk}"
+    return planted
 
 
 # --- Public records linked to private ones ---------------------------------------------

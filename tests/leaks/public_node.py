@@ -31,6 +31,8 @@ def environment(directory, site):
         "SITE": site,
         "PUBLICATION_APPLY": "now",
         "CACHE_DIR": str(Path(directory) / "cache"),
+        # The planted attachments' files, in the run's folder rather than the checkout.
+        "PRIVATE_FILES_ROOT": str(Path(directory) / "private_files"),
         "DATABASE_URL": f"sqlite:///{Path(directory) / 'private.sqlite3'}",
         "PUBLIC_DATABASE_URL": f"sqlite:///{Path(directory) / 'public.sqlite3'}",
         "LOG_LEVEL": "CRITICAL",

@@ -59,6 +59,7 @@ def test_every_text_field_of_every_private_record_carries_a_marker(planted):
         "Testimony.interviewer", "Person.notes", "Information.notes", "Event.title_en",
         "Violation.description_ko", "BorderCrossing.crossing_point", "CrossingLeg.notes",
         "Source.title", "StatusChange.comment", "HistoricalTestimony.transcript",
+        "Attachment.file_name", "Attachment.description", "Attachment.bytes",
     ]:  # fmt: skip
         assert any(value.startswith(where + " ") for value in described), where
 

@@ -23,7 +23,14 @@ from django.urls import reverse
 from django.urls.exceptions import NoReverseMatch
 
 from cases import roles
-from cases.models import BorderCrossing, Confidentiality, Identity, Testimony, Violation
+from cases.models import (
+    Attachment,
+    BorderCrossing,
+    Confidentiality,
+    Identity,
+    Testimony,
+    Violation,
+)
 from cases.tests.personas import login_with_second_factor, user_in
 from core.testing import rolled_back
 from tests import leaks
@@ -84,7 +91,7 @@ def is_kept_from_non_custodians(model, obj, field):
     model, record = current_record(model, obj)
     if record is None:
         return False
-    if model is Identity:
+    if model in (Identity, Attachment):  # an attachment's name, description and bytes
         return True
     if getattr(record, "confidentiality", None) == Confidentiality.CONFIDENTIAL:
         return True
@@ -314,10 +321,12 @@ def test_a_custodian_is_shown_them(planted, users):
     kept = kept_from_non_custodians(planted)
     custodian = users[roles.CUSTODIAN]
     pages = ("/admin/cases/testimony/", "/admin/cases/person/", "/admin/cases/identity/")
+    pages += ("/admin/cases/attachment/",)
     urls = [url for url in admin_urls(planted) if url.startswith(pages) and "?" not in url]
     seen = shown(markers_seen(admin_client(custodian), urls), kept)
     wheres = {where for found in seen.values() for where in found}
-    for kind in ["Identity.real_name", "Testimony.transcript", "HistoricalTestimony.", "Person."]:
+    kinds = ["Identity.real_name", "Testimony.transcript", "HistoricalTestimony.", "Person."]
+    for kind in [*kinds, "Attachment.file_name", "Attachment.description", "Attachment.bytes"]:
         assert any(where.startswith(kind) for where in wheres), kind
     seen = shown(markers_seen(api_client(custodian), staff_api_urls(planted)), kept)
     assert any(
