@@ -10,7 +10,14 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
-from cases.models import CODE_ALPHABET, ConsentScope, Person, Violation, new_code
+from cases.models import (
+    CODE_ALPHABET,
+    ConsentScope,
+    DistinctPersons,
+    Person,
+    Violation,
+    new_code,
+)
 from cases.tests.factories import (
     AttachmentFactory,
     BorderCrossingFactory,
@@ -23,8 +30,12 @@ from cases.tests.factories import (
     OrganizationFactory,
     PersonFactory,
     PlaceFactory,
+    ProceedingEventFactory,
+    ProceedingPersonFactory,
+    ProceedingSourceFactory,
     SourceFactory,
     TestimonyFactory,
+    UserFactory,
     ViolationFactory,
     ViolationTypeFactory,
 )
@@ -67,6 +78,20 @@ def duplicate_relation(make):
     first = relation(make)
     owner = "event" if hasattr(first, "event_id") else "person"
     relation(make, **{owner: getattr(first, owner), "other": first.other})
+
+
+def distinct_pair(*, twice=False, reversed_order=False):
+    low, high = sorted((PersonFactory(), PersonFactory()), key=lambda person: person.pk)
+    if reversed_order:
+        low, high = high, low
+    DistinctPersons.objects.create(first=low, second=high, by=UserFactory())
+    if twice:
+        DistinctPersons.objects.create(first=low, second=high, by=UserFactory())
+
+
+def duplicate_part(make, field):
+    part = make()
+    make(proceeding=part.proceeding, **{field: getattr(part, field)})
 
 
 def relation_to_itself(make):
@@ -124,6 +149,11 @@ VIOLATIONS = {
     "event_relation_not_itself": [lambda: relation_to_itself(EventFactory)],
     "person_relation_unique": [lambda: duplicate_relation(PersonFactory)],
     "person_relation_not_themselves": [lambda: relation_to_itself(PersonFactory)],
+    "distinct_persons_once": [lambda: distinct_pair(twice=True)],
+    "distinct_persons_ordered": [lambda: distinct_pair(reversed_order=True)],
+    "proceeding_person_unique": [lambda: duplicate_part(ProceedingPersonFactory, "person")],
+    "proceeding_event_unique": [lambda: duplicate_part(ProceedingEventFactory, "event")],
+    "proceeding_source_unique": [lambda: duplicate_part(ProceedingSourceFactory, "source")],
     "attachment_on_one_record": [
         lambda: AttachmentFactory(testimony=None, source=None),
         lambda: AttachmentFactory(source=SourceFactory()),
