@@ -333,7 +333,7 @@ class AggregatesView(CachedResponseMixin, CSVDownloadMixin, APIView):
             ),
             OpenApiParameter("measure", str, enum=list(MEASURES), description="What is counted"),
         ],
-        responses=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT, 400: BAD_REQUEST},
     )
     def get(self, request, format=None):
         return self.cached(lambda: self.counts(request))
@@ -342,7 +342,10 @@ class AggregatesView(CachedResponseMixin, CSVDownloadMixin, APIView):
         asked = request.query_params.get("by", "type").split(",")
         dims = [d for d in DIMENSIONS if d in asked][:2]
         measure = request.query_params.get("measure", "violations")
-        measure = measure if measure in MEASURES else "violations"
+        if measure not in MEASURES:
+            raise ValidationError(
+                {"measure": [_("Choose one of: %(values)s.") % {"values": ", ".join(MEASURES)}]}
+            )
         return Response(
             {
                 "by": dims,

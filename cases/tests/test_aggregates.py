@@ -234,3 +234,10 @@ class TestVictimCounts:
         page = client.get(reverse("cases:counts") + "?rows=type")
         assert page.context["chart"] is None
         assert "every total below is withheld or zero" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unknown_measure_is_refused_with_the_choices(client):
+    response = client.get(reverse("cases-api:aggregates") + "?measure=persons")
+    assert response.status_code == 400
+    assert response.json() == {"measure": ["Choose one of: violations, victims."]}

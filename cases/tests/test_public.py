@@ -31,6 +31,10 @@ from cases.tests.factories import (
     InformationFactory,
     InvolvementFactory,
     PersonFactory,
+    ProceedingEventFactory,
+    ProceedingFactory,
+    ProceedingPersonFactory,
+    ProceedingSourceFactory,
     SourceFactory,
     TestimonyFactory,
     ViolationFactory,
@@ -339,7 +343,7 @@ def test_withdrawal_of_consent_unpublishes_everything_resting_on_it():
     assert still_public == []
 
 
-PUBLIC_MODELS = [models.Testimony, Person, Event, Violation, BorderCrossing]
+PUBLIC_MODELS = [models.Testimony, Person, Event, Violation, BorderCrossing, models.Proceeding]
 
 
 def test_every_model_with_a_public_method_is_tested_here():
@@ -365,6 +369,12 @@ def test_public_querysets_do_not_duplicate_rows(model):
             InvolvementFactory(violation=violation)
         for testimony in testimonies:
             BorderCrossingFactory(publishable=True, person=person, testimony=testimony)
+        # A proceeding on the person and the event, each named twice over its parts.
+        proceeding = ProceedingFactory(**PUBLISHED)
+        ProceedingPersonFactory(proceeding=proceeding, person=person)
+        ProceedingEventFactory(proceeding=proceeding, event=event)
+        ProceedingSourceFactory(proceeding=proceeding)
+        ProceedingSourceFactory(proceeding=proceeding)
 
     pks = list(model.objects.public().values_list("pk", flat=True))
     assert pks, "the scenario should make something public"

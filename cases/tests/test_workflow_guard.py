@@ -71,8 +71,9 @@ POSTED = {"change", "simple_history", "delete", "changelist", "workflow", "add",
 # and never set a workflow field (test_imports_bulk, test_roles); exports and
 # histories are read-only (the history page is read here too); so is the persons'
 # duplicate finder. The merge (a workflow step, reviewers only) is posted with these
-# invariants in test_duplicates.py.
-NOT_POSTED = {"import", "process_import", "export", "history", "duplicates", "merge"}
+# invariants in test_duplicates.py. The testimony's print is a GET that logs the
+# print and changes no record (test_print.py).
+NOT_POSTED = {"import", "process_import", "export", "history", "duplicates", "merge", "print"}
 # Stored counts and flags derived from other records (cases/publication.py).
 DERIVED = {"corroboration", "involves_living", "is_public"}
 # What a browser could add to any form: the fields that decide publication.
