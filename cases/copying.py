@@ -336,6 +336,8 @@ def write_options():
         "facility_kind": Facility.Kind.choices,
         # The part an organization took in an act (public/perpetrators.py).
         "degree": Involvement.Degree.choices,
+        # The perpetrator index's counts by kind of organization.
+        "org_kind": Organization.Kind.choices,
         # The proceedings' counts by forum and outcome (public/proceedings.py).
         "forum": Proceeding.Forum.choices,
         "proceeding_kind": Proceeding.Kind.choices,

@@ -11,7 +11,7 @@ Individual perpetrators are never named and never counted here: the copy holds
 nothing of them (the public serializers show an act's organizations only).
 """
 
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -57,8 +57,8 @@ def organization_index(request):
 
 def index_context():
     """The tree of organizations by country, each with the number of published
-    violations attributed to it or its units (the search facet's count). Three
-    queries whatever the number of records."""
+    violations attributed to it or its units (the search facet's count), and the
+    counts by kind of organization. Five queries whatever the number of records."""
     korean = listings.language() == "ko"
     organizations = _organizations()
     counts = dict(
@@ -75,6 +75,7 @@ def index_context():
         ).values_list("code", "data")
     }
     children = _children(organizations)
+    by_kind = kind_counts(organizations, korean)
 
     def node(code, depth):
         data = organizations[code]
@@ -106,7 +107,41 @@ def index_context():
             for c in order
         ],
         "total": len(organizations),
+        "by_kind": by_kind,
     }
+
+
+def kind_counts(organizations, korean):
+    """[(kind label, violations)]: the published violations attributed to
+    organizations of each kind (security, police, party...), each counted once a
+    kind, in the kinds' order. One query over the copy's keys, and one for labels."""
+    codes = {}
+    for code, data in organizations.items():
+        codes.setdefault(data.get("kind") or "", []).append(code)
+    if not codes:
+        return []
+    keys = Key.objects.filter(facet="organization", entry__kind=Kind.VIOLATION)
+    counted = dict(
+        keys.annotate(
+            org_kind=Case(
+                *(When(value__in=members, then=Value(kind)) for kind, members in codes.items()),
+                default=Value(""),
+            )
+        )
+        .values_list("org_kind")
+        .annotate(n=Count("entry", distinct=True))
+        .order_by()
+    )
+    labels = {o.value: o for o in Option.objects.filter(facet="org_kind")}
+    rows = [
+        (labels[kind].position if kind in labels else 99, kind, n)
+        for kind, n in counted.items()
+        if kind and n
+    ]
+    return [
+        (labels[kind].label(korean) if kind in labels else kind, n)
+        for _position, kind, n in sorted(rows)
+    ]
 
 
 # --- One organization ----------------------------------------------------------------

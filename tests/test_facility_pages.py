@@ -14,7 +14,7 @@ import pytest
 from django.core.cache import caches
 from django.db import connections
 
-from cases.models import Confidentiality, Facility, Person, Place
+from cases.models import Confidentiality, Facility, Organization, Person, Place
 from cases.tests.factories import (
     EventFactory,
     FacilityFactory,
@@ -220,6 +220,19 @@ def test_an_organization_page_lists_its_violations_and_its_units(client, records
     tree = {o["code"]: o for c in index.context["countries"] for o in c["organizations"]}
     assert tree["FT-MSS"]["count"] == 2
     assert [(u["code"], u["count"]) for u in tree["FT-MSS"]["units"]] == [("FT-MSS-LOCAL", 1)]
+
+
+def test_the_organization_index_counts_violations_by_kind_of_organization(client, records):
+    police = OrganizationFactory(
+        code="FT-POLICE", kind=Organization.Kind.POLICE, name_en="Test Police"
+    )
+    InvolvementFactory(violation=records["violations"][1], perpetrator_organization=police)
+    index = get(client, "/cases/perpetrators/")
+    # The second act is the ministry's and the police's: once under each kind.
+    assert index.context["by_kind"] == [("state security", 2), ("police", 1)]
+    korean = get(client, "/ko/cases/perpetrators/")
+    assert korean.context["by_kind"] == [("국가보위성(보위부)", 2), ("경찰", 1)]
+    assert "A violation attributed to organizations of two kinds" in index.content.decode()
 
 
 def test_unknown_codes_are_not_found(client, records):
