@@ -4,6 +4,7 @@ sees approved rows only (issue 21)."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from cases import reference_proposals, roles, services
 from cases.models import Facility, Place, WorkflowStatus
@@ -87,6 +88,11 @@ def test_a_record_on_a_proposed_place_is_not_published_until_approved(province):
     assert f"Facility: Camp X ({centre.code}) is proposed and not yet approved." in (
         error.value.messages
     )
+
+    with translation.override("ko"):
+        assert f"장소: {county.name} (KP-09-98)은(는) 제안되었으나 아직 승인되지 않았습니다." in (
+            services.publication_problems(event)
+        )
 
     reference_proposals.reference_approve(record=county, by=reviewer)
     reference_proposals.reference_approve(record=centre, by=reviewer)
