@@ -17,6 +17,7 @@ from cases.models import (
     Source,
     ViolationType,
 )
+from cases.names import romanize, skeleton
 
 
 class AwaitingApprovalFilter(admin.SimpleListFilter):
@@ -44,6 +45,20 @@ class ProposableAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("English name"), ordering="name_en")
     def shown_name(self, obj):
         return obj.marked(obj.name_en)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also a Latin term as the names sound in any romanization: Hamgyong and
+        Hamkyŏng find 함경북도 (the tables hold hundreds of rows, read at once)."""
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        term = skeleton(search_term)
+        if len(term) < 3 or not term.isascii():  # Hangul: the database search above
+            return found, duplicates
+        sounding = [
+            pk
+            for pk, *names in queryset.values_list("pk", "name_ko", "name_en", "aliases")
+            if any(term in skeleton(romanize(name)) for name in names)
+        ]
+        return found | queryset.filter(pk__in=sounding), duplicates
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

@@ -190,3 +190,37 @@ def test_a_researcher_is_not_offered_the_approval():
     researcher = user_in(roles.RESEARCHER)
     assert not reference_proposals.may_approve(researcher, Place)
     assert reference_proposals.may_approve(user_in(roles.REVIEWER), Facility)
+
+
+def autocomplete(client, model, term):
+    """The ids the admin's autocomplete offers for a record's field pointing to `model`."""
+    field = {Place: "place", Facility: "facility"}[model]
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": term, "app_label": "cases", "model_name": "event", "field_name": field},
+    )
+    assert response.status_code == 200
+    return {item["text"] for item in response.json()["results"]}
+
+
+def test_the_autocomplete_finds_korean_romanized_and_abbreviated_names(
+    as_role, django_assert_max_num_queries
+):
+    north = factories.PlaceFactory(
+        code="KP-09", name_en="North Hamgyong", name_ko="함경북도", aliases="함북"
+    )
+    factories.PlaceFactory(code="KP-04", name_en="Chagang", name_ko="자강도")
+    county = factories.PlaceFactory(
+        code="KP-09-90", name_en="Onsong", name_ko="온성군", approved=False
+    )
+    # Only a Korean name, as a researcher may propose it.
+    centre = factories.FacilityFactory(name_en="", name_ko="온성 집결소", approved=False)
+    client = as_role(roles.RESEARCHER)
+    for term in ("함북", "함경", "Hamgyong", "Hamkyŏng", "hamgyeong"):
+        with django_assert_max_num_queries(10):
+            assert autocomplete(client, Place, term) == {str(north)}, term
+    assert autocomplete(client, Place, "Onsŏng") == {"Onsong (KP-09-90) (proposed)"}
+    assert str(county) == "Onsong (KP-09-90) (proposed)"
+    assert autocomplete(client, Facility, "onsong") == {"온성 집결소 (proposed)"}
+    assert autocomplete(client, Facility, "Chagang") == set()
+    assert centre.approved is False
