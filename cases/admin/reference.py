@@ -86,13 +86,33 @@ class ProposableAdmin(SimpleHistoryAdmin):
         self.message_user(request, _("Approved: %(count)d.") % {"count": approved})
 
 
+class PlaceForm(forms.ModelForm):
+    proposing = False  # set by PlaceAdmin for a user who may not approve
+
+    def clean(self):
+        data = super().clean()
+        if self.proposing and data.get("level") not in (Place.Level.COUNTY, Place.Level.LOCALITY):
+            message = _("Propose a county, city or locality, under its province.")
+            self.add_error("level", message)
+        elif self.proposing and not data.get("parent"):
+            self.add_error("parent", _("Say which province or county it lies in."))
+        return data
+
+
 @admin.register(Place)
 class PlaceAdmin(ProposableAdmin):
+    form = PlaceForm
+
     list_display = ("code", "shown_name", "name_ko", "level", "parent", "location_precision")
     list_filter = (AwaitingApprovalFilter, "level", "location_precision")
     search_fields = ("code", "name_en", "name_ko", "aliases", "iso_alpha3")
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.proposing = not reference_proposals.may_approve(request.user, Place)
+        return form
 
 
 @admin.register(ViolationType)

@@ -162,10 +162,12 @@ def test_another_researchers_proposal_and_the_approved_flag_are_out_of_reach(as_
     researcher.post(change_url(other), data | {"location_precision": "unknown"})
     other.refresh_from_db()
     assert (other.name_en, other.approved) == (name, False)
-    response = add(
-        researcher, Place, **{**data, "code": "KP-09-95", "location_precision": "unknown"}
-    )
-    assert response.status_code == 200
+    proposal = {**data, "code": "KP-09-95", "location_precision": "unknown"}
+    response = add(researcher, Place, **proposal)
+    assert "Propose a county, city or locality" in response.content.decode()
+    response = add(researcher, Place, **proposal | {"level": "county"})
+    assert "Say which province or county it lies in." in response.content.decode()
+    add(researcher, Place, **proposal | {"level": "county", "parent": province.pk})
     assert Place.objects.get(code="KP-09-95").approved is False
 
 
