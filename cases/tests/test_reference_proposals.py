@@ -148,7 +148,9 @@ def test_a_researcher_cannot_change_an_approved_row_through_history(as_role, pro
     reference_proposals.reference_approve(record=county, by=user_in(roles.REVIEWER))
     url = reverse("admin:cases_place_simple_history", args=[county.pk, first.history_id])
     data = {"code": "KP-09-99", "level": "county", "name_en": "Reverted"}
-    researcher.post(url, data | {"location_precision": "unknown", "parent": province.pk})
+    assert researcher.get(url).status_code == 200  # the version is there to read
+    response = researcher.post(url, data | {"location_precision": "unknown", "parent": province.pk})
+    assert response.status_code == 403
     county.refresh_from_db()
     assert (county.name_en, county.approved) == ("Onsong", True)
 
