@@ -317,11 +317,11 @@ def write_options():
     options = []
     for facet, model in (
         ("type", ViolationType.objects.all()),
-        ("facility", Facility.objects.all()),
+        ("facility", Facility.objects.filter(approved=True)),
         ("organization", Organization.objects.all()),
-        ("province", Place.objects.filter(level=Place.Level.PROVINCE)),
-        ("county", Place.objects.filter(level=Place.Level.COUNTY)),
-        ("transit", Place.objects.filter(level=Place.Level.COUNTRY)),
+        ("province", Place.objects.filter(approved=True, level=Place.Level.PROVINCE)),
+        ("county", Place.objects.filter(approved=True, level=Place.Level.COUNTY)),
+        ("transit", Place.objects.filter(approved=True, level=Place.Level.COUNTRY)),
     ):
         for code, name_en, name_ko in model.values_list("code", "name_en", "name_ko"):
             options.append(Option(facet=facet, value=code, label_en=name_en, label_ko=name_ko))

@@ -66,11 +66,11 @@ REFERENCE_LISTS = {
         serializers.ViolationTypeSerializer,
     ),
     "place": (
-        lambda: Place.objects.select_related("parent").order_by("code"),
+        lambda: Place.objects.filter(approved=True).select_related("parent").order_by("code"),
         serializers.PlaceSerializer,
     ),
     "facility": (
-        lambda: Facility.objects.select_related("place").order_by("code"),
+        lambda: Facility.objects.filter(approved=True).select_related("place").order_by("code"),
         serializers.FacilitySerializer,
     ),
     "organization": (

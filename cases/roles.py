@@ -51,6 +51,9 @@ CASE_RECORDS = [
     "proceedingsource",
 ]
 REFERENCE = ["place", "violationtype", "organization", "source", "facility"]
+# Researchers propose places and facilities, reviewers approve (cases/reference_proposals.py).
+PROPOSABLE = ["place", "facility"]
+APPROVE = {model: f"cases.approve_{model}" for model in PROPOSABLE}
 LOGS = ["statuschange", "consentwithdrawal", "personmerge", "testimonyprint"]
 
 
@@ -62,6 +65,8 @@ _RESEARCHER = (
     _perms(["add", "change", "view"], CASE_RECORDS)
     | _perms(["view"], REFERENCE)
     | _perms(["add", "change"], ["source"])
+    # Change only their own proposals while unapproved (cases/admin/reference.py).
+    | _perms(["add", "change"], PROPOSABLE)
     | _perms(["view"], LOGS)
     | {DEPOSIT_IDENTITY}
     # Upload attachments and list them; reading one takes VIEW_IDENTITY (cases/attachments.py).
@@ -69,14 +74,14 @@ _RESEARCHER = (
 )
 ROLES = {
     RESEARCHER: _RESEARCHER,
-    REVIEWER: _RESEARCHER | {REVIEW, MERGE_PERSON, WITHDRAW_CONSENT},
+    REVIEWER: _RESEARCHER | {REVIEW, MERGE_PERSON, WITHDRAW_CONSENT, *APPROVE.values()},
     CUSTODIAN: _RESEARCHER
     | _perms(["add", "change", "view"], ["identity"])
     | {"cases.view_identityaccess", VIEW_RESTRICTED, WITHDRAW_CONSENT}
     | _perms(["view"], ["attachmentaccess"]),
     ADMINISTRATOR: _RESEARCHER
     | _perms(["add", "change", "delete", "view"], CASE_RECORDS + REFERENCE)
-    | {REVIEW, MERGE_PERSON, WITHDRAW_CONSENT}
+    | {REVIEW, MERGE_PERSON, WITHDRAW_CONSENT, *APPROVE.values()}
     | _perms(["add", "change", "view"], ["user", "group"], app_label="auth")
     # Which accounts were given which role (staff/), and lifting lockouts (django-axes).
     | _perms(["view"], ["groupchange"], app_label="staff")

@@ -13,7 +13,15 @@ from django.db import transaction
 from django.db.models import Case, Q, When
 from django.utils.translation import gettext as _
 
-from cases import diversity, duplicates, publication, reidentification, roles, workflow
+from cases import (
+    diversity,
+    duplicates,
+    publication,
+    reference_proposals,
+    reidentification,
+    roles,
+    workflow,
+)
 from cases.access import admin_records, edits_any_status, sees_restricted
 from cases.models import (
     PUBLISHABLE_CONSENT,
@@ -248,6 +256,7 @@ def publication_problems(record):
     return (
         problems
         + check(record)
+        + reference_proposals.publication_problems(record)
         + reidentification.publication_problems(record)
         + diversity.publication_problems(record)
     )

@@ -1,6 +1,7 @@
 """Reference data: places, the violation taxonomy, organizations, sources, facilities."""
 
 from babel import Locale, UnknownLocaleError
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -12,7 +13,42 @@ from cases.models.base import BilingualNameMixin, LocationPrecision, new_code
 # --- Reference data -------------------------------------------------------
 
 
-class Place(BilingualNameMixin, models.Model):
+class Proposable(models.Model):
+    """A place or facility a researcher proposed: unapproved until a reviewer
+    approves it (cases/reference_proposals.py), and never published before."""
+
+    approved = models.BooleanField(_("approved"), default=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved on"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def marked(self, text):
+        """Its name as the curation site shows it: marked while it awaits approval."""
+        if self.approved:
+            return text
+        return _("%(name)s (proposed)") % {"name": text}
+
+
+class Place(Proposable, BilingualNameMixin, models.Model):
     class Level(models.TextChoices):
         COUNTRY = "country", _("country")
         PROVINCE = "province", _("province")
@@ -61,6 +97,7 @@ class Place(BilingualNameMixin, models.Model):
         verbose_name = _("place")
         verbose_name_plural = _("places")
         ordering = ["code"]
+        permissions = [("approve_place", _("Can approve a proposed place"))]
         indexes = [models.Index(fields=["level", "code"])]
         constraints = [
             models.CheckConstraint(
@@ -79,7 +116,7 @@ class Place(BilingualNameMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.code})"
+        return self.marked(f"{self.name} ({self.code})")
 
 
 class ViolationType(BilingualNameMixin, models.Model):
@@ -283,7 +320,7 @@ class Source(models.Model):
         return text
 
 
-class Facility(BilingualNameMixin, models.Model):
+class Facility(Proposable, BilingualNameMixin, models.Model):
     class Kind(models.TextChoices):
         KWANLISO = "kwanliso", _("political prison camp (kwanliso)")
         KYOHWASO = "kyohwaso", _("reform-through-labour camp (kyohwaso)")
@@ -337,6 +374,7 @@ class Facility(BilingualNameMixin, models.Model):
         verbose_name = _("facility")
         verbose_name_plural = _("facilities")
         ordering = ["kind", "name_en"]
+        permissions = [("approve_facility", _("Can approve a proposed facility"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
@@ -346,4 +384,4 @@ class Facility(BilingualNameMixin, models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.marked(self.name)
