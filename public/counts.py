@@ -45,8 +45,11 @@ class Cell:
 
 
 def encode(cells):
-    """{key: (value or None, reason)} as JSON: keys are tuples of (dimension, value)."""
-    return [[[list(pair) for pair in key], value, reason] for key, (value, reason) in cells.items()]
+    """{key: (value or None, reason)} as JSON: keys are tuples of (dimension, value).
+    In the keys' order, so that the same counts are the same JSON whatever order
+    the database grouped them in (the copy rewrites a summary only when it differs)."""
+    ordered = sorted(cells.items(), key=lambda item: str(item[0]))
+    return [[[list(pair) for pair in key], value, reason] for key, (value, reason) in ordered]
 
 
 def decode(rows):
