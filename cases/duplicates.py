@@ -3,7 +3,7 @@
 Read-only selectors. Names are compared by their key (`cases.names`), so that
 김순옥 meets Kim Sun-ok; only what the admin shows is read: the pseudonym, sex,
 year of birth and place of origin, never the identity vault. The merge itself is
-`cases.services.person_merge`.
+`cases.merging.person_merge`.
 """
 
 import dataclasses

@@ -3,7 +3,7 @@
 A pseudonym may be typed in Hangul (김순옥), in the Revised Romanization (Gim
 Sunok), in McCune-Reischauer (Kim Sun'ok, Ch'ŏl) or in the spellings people use
 (Kim Sun-ok, Lee, Park, Choi). `name_key()` maps all of them to one string, so
-that the duplicate checks (`cases.services.similar_persons`, `cases.duplicates`)
+that the duplicate checks (`cases.merging.similar_persons`, `cases.duplicates`)
 find the same person whatever the script. The key is deliberately lossy (어/오,
 g/k, j/ch, r/l meet): it shortlists candidates for a person to compare, and
 never decides on its own.

@@ -1,109 +1,37 @@
-"""Writes that span records: the review workflow, consent withdrawal, merging persons.
+"""Writes that span records: the review workflow and consent withdrawal.
 
 Keyword-only, atomic, validating with `full_clean()`. Each checks the acting
 user's permission itself, so a caller other than the admin cannot skip it.
 Refusals are ValidationErrors whose messages can be shown as they are.
 """
 
-import functools
-
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Case, Q, When
 from django.utils.translation import gettext as _
 
 from cases import (
     diversity,
-    duplicates,
     publication,
     reference_proposals,
     reidentification,
     roles,
-    workflow,
 )
-from cases.access import admin_records, edits_any_status, sees_restricted
+from cases.access import edits_any_status, sees_restricted
 from cases.models import (
     PUBLISHABLE_CONSENT,
     BorderCrossing,
     Confidentiality,
     ConsentScope,
     ConsentWithdrawal,
-    DistinctPersons,
     Event,
-    Identity,
     Information,
     Person,
-    PersonMerge,
-    PersonRelation,
     Proceeding,
-    StatusChange,
     Testimony,
     Violation,
-    WorkflowStatus,
 )
-from cases.names import name_key
+from cases.steps import LEVELS, Status, fresh, move, refuse_unless, require, workflow_step
 
-Status = WorkflowStatus
-# From the most open to the most closed.
-LEVELS = [Confidentiality.STANDARD, Confidentiality.RESTRICTED, Confidentiality.CONFIDENTIAL]
 CONSENT_FIELDS = ("consent_scope", "consent_given_on", "consent_method")
-
-
-def workflow_step(function):
-    """Atomic, and the workflow's own writes: the only code that may change
-    workflow fields or published records (cases/workflow.py)."""
-
-    @functools.wraps(function)
-    def step(*args, **kwargs):
-        with transaction.atomic(), workflow.acting():
-            return function(*args, **kwargs)
-
-    return step
-
-
-def _require(user, permission):
-    if not user.has_perm(permission):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def _fresh(record):
-    """The record as stored, locked for the rest of the transaction."""
-    return type(record)._base_manager.select_for_update().get(pk=record.pk)
-
-
-def _move(record, to_status, *, by, comment="", validate=True):
-    """Save the record in its new status and write the StatusChange.
-
-    `validate=False` is for unpublishing, which must never be blocked by an
-    unrelated invalid field.
-    """
-    from_status = record.status
-    record.status = to_status
-    record._change_reason = comment or f"{from_status} → {to_status}"
-    record._history_user = by
-    if validate:
-        record.full_clean()
-    record.save()
-    return StatusChange.objects.create(
-        content_type=ContentType.objects.get_for_model(record),
-        object_id=record.pk,
-        record_code=record.code,
-        from_status=from_status,
-        to_status=to_status,
-        comment=comment,
-        by=by,
-    )
-
-
-def _refuse_unless(record, allowed_from):
-    if record.status not in allowed_from:
-        raise ValidationError(
-            _("%(code)s is %(status)s; this step is not possible from there.")
-            % {"code": record.code, "status": record.get_status_display()},
-            code="wrong_status",
-        )
-
 
 # --- Review workflow ---------------------------------------------------------
 
@@ -111,16 +39,16 @@ def _refuse_unless(record, allowed_from):
 @workflow_step
 def record_submit_for_review(*, record, by, comment=""):
     """A researcher hands a draft (or a returned record) to the reviewers."""
-    _require(by, f"cases.change_{record._meta.model_name}")
-    record = _fresh(record)
-    _refuse_unless(record, (Status.DRAFT, Status.RETURNED))
+    require(by, f"cases.change_{record._meta.model_name}")
+    record = fresh(record)
+    refuse_unless(record, (Status.DRAFT, Status.RETURNED))
     if isinstance(record, Testimony) and record.consent_withdrawn_on:
         raise ValidationError(
             _("The witness withdrew consent to %(code)s: it cannot go to review again.")
             % {"code": record.code},
             code="consent_withdrawn",
         )
-    return _move(record, Status.IN_REVIEW, by=by, comment=comment)
+    return move(record, Status.IN_REVIEW, by=by, comment=comment)
 
 
 @workflow_step
@@ -133,12 +61,12 @@ def record_edit_published(*, record, by, comment=""):
     """
     if not edits_any_status(by):
         raise PermissionDenied(_("You do not have permission to do this."))
-    stored = _fresh(record)
-    _refuse_unless(stored, (Status.PUBLISHED,))
+    stored = fresh(record)
+    refuse_unless(stored, (Status.PUBLISHED,))
     for name in record.workflow_fields:
         setattr(record, name, getattr(stored, name))
     reason = comment or _("Edited after publication: back in review.")
-    return _move(record, Status.IN_REVIEW, by=by, comment=reason)
+    return move(record, Status.IN_REVIEW, by=by, comment=reason)
 
 
 @workflow_step
@@ -148,8 +76,8 @@ def record_set_confidentiality(*, record, confidentiality, by, comment=""):
     Restricting a record in review or published takes it off the public site:
     it goes back to "returned" with the reason.
     """
-    _require(by, f"cases.change_{record._meta.model_name}")
-    record = _fresh(record)
+    require(by, f"cases.change_{record._meta.model_name}")
+    record = fresh(record)
     if confidentiality not in LEVELS:
         raise ValidationError(_("Unknown confidentiality."), code="invalid")
     loosens = LEVELS.index(confidentiality) < LEVELS.index(record.confidentiality)
@@ -170,7 +98,7 @@ def record_set_confidentiality(*, record, confidentiality, by, comment=""):
     record.save()
     closing = confidentiality != Confidentiality.STANDARD
     if closing and record.status in (Status.IN_REVIEW, Status.PUBLISHED):
-        return _move(record, Status.RETURNED, by=by, comment=reason, validate=False)
+        return move(record, Status.RETURNED, by=by, comment=reason, validate=False)
     return None
 
 
@@ -180,14 +108,14 @@ def testimony_set_consent(*, testimony, by, consent_scope, consent_given_on, con
 
     Only its own fields are validated, so an unrelated invalid field never blocks it.
     """
-    _require(by, "cases.change_testimony")
-    testimony = _fresh(testimony)
+    require(by, "cases.change_testimony")
+    testimony = fresh(testimony)
     if testimony.consent_withdrawn_on:
         raise ValidationError(
             _("Consent was withdrawn; it cannot be recorded again on this testimony."),
             code="consent_withdrawn",
         )
-    _refuse_unless(testimony, (Status.DRAFT, Status.RETURNED))
+    refuse_unless(testimony, (Status.DRAFT, Status.RETURNED))
     testimony.consent_scope = consent_scope
     testimony.consent_given_on = consent_given_on
     testimony.consent_method = consent_method or ""
@@ -208,26 +136,26 @@ def _validate_only(record, names):
 @workflow_step
 def record_return(*, record, by, comment):
     """A reviewer sends a record back with what to fix, or takes it off the public site."""
-    _require(by, roles.REVIEW)
+    require(by, roles.REVIEW)
     if not comment.strip():
         raise ValidationError(_("Say what needs to change."), code="comment_required")
-    record = _fresh(record)
-    _refuse_unless(record, (Status.IN_REVIEW, Status.PUBLISHED))
-    return _move(record, Status.RETURNED, by=by, comment=comment)
+    record = fresh(record)
+    refuse_unless(record, (Status.IN_REVIEW, Status.PUBLISHED))
+    return move(record, Status.RETURNED, by=by, comment=comment)
 
 
 @workflow_step
 def record_publish(*, record, by, comment=""):
     """A reviewer publishes a record in review, if it may be published."""
-    _require(by, roles.REVIEW)
-    record = _fresh(record)
-    _refuse_unless(record, (Status.IN_REVIEW,))
+    require(by, roles.REVIEW)
+    record = fresh(record)
+    refuse_unless(record, (Status.IN_REVIEW,))
     problems = publication_problems(record)
     if problems:
         raise ValidationError(
             [ValidationError(problem, code="not_publishable") for problem in problems]
         )
-    change = _move(record, Status.PUBLISHED, by=by, comment=comment)
+    change = move(record, Status.PUBLISHED, by=by, comment=comment)
     # Backstop: the public boundary must now show it; if a rule above missed a
     # reason (a linked record's consent, say), refuse rather than half-publish.
     if not type(record).objects.public().filter(pk=record.pk).exists():
@@ -361,8 +289,8 @@ def testimony_withdraw_consent(*, testimony, withdrawn_on, by, comment=""):
     withdrawal as the comment; the public boundary (`.public()`) hides them
     from this moment whatever their status.
     """
-    _require(by, roles.WITHDRAW_CONSENT)
-    testimony = _fresh(testimony)
+    require(by, roles.WITHDRAW_CONSENT)
+    testimony = fresh(testimony)
     if testimony.consent_scope == ConsentScope.NONE:
         raise ValidationError(_("No consent was recorded, so none can be withdrawn."))
     if testimony.consent_withdrawn_on:
@@ -381,220 +309,10 @@ def testimony_withdraw_consent(*, testimony, withdrawn_on, by, comment=""):
         reason = f"{reason} {comment}"
     unpublished = []
     for record in [testimony, *records_resting_on(testimony)]:
-        record = _fresh(record)
+        record = fresh(record)
         if record.status in (Status.PUBLISHED, Status.IN_REVIEW):
-            _move(record, Status.RETURNED, by=by, comment=reason, validate=False)
+            move(record, Status.RETURNED, by=by, comment=reason, validate=False)
             unpublished.append(record.code)
     return ConsentWithdrawal.objects.create(
         testimony=testimony, withdrawn_on=withdrawn_on, by=by, unpublished="\n".join(unpublished)
     )
-
-
-# --- Duplicates --------------------------------------------------------------
-
-
-# The fields a reviewer chooses between when merging, in the form's order; a
-# choice of the first of a group takes the others with it.
-MERGE_FIELDS = (
-    "pseudonym",
-    "sex",
-    "birth_year",
-    "origin_place",
-    "occupation_in_north",
-    "education_in_north",
-    "is_alive",
-    "notes",
-    "is_synthetic",
-)
-TAKEN_TOGETHER = {"birth_year": ("birth_year", "birth_year_is_approximate")}
-UNKNOWN_VALUES = (None, "", "unknown")
-
-
-def _merge_value(person, name):
-    return tuple(
-        getattr(person, Person._meta.get_field(each).attname)
-        for each in TAKEN_TOGETHER.get(name, (name,))
-    )
-
-
-def merge_differences(keep, duplicate):
-    """The fields of MERGE_FIELDS whose values differ between the two records."""
-    return [
-        name for name in MERGE_FIELDS if _merge_value(keep, name) != _merge_value(duplicate, name)
-    ]
-
-
-def merge_defaults(keep, duplicate):
-    """The fields a merge takes from the duplicate unless told otherwise: those
-    the kept record lacks and the duplicate has (a year of birth, a place of origin)."""
-    return tuple(
-        name
-        for name in merge_differences(keep, duplicate)
-        if _merge_value(keep, name)[0] in UNKNOWN_VALUES
-        and _merge_value(duplicate, name)[0] not in UNKNOWN_VALUES
-    )
-
-
-@workflow_step
-def person_merge(*, keep, duplicate, by, values_from_duplicate=None):
-    """Move every link from the duplicate to the kept person, record it, delete the duplicate.
-
-    `values_from_duplicate` names the fields (of MERGE_FIELDS) whose value the kept
-    record takes from the duplicate; None takes those the kept record lacks
-    (`merge_defaults`), so a value only the duplicate had is never dropped
-    unasked. The stricter confidentiality of the two is kept. A published kept
-    record whose fields change goes back to review, like any edit of one; one made
-    confidential leaves the public site ("returned"). The PersonMerge says which
-    values came from the duplicate.
-    """
-    _require(by, roles.MERGE_PERSON)
-    if keep.pk == duplicate.pk:
-        raise ValidationError(_("Choose two different persons."))
-    keep, duplicate = _fresh(keep), _fresh(duplicate)
-    hidden = Confidentiality.CONFIDENTIAL in (keep.confidentiality, duplicate.confidentiality)
-    if hidden and not sees_restricted(by):
-        raise PermissionDenied(_("You do not have permission to do this."))
-    identities = Identity.objects.filter(person__in=[keep, duplicate])
-    if identities.count() == 2:
-        raise ValidationError(
-            _("Both persons have an identity in the vault; a custodian must reconcile them first.")
-        )
-    between = PersonRelation.objects.filter(
-        Q(person=keep, other=duplicate) | Q(person=duplicate, other=keep)
-    )
-    if between.exists():
-        raise ValidationError(
-            _("The two persons are recorded as related to each other; remove that relation first.")
-        )
-    if values_from_duplicate is None:
-        values_from_duplicate = merge_defaults(keep, duplicate)
-    unknown = set(values_from_duplicate) - set(MERGE_FIELDS)
-    if unknown:
-        raise ValidationError(
-            _("These fields cannot be taken in a merge: %(fields)s.")
-            % {"fields": ", ".join(sorted(unknown))},
-            code="invalid",
-        )
-    reason = _("Merged %(old)s into %(new)s") % {"old": duplicate.code, "new": keep.code}
-    taken = [name for name in merge_differences(keep, duplicate) if name in values_from_duplicate]
-    closes = _stricter(duplicate, keep)
-    _take_values(keep, duplicate, taken, closes=closes, by=by, reason=reason)
-    # A link the kept person already has would be there twice.
-    for mine in PersonRelation.objects.filter(person=keep).values("kind", "other"):
-        PersonRelation.objects.filter(person=duplicate, **mine).delete()
-    for mine in PersonRelation.objects.filter(other=keep).values("kind", "person"):
-        PersonRelation.objects.filter(other=duplicate, **mine).delete()
-    moved = {}
-    for relation in Person._meta.related_objects:
-        field = relation.field
-        linked = relation.related_model._base_manager.filter(**{field.name: duplicate})
-        count = 0
-        for record in linked:
-            setattr(record, field.name, keep)
-            record._history_user = by
-            record._change_reason = reason
-            record.save()
-            count += 1
-        if count:
-            moved[relation.related_model._meta.model_name] = count
-    merge = PersonMerge.objects.create(
-        kept=keep,
-        merged_code=duplicate.code,
-        merged_pseudonym=duplicate.pseudonym,
-        moved=moved,
-        taken=taken + (["confidentiality"] if closes else []),
-        by=by,
-    )
-    duplicate._history_user = by
-    duplicate.delete()
-    return merge
-
-
-def persons_mark_distinct(*, first, second, by, distinct=True, note=""):
-    """Record that two persons are two people (or, `distinct=False`, take that back),
-    so that the duplicate finder pairs them no more (or again)."""
-    _require(by, roles.MERGE_PERSON)
-    visible = admin_records(Person.objects.filter(pk__in=[first.pk, second.pk]), by)
-    if first.pk == second.pk or visible.count() != 2:
-        raise PermissionDenied(_("You do not have permission to do this."))
-    low, high = sorted((first.pk, second.pk))
-    if distinct:
-        DistinctPersons.objects.get_or_create(
-            first_id=low, second_id=high, defaults={"by": by, "note": note}
-        )
-    else:
-        DistinctPersons.objects.filter(first_id=low, second_id=high).delete()
-
-
-def _stricter(one, other):
-    return LEVELS.index(one.confidentiality) > LEVELS.index(other.confidentiality)
-
-
-def _take_values(keep, duplicate, taken, *, closes, by, reason):
-    """Give the kept record the values chosen from the duplicate and (`closes`) the
-    stricter confidentiality, saved before its links move (each move may touch its flags)."""
-    if not taken and not closes:
-        return
-    for name in taken:
-        for each in TAKEN_TOGETHER.get(name, (name,)):
-            attname = Person._meta.get_field(each).attname
-            setattr(keep, attname, getattr(duplicate, attname))
-    if closes:
-        keep.confidentiality = duplicate.confidentiality
-    if taken:
-        labels = ", ".join(str(Person._meta.get_field(name).verbose_name) for name in taken)
-        reason = _("%(reason)s; taken from %(old)s: %(fields)s.") % {
-            "reason": reason,
-            "old": duplicate.code,
-            "fields": labels,
-        }
-    keep._history_user = by
-    keep._change_reason = reason
-    if closes and keep.status in (Status.IN_REVIEW, Status.PUBLISHED):
-        _move(keep, Status.RETURNED, by=by, comment=reason, validate=False)
-    elif keep.status == Status.PUBLISHED:
-        # No edit reaches the public site unreviewed (record_edit_published).
-        _move(keep, Status.IN_REVIEW, by=by, comment=reason)
-    else:
-        keep.full_clean()
-        keep.save()
-
-
-def similar_persons(
-    *, pseudonym, visible_to, birth_year=None, origin_place=None, exclude_pk=None, limit=5
-):
-    """Persons who may be the one being entered: a like pseudonym in any script
-    (김순옥 for Kim Sun-ok), or the same origin and age.
-
-    One query over an indexed shortlist (the name key, cases/names.py), then
-    `duplicates.name_likeness` to rank it.
-    """
-    pseudonym = (pseudonym or "").strip()
-    if not pseudonym:
-        return []
-    key = name_key(pseudonym)
-    shortlist = Q(pseudonym__iexact=pseudonym) | Q(pseudonym__icontains=pseudonym[:3])
-    if key:
-        shortlist |= Q(name_key__startswith=key[: duplicates.STEM])
-    if birth_year:
-        near = Q(birth_year__range=(birth_year - 1, birth_year + 1))
-        shortlist |= near & Q(origin_place=origin_place) if origin_place else Q()
-    # Only persons the user may see: the warning must not name a confidential one.
-    candidates = admin_records(Person.objects.filter(shortlist), visible_to)
-    # The same key first, so that a common family name cannot crowd it out.
-    candidates = candidates.select_related("origin_place").order_by(
-        Case(When(name_key=key, then=0), default=1), "code"
-    )
-    if exclude_pk:
-        candidates = candidates.exclude(pk=exclude_pk)
-    scored = []
-    for person in candidates[:200]:
-        score = duplicates.name_likeness(pseudonym, person.pseudonym)
-        if birth_year and person.birth_year and abs(person.birth_year - birth_year) <= 1:
-            score += 0.3
-        if origin_place and person.origin_place_id == getattr(origin_place, "pk", origin_place):
-            score += 0.3
-        if score >= 0.8:
-            scored.append((score, person))
-    scored.sort(key=lambda pair: (-pair[0], pair[1].code))
-    return [person for _, person in scored[:limit]]

@@ -2,7 +2,7 @@
 
 Both pages open to users with the merge permission only, and show only the
 persons the user may see in the admin (`cases.access.admin_records`). The merge
-is `cases.services.person_merge`; this page only collects the reviewer's choices.
+is `cases.merging.person_merge`; this page only collects the reviewer's choices.
 """
 
 from django.contrib import messages
@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from cases import duplicates, services
+from cases import duplicates, merging
 from cases.access import admin_records
 from cases.admin.base import report_refusal
 from cases.models import DistinctPersons, Person
@@ -43,11 +43,11 @@ def display(person, name):
 def comparison(first, second):
     """The rows of the compare page: each field, both values, whether they differ,
     and which side's value the merged record takes by default."""
-    differing = set(services.merge_differences(first, second))
-    defaults = set(services.merge_defaults(first, second))
+    differing = set(merging.merge_differences(first, second))
+    defaults = set(merging.merge_defaults(first, second))
     rows = []
-    for name in (*SHOWN_ONLY, *services.MERGE_FIELDS):
-        choosable = name in services.MERGE_FIELDS and name in differing
+    for name in (*SHOWN_ONLY, *merging.MERGE_FIELDS):
+        choosable = name in merging.MERGE_FIELDS and name in differing
         rows.append(
             {
                 "name": name,
@@ -154,7 +154,7 @@ class PersonDuplicatesMixin:
         """ "Not the same person" (or its undoing): the finder stops (or starts again)
         pairing the two."""
         distinct = request.POST["distinct"] == "1"
-        services.persons_mark_distinct(
+        merging.persons_mark_distinct(
             first=first,
             second=second,
             by=request.user,
@@ -188,7 +188,7 @@ class PersonDuplicatesMixin:
         chosen = {"first": first, "second": second}
         taken = tuple(name for name, side in sides.items() if chosen[side] is duplicate)
         try:
-            merge = services.person_merge(
+            merge = merging.person_merge(
                 keep=keep, duplicate=duplicate, by=request.user, values_from_duplicate=taken
             )
         except (ValidationError, PermissionDenied) as error:

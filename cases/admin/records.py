@@ -9,7 +9,7 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from cases import roles, services
+from cases import merging, roles, services
 from cases.access import is_sensitive, sees_restricted
 from cases.admin import printing
 from cases.admin.attachments import ATTACHMENT_INLINES
@@ -52,7 +52,7 @@ class PersonForm(VersionedForm):
         cleaned = super().clean()
         if self.instance.pk or cleaned.get("not_a_duplicate"):
             return cleaned
-        similar = services.similar_persons(
+        similar = merging.similar_persons(
             pseudonym=cleaned.get("pseudonym"),
             visible_to=self.viewer,
             birth_year=cleaned.get("birth_year"),

@@ -67,7 +67,7 @@ def test_withdrawal_unpublishes_everything_resting_on_the_testimony(published_ca
 
 def test_withdrawal_is_all_or_nothing(published_case, monkeypatch):
     """A failure half-way leaves every record as it was."""
-    original = services._move
+    original = services.move
     calls = []
 
     def failing_move(record, *args, **kwargs):
@@ -76,7 +76,7 @@ def test_withdrawal_is_all_or_nothing(published_case, monkeypatch):
             raise RuntimeError("database went away")
         return original(record, *args, **kwargs)
 
-    monkeypatch.setattr(services, "_move", failing_move)
+    monkeypatch.setattr(services, "move", failing_move)
     with pytest.raises(RuntimeError):
         services.testimony_withdraw_consent(
             testimony=published_case["testimony"],

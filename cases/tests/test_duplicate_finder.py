@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from cases import duplicates, roles, services
+from cases import duplicates, merging, roles
 from cases.models import DistinctPersons, Person
 from cases.tests import factories
 from cases.tests.personas import user_in
@@ -151,7 +151,7 @@ def test_only_who_sees_both_persons_records_them_as_two():
     hidden = factories.PersonFactory(pseudonym="김순옥", confidentiality="confidential")
     shown = factories.PersonFactory(pseudonym="Kim Sun-ok")
     with pytest.raises(PermissionDenied):
-        services.persons_mark_distinct(first=shown, second=hidden, by=user_in(roles.REVIEWER))
+        merging.persons_mark_distinct(first=shown, second=hidden, by=user_in(roles.REVIEWER))
     assert not DistinctPersons.objects.exists()
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from cases import roles, services
+from cases import merging, roles
 from cases.models import Person, PersonMerge
 from cases.tests import factories
 from cases.tests.personas import user_in
@@ -30,7 +30,7 @@ def person_form(**fields):
 
 
 def similar(**kwargs):
-    return services.similar_persons(visible_to=user_in(roles.CUSTODIAN), **kwargs)
+    return merging.similar_persons(visible_to=user_in(roles.CUSTODIAN), **kwargs)
 
 
 def test_the_finder_matches_similar_pseudonyms_and_origin_and_age():
@@ -108,7 +108,7 @@ def test_merge_moves_every_link_and_records_it():
     factories.IdentityFactory(person=duplicate)
     reviewer = user_in(roles.REVIEWER)
 
-    merge = services.person_merge(keep=keep, duplicate=duplicate, by=reviewer)
+    merge = merging.person_merge(keep=keep, duplicate=duplicate, by=reviewer)
 
     for record, field in [
         (testimony, "interviewee"),
@@ -128,11 +128,11 @@ def test_merge_moves_every_link_and_records_it():
 def test_merge_refuses_two_identities_and_researchers():
     keep, duplicate = factories.PersonFactory(), factories.PersonFactory()
     with pytest.raises(PermissionDenied):
-        services.person_merge(keep=keep, duplicate=duplicate, by=user_in(roles.RESEARCHER))
+        merging.person_merge(keep=keep, duplicate=duplicate, by=user_in(roles.RESEARCHER))
     factories.IdentityFactory(person=keep)
     factories.IdentityFactory(person=duplicate)
     with pytest.raises(ValidationError, match="reconcile"):
-        services.person_merge(keep=keep, duplicate=duplicate, by=user_in(roles.REVIEWER))
+        merging.person_merge(keep=keep, duplicate=duplicate, by=user_in(roles.REVIEWER))
     assert Person.objects.count() == 2 and not PersonMerge.objects.exists()
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from cases import roles, services
+from cases import merging, roles
 from cases.models import Person, PersonMerge, StatusChange
 from cases.tests import factories
 from cases.tests.personas import login_with_second_factor, user_in
@@ -23,7 +23,7 @@ def test_the_merge_keeps_a_year_of_birth_only_the_duplicate_had():
     duplicate = factories.PersonFactory(
         pseudonym="김순옥", birth_year=1968, birth_year_is_approximate=True, sex="male"
     )
-    merge = services.person_merge(keep=keep, duplicate=duplicate, by=user_in(roles.REVIEWER))
+    merge = merging.person_merge(keep=keep, duplicate=duplicate, by=user_in(roles.REVIEWER))
     keep.refresh_from_db()
     assert (keep.birth_year, keep.birth_year_is_approximate) == (1968, True)
     assert (keep.pseudonym, keep.sex) == ("Kim Sun-ok", "female")  # the kept record's own
@@ -33,7 +33,7 @@ def test_the_merge_keeps_a_year_of_birth_only_the_duplicate_had():
 def test_the_merge_takes_exactly_the_values_chosen():
     keep = factories.PersonFactory(pseudonym="Kim Sun-ok", birth_year=None, notes="kept")
     duplicate = factories.PersonFactory(pseudonym="김순옥", birth_year=1968, notes="other")
-    merge = services.person_merge(
+    merge = merging.person_merge(
         keep=keep, duplicate=duplicate, by=user_in(roles.REVIEWER), values_from_duplicate=["notes"]
     )
     keep.refresh_from_db()
@@ -44,7 +44,7 @@ def test_the_merge_takes_exactly_the_values_chosen():
 def test_the_merge_refuses_a_field_outside_the_choices():
     keep, duplicate = factories.PersonFactory(), factories.PersonFactory()
     with pytest.raises(ValidationError, match="cannot be taken"):
-        services.person_merge(
+        merging.person_merge(
             keep=keep,
             duplicate=duplicate,
             by=user_in(roles.REVIEWER),
@@ -56,12 +56,12 @@ def test_the_merge_refuses_a_field_outside_the_choices():
 def test_the_stricter_confidentiality_is_kept_and_only_by_who_may_see_it():
     keep = factories.PersonFactory()
     duplicate = factories.PersonFactory(confidentiality="restricted")
-    merge = services.person_merge(keep=keep, duplicate=duplicate, by=user_in(roles.REVIEWER))
+    merge = merging.person_merge(keep=keep, duplicate=duplicate, by=user_in(roles.REVIEWER))
     keep.refresh_from_db()
     assert keep.confidentiality == "restricted" and merge.taken == ["confidentiality"]
     hidden = factories.PersonFactory(confidentiality="confidential")
     with pytest.raises(PermissionDenied):
-        services.person_merge(
+        merging.person_merge(
             keep=keep,
             duplicate=hidden,
             by=factories.UserFactory(username="reviewer2", roles=[roles.REVIEWER]),
@@ -117,7 +117,7 @@ def test_a_merge_into_a_published_person_sends_it_back_to_review(client):
     duplicate = factories.PersonFactory(pseudonym="Other spelling", birth_year=1940)
     login_with_second_factor(client, user_in(roles.REVIEWER))
     url = compare_url(keep, duplicate)
-    choices = {"keep": keep.pk, **{f"take_{name}": "second" for name in services.MERGE_FIELDS}}
+    choices = {"keep": keep.pk, **{f"take_{name}": "second" for name in merging.MERGE_FIELDS}}
     post_and_check(client, url, choices, before=snapshot(), where="merge")  # rolled back
     client.post(url, choices)
     keep.refresh_from_db()

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from cases import roles, services, workflow
+from cases import merging, roles, workflow
 from cases.models import Confidentiality, EventRelation, PersonRelation
 from cases.tests import factories
 from cases.tests.forms import form_data
@@ -100,7 +100,7 @@ def test_a_merge_carries_the_links_over_without_doubling_them():
     PersonRelation.objects.create(person=mother, kind="parent", other=duplicate)
     cellmate = factories.PersonFactory()
     PersonRelation.objects.create(person=duplicate, kind="held_with", other=cellmate)
-    services.person_merge(keep=keep, duplicate=duplicate, by=user_in(roles.REVIEWER))
+    merging.person_merge(keep=keep, duplicate=duplicate, by=user_in(roles.REVIEWER))
     assert set(PersonRelation.objects.values_list("person", "kind", "other")) == {
         (mother.pk, "parent", keep.pk),
         (keep.pk, "held_with", cellmate.pk),
@@ -111,4 +111,4 @@ def test_two_persons_recorded_as_related_are_not_merged():
     one, other = factories.PersonFactory(), factories.PersonFactory()
     PersonRelation.objects.create(person=one, kind="sibling", other=other)
     with pytest.raises(ValidationError, match="related to each other"):
-        services.person_merge(keep=one, duplicate=other, by=user_in(roles.REVIEWER))
+        merging.person_merge(keep=one, duplicate=other, by=user_in(roles.REVIEWER))

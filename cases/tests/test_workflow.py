@@ -206,7 +206,7 @@ def test_a_submit_refused_for_want_of_permission_keeps_the_saved_edit(as_role, m
 
     event = factories.EventFactory(title_en="Before")
     client = as_role(roles.RESEARCHER)
-    monkeypatch.setattr(services, "_require", refused)
+    monkeypatch.setattr(services, "require", refused)
     response = save_and_submit(client, event, title_en="Typed")
     event.refresh_from_db()
     assert response.status_code == 200
