@@ -48,7 +48,12 @@ class LoadReport:
 
 
 def upsert(model, report, code, values, *, path=None, line=None):
-    """Create or update the row with this code; save only if a value differs."""
+    """Create or update the row with this code; save only if a value differs.
+
+    A place or facility from the shipped files is approved: the files are
+    reviewed where they are kept, in the repository."""
+    if model in (Place, Facility):
+        values = {**values, "approved": True}
     instance = model.objects.filter(code=code).first()
     if instance is None:
         instance = model(code=code, **values)

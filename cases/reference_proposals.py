@@ -33,10 +33,14 @@ def may_change(user, row):
 
 
 def mark_proposed(row, *, by):
-    """Before a save by `by`: a row saved by someone who may not approve it is a proposal."""
+    """Before a save by `by`: a row saved by someone who may not approve it is a
+    proposal; a new row of someone who may is approved by them."""
+    approver = may_approve(by, type(row))
     if row._state.adding:
         row.proposed_by = by
-    if not may_approve(by, type(row)):
+        if approver:
+            row.approved, row.approved_by, row.approved_at = True, by, timezone.now()
+    if not approver:
         row.approved, row.approved_by, row.approved_at = False, None, None
 
 

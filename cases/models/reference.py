@@ -15,9 +15,13 @@ from cases.models.base import BilingualNameMixin, LocationPrecision, new_code
 
 class Proposable(models.Model):
     """A place or facility a researcher proposed: unapproved until a reviewer
-    approves it (cases/reference_proposals.py), and never published before."""
+    approves it (cases/reference_proposals.py), and never published before.
 
-    approved = models.BooleanField(_("approved"), default=True)
+    Unapproved unless a writer says otherwise, so that a write path added later
+    cannot publish a row nobody reviewed: the shipped reference files
+    (cases/reference.py) and a reviewer's own new row are approved explicitly."""
+
+    approved = models.BooleanField(_("approved"), default=False)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("proposed by"),

@@ -98,6 +98,7 @@ class PlaceFactory(Factory):
         django_get_or_create = ("code",)
 
     code = factory.Sequence(lambda n: f"XP-{n:03d}")
+    approved = True
     level = Place.Level.PROVINCE
     name_en = factory.Sequence(lambda n: f"Province {n}")
     name_ko = factory.Sequence(lambda n: f"도 {n}")
@@ -162,6 +163,7 @@ class FacilityFactory(Factory):
         model = Facility
 
     code = factory.Sequence(lambda n: f"FAC-{n}")
+    approved = True
     kind = Facility.Kind.KYOHWASO
     name_en = factory.Sequence(lambda n: f"Camp {n}")
     name_ko = factory.Sequence(lambda n: f"교화소 {n}")

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from cases import reference_proposals, roles, services
+from cases import reference, reference_proposals, roles, services
 from cases.models import Facility, Place, WorkflowStatus
 from cases.tests import factories
 from cases.tests.forms import form_data
@@ -228,3 +228,28 @@ def test_the_autocomplete_finds_korean_romanized_and_abbreviated_names(
     assert autocomplete(client, Facility, "onsong") == {"온성 집결소 (proposed)"}
     assert autocomplete(client, Facility, "Chagang") == set()
     assert centre.approved is False
+
+
+def test_only_an_explicit_writer_approves_a_row(as_role, province):
+    """Unapproved is the default: a row written by any other path (a script, an
+    import added later) waits for a reviewer. The shipped files and a reviewer's
+    own new row are approved, and say by whom."""
+    unreviewed = Place.objects.create(
+        code="KP-09-98", level=Place.Level.COUNTY, parent=province, name_en="Hoeryong"
+    )
+    assert unreviewed.approved is False
+    assert reference_proposals.publication_problems(
+        factories.BorderCrossingFactory(departure_place=unreviewed)
+    )
+    reviewer = as_role(roles.REVIEWER)
+    county, centre = propose_county_and_centre(reviewer, province)
+    assert (county.approved, centre.approved) == (True, True)
+    assert (county.approved_by, centre.approved_by) == (reviewer.user, reviewer.user)
+    assert county.approved_at is not None
+
+
+def test_the_shipped_reference_rows_are_approved():
+    reference.load_reference_data()
+    assert Place.objects.count() > 200
+    assert not Place.objects.filter(approved=False).exists()
+    assert Facility.objects.exists() and not Facility.objects.filter(approved=False).exists()
