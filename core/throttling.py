@@ -66,6 +66,15 @@ class SearchRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
+class PdfRateThrottle(SearchRateThrottle):
+    """Per client address, on the public PDFs (`PDF_RATE`). A PDF missing from the
+    cache (each new generation of the copy, each language) is rendered anew, which
+    takes far longer than a page: a crawler asking for every one would hold the
+    workers."""
+
+    scope = "pdf"
+
+
 def throttled(throttle_class):
     """View decorator: a short 429 page with Retry-After once the allowance is used up.
 
@@ -80,7 +89,7 @@ def throttled(throttle_class):
             if throttle.allow_request(request, None):
                 return view(request, *args, **kwargs)
             seconds = max(1, math.ceil(throttle.wait() or 1))
-            page = render_to_string("429.html", {"seconds": seconds})
+            page = render_to_string("429.html", {"seconds": seconds, "what": throttle.scope})
             response = HttpResponse(page, status=429)
             response["Retry-After"] = str(seconds)
             response["Cache-Control"] = "no-store"

@@ -383,12 +383,14 @@ REST_FRAMEWORK = {
         "core.throttling.TokenRateThrottle",
     ],
     # "staff": per user, on the token-only staff API (cases/staff_api.py) only;
-    # "search": per address, on the public HTML search (cases/views.py).
+    # "search": per address, on the public HTML search (public/views.py);
+    # "pdf": per address, on the public PDFs (public/pages.py).
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "120/minute"),
         "user": os.environ.get("API_USER_RATE", "600/hour"),
         "staff": os.environ.get("API_STAFF_RATE", "600/hour"),
         "search": os.environ.get("SEARCH_RATE", "30/minute"),
+        "pdf": os.environ.get("PDF_RATE", "20/minute"),
     },
     # The client address is REMOTE_ADDR, or behind PROXY_COUNT proxies the one
     # they recorded in X-Forwarded-For; never the whole header, which the client

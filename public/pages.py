@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 from core import pdf
+from core.throttling import PdfRateThrottle, throttled
 from public import caching
 from public.counts import DIMENSIONS, MEASURES, THRESHOLD, Counts
 from public.models import Entry, Generation, Kind
@@ -35,6 +36,7 @@ def event_detail(request, code):
     return render(request, "cases/event.html", _page(Kind.EVENT, code))
 
 
+@throttled(PdfRateThrottle)
 def event_pdf(request, code):
     """The event's page as a PDF: the same entry's page, printed, kept in the shared
     cache under the copy's generation and the language (rendering takes a while)."""

@@ -189,3 +189,16 @@ def test_another_process_sees_the_requests_this_one_counted(client, db, settings
     key = AnonRateThrottle.cache_format % {"scope": "anon", "ident": "127.0.0.1"}
     location = settings.CACHES["default"]["LOCATION"]  # this worker's Redis database
     assert other_process(COUNTED_ELSEWHERE.format(key=key), REDIS_URL=location) == "3"
+
+
+def test_the_public_pdfs_are_throttled_per_address(client, db, monkeypatch):
+    """A PDF not in the cache is rendered anew: one address cannot ask for them all."""
+    monkeypatch.setattr(throttling.PdfRateThrottle, "THROTTLE_RATES", {"pdf": "2/minute"})
+    statuses = [client.get("/cases/events/E-NONE/pdf/").status_code for _ in range(2)]
+    assert statuses == [404, 404]  # counted before the work, found or not
+    response = client.get("/cases/events/E-NONE/pdf/")
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert "Too many PDFs" in response.content.decode()
+    assert Client(REMOTE_ADDR="192.0.2.7").get("/cases/events/E-NONE/pdf/").status_code == 404
+    assert client.get("/cases/?q=camp").status_code == 200  # the search has its own allowance
