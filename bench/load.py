@@ -1,7 +1,8 @@
 """Load test on loopback: Gunicorn (gunicorn.conf.py) under wrk, 32 connections.
 
     DATABASE_URL=postgres://... .venv/bin/python bench/load.py \\
-        [--duration 60] [--groups stats,lists,pages,search,mixed,tail,fresh] [--output docs/load.md]
+        [--duration 60] [--groups stats,lists,pages,search,mixed,browse,tail,fresh]
+        [--output docs/load.md]
         [--no-stats-cache] [--no-case-cache] [--seed 1] [--tail-count 400] [--writer]
 
 Starts Gunicorn in production mode (DEBUG off, throwaway keys, static files
@@ -14,6 +15,11 @@ of 127.0.0.1, checks that every address answers 200, warms up, then runs wrk
   pages   case pages /cases/events/<code>/ for real public codes from the database
   search  /cases/ with Korean and English words (4 addresses: the cache's best case)
   mixed   all of these at once (40% pages, 30% stats, 20% lists, 10% search)
+  browse  the reader's pages beyond the search: the facility, perpetrator and
+          proceeding indexes and pages, testimony and crossing pages, the counts
+          page in every pair of dimensions and both measures, and event PDFs
+          (their throttle, PDF_RATE, raised like the others), for real public
+          codes; not part of mixed, which stays comparable with earlier runs
   tail    a long tail of distinct public searches (bench/addresses.py: words of
           published titles, real facet values, periods, sorts, later pages, all
           four kinds; --tail-count of them, from --seed), each requested once
@@ -103,6 +109,7 @@ GROUP_NAMES = {
     "pages": "case pages",
     "search": "text search",
     "mixed": "mixed",
+    "browse": "reader's pages",
     "tail": "search, long tail",
     "fresh": "search, new addresses",
 }
@@ -150,9 +157,10 @@ def main():
     print(f"API_ANON_RATE={ANON_RATE} for this run (anonymous API throttling raised)")
     print("collecting static files into", work / "static")
     manage(env, "collectstatic", "--noinput", "-v0")
-    size, codes = database_facts(env, args.codes)
+    size, codes, others = database_facts(env, args.codes)
     paths = {"stats": STATS, "lists": LISTS, "search": SEARCH}
     paths["pages"] = [f"/cases/events/{quote(code)}/" for code in codes]
+    paths["browse"] = browse(codes, others)
     paths["mixed"] = mixed(paths)
     fresh = None
     if set(groups) & set(SEARCHES):
@@ -254,6 +262,7 @@ def production_env(work, args):
         "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback, no proxy in front
         "API_ANON_RATE": ANON_RATE,
         "SEARCH_RATE": ANON_RATE,  # the search throttle (per address) raised likewise
+        "PDF_RATE": ANON_RATE,  # and the PDFs'
         "LOG_LEVEL": "WARNING",
         # Names the server's connections, so that wait_until_idle() can find them.
         "DATABASE_URL": with_application_name(os.environ.get("DATABASE_URL", "")),
@@ -298,14 +307,26 @@ def manage(env, *command):
 
 
 def database_facts(env, count):
-    """The data size, and `count` public event codes spread over the table."""
+    """The data size, `count` public event codes spread over the table, and up to
+    `count` codes of the other kinds the reader's pages show (group browse)."""
     script = (
         "import json\n"
-        "from cases.models import Event, Violation\n"
+        "from cases.models import BorderCrossing, Event\n"
+        "from cases.models import Proceeding, Testimony, Violation\n"
+        "from public.models import Reference\n"
         "public = Event.objects.public()\n"
         f"codes = list(public.order_by('?').values_list('code', flat=True)[:{count}])\n"
+        "def some(queryset):\n"
+        f"    return list(queryset.order_by('?').values_list('code', flat=True)[:{count}])\n"
+        "others = {\n"
+        "    'facilities': some(Reference.objects.filter(list='facility')),\n"
+        "    'perpetrators': some(Reference.objects.filter(list='organization')),\n"
+        "    'proceedings': some(Proceeding.objects.public()),\n"
+        "    'testimonies': some(Testimony.objects.public()),\n"
+        "    'crossings': some(BorderCrossing.objects.public()),\n"
+        "}\n"
         "size = {'violations': Violation.objects.count(), 'public_events': public.count()}\n"
-        "print(json.dumps({'size': size, 'codes': codes}))\n"
+        "print(json.dumps({'size': size, 'codes': codes, 'others': others}))\n"
     )
     out = subprocess.run(  # noqa: S603
         [sys.executable, str(ROOT / "manage.py"), "shell", "-c", script],
@@ -314,7 +335,7 @@ def database_facts(env, count):
     facts = json.loads(out.strip().splitlines()[-1])
     if not facts["codes"]:
         sys.exit("no public events in the database: run bootstrap and seed_scale first")
-    return facts["size"], facts["codes"]
+    return facts["size"], facts["codes"], facts["others"]
 
 
 def vocabulary(env):
@@ -385,6 +406,23 @@ def writer_line(written):
     if written.get("first_error"):
         line += f" (first: {written['first_error'][:200]})"
     return line
+
+
+COUNT_DIMENSIONS = ("type", "year", "province", "sex", "age")
+
+
+def browse(event_codes, others):
+    """The reader's pages beyond the search (group browse), for real public codes."""
+    out = ["/cases/facilities/", "/cases/perpetrators/", "/cases/proceedings/"]
+    for rows in COUNT_DIMENSIONS:
+        for cols in ("", *COUNT_DIMENSIONS):
+            if cols != rows:
+                for measure in ("violations", "victims"):
+                    out.append(f"/cases/counts/?rows={rows}&cols={cols}&measure={measure}")
+    for kind, codes in others.items():
+        out += [f"/cases/{kind}/{quote(code)}/" for code in codes]
+    out += [f"/cases/events/{quote(code)}/pdf/" for code in event_codes[:20]]
+    return out
 
 
 def mixed(paths):
