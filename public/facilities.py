@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -127,15 +128,24 @@ def index_context():
 
 
 def facility_detail(request, code):
-    context = caching.remember(request, ["facility", code], lambda: detail_context(code))
+    tiles = [settings.MAP_TILE_URL, settings.MAP_TILE_ATTRIBUTION]
+    context = caching.remember(request, ["facility", code, *tiles], lambda: page_context(code))
     if context is None:
         raise Http404
-    context = {
-        **context,
-        "tile_url": settings.MAP_TILE_URL,
-        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-    }
     return render(request, "cases/facility.html", context)
+
+
+def page_context(code):
+    """The page's data and its body, rendered without the request (so that no
+    visitor's CSRF token is in it) and cached with the data: rendering the
+    grouped lists cost more than reading them."""
+    context = detail_context(code)
+    if context is None:
+        return None
+    context["tile_url"] = settings.MAP_TILE_URL
+    context["tile_attribution"] = settings.MAP_TILE_ATTRIBUTION
+    context["body"] = render_to_string("cases/_facility.html", context)
+    return context
 
 
 def location(data, places, labels, korean):

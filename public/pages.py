@@ -74,7 +74,8 @@ def violation_detail(request, code):
 def counts(request):
     """Counts of published violations or their victims, as the publication stored
     them (small cells already withheld), with a chart of the same figures: the
-    copy's summary, its date and the labels, whatever the data's size."""
+    copy's summary, its date and the labels, whatever the data's size. The page's
+    body is rendered without the request and cached with the generation."""
     rows = request.GET.get("rows", "type")
     cols = request.GET.get("cols", "year")
     measure = request.GET.get("measure", "violations")
@@ -84,6 +85,12 @@ def counts(request):
         cols = None
     if measure not in MEASURES:
         measure = "violations"
+    parts = ["counts", rows, cols or "", measure]
+    context = caching.remember(request, parts, lambda: counts_context(rows, cols, measure))
+    return render(request, "cases/counts.html", context)
+
+
+def counts_context(rows, cols, measure):
     by = ",".join(d for d in DIMENSIONS if d in (rows, cols))
     table = Counts.published(measure).table(rows, cols)
     context = {
@@ -100,7 +107,7 @@ def counts(request):
         + "?"
         + urlencode({"by": by, "measure": measure, "format": "csv"}),
     }
-    return render(request, "cases/counts.html", context)
+    return {"table": table, "body": render_to_string("cases/_counts.html", context)}
 
 
 def chart(table, measure):
