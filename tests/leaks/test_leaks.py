@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cases import copying
 from cases.models import Information, Source, Violation
-from core.testing import rolled_back
+from core.testing import pdf_text, rolled_back
 from tests import leaks
 
 pytestmark = pytest.mark.django_db
@@ -111,11 +111,17 @@ def test_the_url_list_covers_every_kind_of_page(planted):
         assert expected in public, expected
     assert any(url.startswith("/api/cases/testimonies/?") for url in public)
     assert any(url.startswith("/cases/testimonies/") for url in public)
-    # Every event's PDF (issue 22), its text searched like a page's.
-    from cases.models import Event
+    # Every event's, testimony's and crossing's PDF (issue 22), its text searched
+    # like a page's.
+    from cases.models import BorderCrossing, Event, Testimony
 
-    for code in Event.objects.values_list("code", flat=True):
-        assert f"/cases/events/{code}/pdf/" in public, code
+    for model, path in [
+        (Event, "/cases/events/"),
+        (Testimony, "/cases/testimonies/"),
+        (BorderCrossing, "/cases/crossings/"),
+    ]:
+        for code in model.objects.values_list("code", flat=True):
+            assert f"{path}{code}/pdf/" in public, code
     # Every facility's and organization's page, in both languages (issue 22).
     from cases.models import Facility, Organization
 
@@ -182,6 +188,29 @@ def test_a_public_proceeding_shows_its_summary_and_public_links_only(client, pla
         text = client.get(url).content.decode()
         assert proceeding.code in text
         assert not [code for code in private_codes if code in text], url
+
+
+def test_every_testimony_and_crossing_pdf_shows_no_marker(client, planted):
+    """Each public testimony's and crossing's PDF, in both languages, is read back
+    (its code is in its text) and holds no marker; every other one is a 404."""
+    from cases.models import BorderCrossing, Testimony
+    from core.testing import needs_pdf
+
+    needs_pdf()
+    for model, path in [(Testimony, "/cases/testimonies/"), (BorderCrossing, "/cases/crossings/")]:
+        public = set(model.objects.public().values_list("code", flat=True))
+        assert public, model
+        for code in model.objects.values_list("code", flat=True):
+            for prefix in ("", "/ko"):
+                cache.clear()
+                response = client.get(f"{prefix}{path}{code}/pdf/")
+                if code not in public:
+                    assert response.status_code == 404, code
+                    continue
+                assert response["Content-Type"] == "application/pdf", code
+                assert code in pdf_text(response.content), code
+                leaked = {m: planted.get(m, "?") for m in leaks.leaks_in(response)}
+                assert not leaked, (code, prefix, leaked)
 
 
 def test_a_facility_page_lists_the_public_records_there_and_no_other(client, planted):
