@@ -107,10 +107,16 @@ def test_the_url_list_covers_every_kind_of_page(planted):
         "/api/cases/markers/", "/api/stats/maps/provinces/", "/api/stats/datasets/",
         "/cases/facilities/", "/cases/perpetrators/", "/ko/cases/facilities/",
         "/cases/proceedings/", "/ko/cases/proceedings/", "/api/cases/proceedings/counts/",
+        "/api/cases/proceedings/", "/api/cases/proceedings/?format=csv",
+        "/api/cases/proceedings/?forum=" + leaks.query_for(next(iter(planted))),
     ]:  # fmt: skip
         assert expected in public, expected
     assert any(url.startswith("/api/cases/testimonies/?") for url in public)
     assert any(url.startswith("/cases/testimonies/") for url in public)
+    from cases.models import Proceeding
+
+    for code in Proceeding.objects.values_list("code", flat=True):
+        assert f"/api/cases/proceedings/{code}/" in public, code
     # Every event's, testimony's and crossing's PDF (issue 22), its text searched
     # like a page's.
     from cases.models import BorderCrossing, Event, Testimony
