@@ -268,8 +268,10 @@ def _knowledge_keys(kind, ids):
 def _with_keys(kind, records, tree):
     """(record, keys) for each record."""
     ids = [record.pk for record in records]
-    if kind == Kind.PROCEEDING:  # listed whole on their page: no facet
-        yield from ((record, set()) for record in records)
+    if kind == Kind.PROCEEDING:  # the public API's filters (public/api_proceedings.py)
+        for record in records:
+            keys = {("forum", record.forum), ("proceeding_kind", record.kind)}
+            yield record, keys | {("proc_outcome", record.outcome)}
         return
     if kind == Kind.TESTIMONY:
         for record in records:

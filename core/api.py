@@ -1,5 +1,6 @@
 """What the statistics API (stats/api_views.py) and the case API (public/api.py) share."""
 
+import django_filters
 from django.http import JsonResponse
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
@@ -55,6 +56,20 @@ def not_found(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+class AcceptedChoiceFilter(django_filters.ChoiceFilter):
+    """A choice filter whose 400 names the accepted values."""
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            field = super().field
+            accepted = ", ".join(str(value) for value, _label in field.choices if value)
+            field.error_messages["invalid_choice"] = _("Unknown value. Accepted: %(accepted)s.") % {
+                "accepted": accepted
+            }
+        return self._field
 
 
 class _Cursor(CursorPagination):

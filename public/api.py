@@ -302,7 +302,7 @@ class CasesApiRoot(APIView):
         names = [
             "event-list", "violation-list", "testimony-list", "bordercrossing-list",
             "violationtype-list", "place-list", "facility-list", "organization-list",
-            "aggregates", "proceeding-counts",
+            "aggregates", "proceeding-list", "proceeding-counts",
         ]  # fmt: skip
         return Response(
             {name: reverse(f"cases-api:{name}", request=request, format=format) for name in names}

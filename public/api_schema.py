@@ -53,6 +53,15 @@ OUTCOMES = (
     "reached_south_korea", "reached_third_country", "arrested_in_china",
     "forcibly_repatriated", "trafficked", "unknown",
 )  # fmt: skip
+FORUMS = (
+    "wgad", "wgeid", "special_rapporteur", "human_rights_committee", "cat", "cedaw", "crc",
+    "accountability", "national_court", "other",
+)  # fmt: skip
+PROCEEDING_KINDS = ("submission", "urgent_appeal", "follow_up", "court_case", "other")
+PROCEEDING_OUTCOMES = (
+    "pending", "transmitted", "replied", "violation_found", "clarified", "discontinued",
+    "no_response", "other",
+)  # fmt: skip
 LEG_EVENTS = ("transited", "hid", "worked", "detained", "arrested", "repatriated", "trafficked")
 
 

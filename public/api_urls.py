@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from public import api
+from public import api, api_proceedings
 
 app_name = "cases-api"
 
@@ -15,6 +15,7 @@ router.register("violation-types", api.ViolationTypeViewSet, basename="violation
 router.register("places", api.PlaceViewSet, basename="place")
 router.register("facilities", api.FacilityViewSet, basename="facility")
 router.register("organizations", api.OrganizationViewSet, basename="organization")
+router.register("proceedings", api_proceedings.ProceedingViewSet, basename="proceeding")
 
 urlpatterns = [
     path("", api.CasesApiRoot.as_view(), name="root"),

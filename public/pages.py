@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from core import pdf
 from core.throttling import PdfRateThrottle, throttled
@@ -18,7 +18,7 @@ from public import caching
 from public.counts import DIMENSIONS, MEASURES, THRESHOLD, Counts
 from public.models import Entry, Generation, Kind
 
-PDF_TEMPLATE = "cases/print/event.html"
+PDF_TEMPLATE = "cases/print/case.html"
 
 
 def _page(kind, code):
@@ -32,31 +32,62 @@ def _language():
     return "ko" if (get_language() or "").startswith("ko") else "en"
 
 
+def _pdf(request, kind, code, *, page, partial, title=None):
+    """A record's public page as a PDF: its entry's stored page, the same partial
+    as the HTML page inside the print template, kept in the shared cache under the
+    copy's generation and the language (rendering takes a while)."""
+
+    def build():
+        context = _page(kind, code)
+        address = reverse(page, args=[code])
+        context = {
+            **context,
+            "code": code,
+            "address": address,
+            "language": _language(),
+            "partial": partial,
+            "print_title": title or context["title"],
+        }
+        return pdf.render(render_to_string(PDF_TEMPLATE, context))
+
+    content = caching.remember(request, [f"{kind}-pdf", code], build)
+    return pdf.response(content, filename=f"{code}-{_language()}.pdf", attachment=False)
+
+
 def event_detail(request, code):
     return render(request, "cases/event.html", _page(Kind.EVENT, code))
 
 
 @throttled(PdfRateThrottle)
 def event_pdf(request, code):
-    """The event's page as a PDF: the same entry's page, printed, kept in the shared
-    cache under the copy's generation and the language (rendering takes a while)."""
-
-    def build():
-        context = _page(Kind.EVENT, code)
-        address = reverse("cases:event", args=[code])
-        context = {**context, "address": address, "language": _language()}
-        return pdf.render(render_to_string(PDF_TEMPLATE, context))
-
-    content = caching.remember(request, ["event-pdf", code], build)
-    return pdf.response(content, filename=f"{code}-{_language()}.pdf", attachment=False)
+    return _pdf(request, Kind.EVENT, code, page="cases:event", partial="cases/_event_page.html")
 
 
 def testimony_detail(request, code):
     return render(request, "cases/testimony.html", _page(Kind.TESTIMONY, code))
 
 
+@throttled(PdfRateThrottle)
+def testimony_pdf(request, code):
+    return _pdf(
+        request, Kind.TESTIMONY, code, page="cases:testimony", partial="cases/_testimony_page.html"
+    )
+
+
 def crossing_detail(request, code):
     return render(request, "cases/crossing.html", _page(Kind.CROSSING, code))
+
+
+@throttled(PdfRateThrottle)
+def crossing_pdf(request, code):
+    return _pdf(
+        request,
+        Kind.CROSSING,
+        code,
+        page="cases:crossing",
+        partial="cases/_crossing_page.html",
+        title=f"{gettext('Border crossing')} {code}",  # as its page's heading
+    )
 
 
 def violation_detail(request, code):

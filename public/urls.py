@@ -14,7 +14,9 @@ urlpatterns = [
     path("events/<str:code>/pdf/", pages.event_pdf, name="event-pdf"),
     path("violations/<str:code>/", pages.violation_detail, name="violation"),
     path("testimonies/<str:code>/", pages.testimony_detail, name="testimony"),
+    path("testimonies/<str:code>/pdf/", pages.testimony_pdf, name="testimony-pdf"),
     path("crossings/<str:code>/", pages.crossing_detail, name="crossing"),
+    path("crossings/<str:code>/pdf/", pages.crossing_pdf, name="crossing-pdf"),
     # Facilities and perpetrator organizations, from the reference lists and the
     # records the copy keys to them.
     path("facilities/", facilities.facility_index, name="facilities"),

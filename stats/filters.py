@@ -5,21 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import NotFound
 
+from core.api import AcceptedChoiceFilter
 from stats.models import Classification, Dataset, Measure, Observation, Status
-
-
-class AcceptedChoiceFilter(django_filters.ChoiceFilter):
-    """A choice filter whose 400 names the accepted values."""
-
-    @property
-    def field(self):
-        if not hasattr(self, "_field"):
-            field = super().field
-            accepted = ", ".join(str(value) for value, _label in field.choices if value)
-            field.error_messages["invalid_choice"] = gettext(
-                "Unknown value. Accepted: %(accepted)s."
-            ) % {"accepted": accepted}
-        return self._field
 
 
 class DatasetFilter(django_filters.FilterSet):

@@ -194,9 +194,10 @@ def test_another_process_sees_the_requests_this_one_counted(client, db, settings
 def test_the_public_pdfs_are_throttled_per_address(client, db, monkeypatch):
     """A PDF not in the cache is rendered anew: one address cannot ask for them all."""
     monkeypatch.setattr(throttling.PdfRateThrottle, "THROTTLE_RATES", {"pdf": "2/minute"})
-    statuses = [client.get("/cases/events/E-NONE/pdf/").status_code for _ in range(2)]
+    kinds = ["events", "testimonies", "crossings"]
+    statuses = [client.get(f"/cases/{kind}/X-NONE/pdf/").status_code for kind in kinds[:2]]
     assert statuses == [404, 404]  # counted before the work, found or not
-    response = client.get("/cases/events/E-NONE/pdf/")
+    response = client.get("/cases/crossings/X-NONE/pdf/")  # one allowance for all three
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 60
     assert "Too many PDFs" in response.content.decode()

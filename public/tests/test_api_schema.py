@@ -130,6 +130,9 @@ def records_choices():
         "OUTCOMES": models.BorderCrossing.Outcome,
         "LEG_EVENTS": models.CrossingLeg.WhatHappened,
         "AGE_GROUPS": corroboration.AGE_GROUPS,
+        "FORUMS": models.Proceeding.Forum,
+        "PROCEEDING_KINDS": models.Proceeding.Kind,
+        "PROCEEDING_OUTCOMES": models.Proceeding.Outcome,
     }
 
 

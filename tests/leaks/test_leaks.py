@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cases import copying
 from cases.models import Information, Source, Violation
-from core.testing import rolled_back
+from core.testing import pdf_text, rolled_back
 from tests import leaks
 
 pytestmark = pytest.mark.django_db
@@ -107,15 +107,27 @@ def test_the_url_list_covers_every_kind_of_page(planted):
         "/api/cases/markers/", "/api/stats/maps/provinces/", "/api/stats/datasets/",
         "/cases/facilities/", "/cases/perpetrators/", "/ko/cases/facilities/",
         "/cases/proceedings/", "/ko/cases/proceedings/", "/api/cases/proceedings/counts/",
+        "/api/cases/proceedings/", "/api/cases/proceedings/?format=csv",
+        "/api/cases/proceedings/?forum=" + leaks.query_for(next(iter(planted))),
     ]:  # fmt: skip
         assert expected in public, expected
     assert any(url.startswith("/api/cases/testimonies/?") for url in public)
     assert any(url.startswith("/cases/testimonies/") for url in public)
-    # Every event's PDF (issue 22), its text searched like a page's.
-    from cases.models import Event
+    from cases.models import Proceeding
 
-    for code in Event.objects.values_list("code", flat=True):
-        assert f"/cases/events/{code}/pdf/" in public, code
+    for code in Proceeding.objects.values_list("code", flat=True):
+        assert f"/api/cases/proceedings/{code}/" in public, code
+    # Every event's, testimony's and crossing's PDF (issue 22), its text searched
+    # like a page's.
+    from cases.models import BorderCrossing, Event, Testimony
+
+    for model, path in [
+        (Event, "/cases/events/"),
+        (Testimony, "/cases/testimonies/"),
+        (BorderCrossing, "/cases/crossings/"),
+    ]:
+        for code in model.objects.values_list("code", flat=True):
+            assert f"{path}{code}/pdf/" in public, code
     # Every facility's and organization's page, in both languages (issue 22).
     from cases.models import Facility, Organization
 
@@ -182,6 +194,29 @@ def test_a_public_proceeding_shows_its_summary_and_public_links_only(client, pla
         text = client.get(url).content.decode()
         assert proceeding.code in text
         assert not [code for code in private_codes if code in text], url
+
+
+def test_every_testimony_and_crossing_pdf_shows_no_marker(client, planted):
+    """Each public testimony's and crossing's PDF, in both languages, is read back
+    (its code is in its text) and holds no marker; every other one is a 404."""
+    from cases.models import BorderCrossing, Testimony
+    from core.testing import needs_pdf
+
+    needs_pdf()
+    for model, path in [(Testimony, "/cases/testimonies/"), (BorderCrossing, "/cases/crossings/")]:
+        public = set(model.objects.public().values_list("code", flat=True))
+        assert public, model
+        for code in model.objects.values_list("code", flat=True):
+            for prefix in ("", "/ko"):
+                cache.clear()
+                response = client.get(f"{prefix}{path}{code}/pdf/")
+                if code not in public:
+                    assert response.status_code == 404, code
+                    continue
+                assert response["Content-Type"] == "application/pdf", code
+                assert code in pdf_text(response.content), code
+                leaked = {m: planted.get(m, "?") for m in leaks.leaks_in(response)}
+                assert not leaked, (code, prefix, leaked)
 
 
 def test_a_facility_page_lists_the_public_records_there_and_no_other(client, planted):
