@@ -21,7 +21,8 @@ from cases.admin.intake_forms import (
     ViolationFormSet,
     values,
 )
-from cases.vault import can_deposit_identities
+from cases.admin.logs import HELD_NAME_WARNING
+from cases.vault import can_deposit_identities, fields_naming_a_held_name
 
 SUBMIT = "_submit_for_review"
 CHECK = "_check"
@@ -90,6 +91,20 @@ class Page:
                     named += [f"{prefix}: {error}" for error in errors]
         return named
 
+    def texts(self):
+        """{where: text} for every text typed outside the identity drop box."""
+        found = {}
+        for section, part in self.parts():
+            if part is self.identity:
+                continue
+            forms_ = part.forms if hasattr(part, "forms") else [part]
+            for row, form in enumerate(forms_):
+                where = f"{section} {row + 1}" if hasattr(part, "forms") else str(section)
+                for name, value in getattr(form, "cleaned_data", {}).items():
+                    if isinstance(value, str) and value.strip():
+                        found[f"{where}, {form.fields[name].label}"] = value
+        return found
+
     def similar(self, user):
         """Possible duplicates of the new interviewee, unless one was chosen or ruled out."""
         if self.existing_person() is not None or not self.person.is_valid():
@@ -157,6 +172,7 @@ def intake_view(model_admin, request):
             except ValidationError as error:
                 problems = error.messages
             else:
+                _warn_of_held_names(model_admin, request, page, testimony)
                 return _saved(model_admin, request, testimony)
     return TemplateResponse(
         request,
@@ -179,6 +195,16 @@ def _media(page):
     for _section, part in page.parts():
         media += part.media
     return media
+
+
+def _warn_of_held_names(model_admin, request, page, testimony):
+    """As every record's page does (cases.admin.logs): which field holds a name kept
+    in the vault, never whose."""
+    where = f"testimony intake {testimony.code}"
+    flagged = fields_naming_a_held_name(page.texts(), by=request.user, where=where)
+    if flagged:
+        fields = ", ".join(f"“{label}”" for label in flagged)
+        model_admin.message_user(request, HELD_NAME_WARNING % {"fields": fields}, messages.WARNING)
 
 
 def _saved(model_admin, request, testimony):

@@ -53,7 +53,7 @@ class IntakeForm(UncertainDatesForm):
             )
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea):
-                field.widget.attrs.update(rows=3, cols=60)
+                field.widget.attrs.update({"rows": 3, "cols": 60})
             if isinstance(field, forms.ModelChoiceField) and self.user is not None:
                 field.queryset = admin_records(field.queryset, self.user)
 
@@ -221,7 +221,15 @@ class ViolationIntakeForm(IntakeForm):
             "facility": autocomplete(Violation, "facility"),
         }
 
-    field_order = ("event_row", "violation_type", "victim_is", "victim", "victim_pseudonym")
+    field_order = (
+        "event_row",
+        "violation_type",
+        "victim_is",
+        "victim",
+        "victim_pseudonym",
+        "victim_sex",
+        "victim_age",
+    )
 
     def clean(self):
         cleaned = super().clean()

@@ -420,3 +420,14 @@ def test_the_page_is_read_in_a_bounded_number_of_queries(
         response = client.get(URL)
     assert response.status_code == 200
     assert b'id="testimony_form"' in response.content
+
+
+def test_a_name_kept_in_the_vault_is_warned_of_by_field_never_named(client, refs):
+    factories.IdentityFactory(real_name="김순옥")
+    client, _user = researcher_client(client)
+    post = full_post(refs, **{"events-0-description_en": "김순옥 was held there.", "_save": "S"})
+    response = client.post(URL, post, follow=True)
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert len(warnings) == 1
+    assert "“Event 1, English description”" in warnings[0] and "김순옥" not in warnings[0]
+    assert IdentityAccess.objects.filter(action="matched").count() == 1
