@@ -128,6 +128,7 @@ def test_a_researcher_enters_a_whole_testimony_in_one_submission(chromium, live_
         page.set_viewport_size({"width": WIDTHS["phone"], "height": 900})
         look(page, "admin-intake-ko-phone")
         assert overflow(page) <= 0
+        page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
         page.locator("input[name=_submit_for_review]").click()
         page.wait_for_url("**/admin/cases/testimony/*/change/")
         assert "Nothing was submitted" not in page.content()
