@@ -119,28 +119,31 @@ class Page:
         )
 
     def data(self):
-        """The values cases.intake.testimony_intake takes."""
+        """The values cases.intake.testimony_intake takes. A row added and left as it
+        came is left out; the events keep the numbers the page gave them."""
         existing = self.existing_person()
-        rows = len(self.events.forms)
+        events = [(number, form) for number, form in enumerate(self.events.forms) if filled(form)]
+        index = {number: position for position, (number, _form) in enumerate(events)}
         return {
             "person": {"existing": existing}
             if existing
             else {"existing": None, "values": values(self.person)},
             "identity": self.identity.cleaned_data if self.identity is not None else None,
             "testimony": values(self.testimony),
-            "events": [values(form) for form in self.events.forms],
+            "events": [values(form) for _number, form in events],
             "violations": [
                 {
-                    "event": form.cleaned_data["event_row"] - 1,
+                    "event": index.get(form.cleaned_data["event_row"] - 1, -1),
                     "victim": form.victim_value(),
                     "values": values(form),
                     "perpetrators": form.perpetrators(),
                 }
                 for form in self.violations.forms
+                if filled(form)
             ],
             "crossing": {
                 "values": values(self.crossing),
-                "legs": [values(form) for form in self.legs.forms if form.has_changed()],
+                "legs": [values(form) for form in self.legs.forms if filled(form)],
             }
             if self.crossing.has_changed()
             else None,
@@ -149,11 +152,21 @@ class Page:
                     "existing": form.cleaned_data.get("existing"),
                     "values": values(form),
                     "testimony": form.cleaned_data.get("of_testimony"),
-                    "events": [row - 1 for row in form.cleaned_data["event_rows"] if row <= rows],
+                    "events": [
+                        index[row - 1]
+                        for row in form.cleaned_data["event_rows"]
+                        if row - 1 in index
+                    ],
                 }
                 for form in self.sources.forms
+                if filled(form)
             ],
         }
+
+
+def filled(form):
+    """A row to save: one the page requires, or one typed into."""
+    return not form.empty_permitted or form.has_changed()
 
 
 def intake_view(model_admin, request):

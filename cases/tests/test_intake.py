@@ -431,3 +431,28 @@ def test_a_name_kept_in_the_vault_is_warned_of_by_field_never_named(client, refs
     assert len(warnings) == 1
     assert "“Event 1, English description”" in warnings[0] and "김순옥" not in warnings[0]
     assert IdentityAccess.objects.filter(action="matched").count() == 1
+
+
+def test_rows_added_and_left_empty_are_skipped_and_events_keep_their_numbers(client, refs):
+    client, _user = researcher_client(client)
+    post = full_post(
+        refs,
+        **management("events", 3),
+        **{"events-2-title_en": "A third event", "violations-1-event_row": "3"},
+        **management("violations", 3),
+        **{"violations-2-event_row": "1", "violations-2-victim_is": "interviewee"},
+        **{"violations-2-degree": "carried_out", "violations-2-victim_sex": "unknown"},
+        **{"sources-0-event_rows": "1, 3"},
+    )
+    response = client.post(URL, {**post, "_check": "Check"})
+    assert response.status_code == 200 and response.context["problems"] == []
+    assert response.context["checked"] and not Testimony.objects.exists()
+    response = client.post(URL, {**post, "_save": "Save"})
+    assert response.status_code == 302
+    third = Event.objects.get(title_en="A third event")
+    assert Event.objects.count() == 2 and Violation.objects.count() == 2
+    assert Violation.objects.get(violation_type=refs["beating"]).event == third
+    assert set(Source.objects.get().information.values_list("event__title_en", flat=True)) == {
+        "Detention after repatriation",
+        "A third event",
+    }
