@@ -456,3 +456,16 @@ def test_rows_added_and_left_empty_are_skipped_and_events_keep_their_numbers(cli
         "Detention after repatriation",
         "A third event",
     }
+
+
+def test_a_reviewer_publishes_the_bundle_from_the_review_queue_on_the_index(client, refs):
+    client, researcher = researcher_client(client)
+    testimony = entered(refs, client)
+    intake.bundle_submit(testimony=testimony, by=researcher)
+    reviewer, _user = researcher_client(client, roles.REVIEWER)
+    index = reviewer.get("/admin/").content.decode()
+    url = reverse("admin:cases_testimony_workflow", args=[testimony.pk])
+    assert f'action="{url}"' in index
+    response = reviewer.post(url, {"action": "publish_bundle"}, follow=True)
+    assert set(statuses(testimony).values()) == {WorkflowStatus.PUBLISHED}
+    assert "Moved with the bundle" in response.content.decode()
