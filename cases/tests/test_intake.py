@@ -469,3 +469,13 @@ def test_a_reviewer_publishes_the_bundle_from_the_review_queue_on_the_index(clie
     response = reviewer.post(url, {"action": "publish_bundle"}, follow=True)
     assert set(statuses(testimony).values()) == {WorkflowStatus.PUBLISHED}
     assert "Moved with the bundle" in response.content.decode()
+
+
+def test_the_page_reads_in_korean(client):
+    from tests.browser.public_pages import english_words, visible_text
+
+    client, _user = researcher_client(client)
+    html = client.get("/ko" + URL).content.decode()
+    assert "새 증언 (일괄 입력)" in html and "저장 후 검토 요청" in html
+    # Only its user's name stays Latin (in the header, and as the interviewer).
+    assert english_words(visible_text(html)) == ["researcher"]
