@@ -361,15 +361,19 @@ class TestimonyAdmin(RecordAdmin):
             if record is not None
             else "",
             # The whole bundle (cases.intake.bundle_records), each record by its own step.
-            "bundle": {
-                "can_submit": self.has_change_permission(request, record),
-                "can_publish": request.user.has_perm(roles.REVIEW),
-            }
-            if record is not None
-            else None,
+            "bundle": self.bundle_steps(request, record),
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, context)
+
+    def bundle_steps(self, request, record):
+        if record is None:
+            return None
+        steps = {
+            "can_submit": self.has_change_permission(request, record),
+            "can_publish": request.user.has_perm(roles.REVIEW),
+        }
+        return steps if any(steps.values()) else None
 
     def get_urls(self):
         printed = path(
