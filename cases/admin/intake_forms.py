@@ -14,6 +14,7 @@ from cases.models import (
     BorderCrossing,
     CrossingLeg,
     Event,
+    Information,
     Involvement,
     Organization,
     Person,
@@ -21,7 +22,6 @@ from cases.models import (
     Sex,
     Source,
     Testimony,
-    TestimonySource,
     Violation,
 )
 
@@ -305,7 +305,7 @@ class SourceIntakeForm(IntakeForm):
         Source.objects.all(),
         label=_("a source already recorded"),
         required=False,
-        widget=autocomplete(TestimonySource, "source"),
+        widget=autocomplete(Information, "source"),
         help_text=_("Or describe a new source with the fields below."),
     )
     of_testimony = forms.BooleanField(

@@ -479,3 +479,18 @@ def test_the_page_reads_in_korean(client):
     assert "새 증언 (일괄 입력)" in html and "저장 후 검토 요청" in html
     # Only its user's name stays Latin (in the header, and as the interviewer).
     assert english_words(visible_text(html)) == ["researcher"]
+
+
+def test_every_autocomplete_of_the_page_answers_its_user(client, refs):
+    import re
+
+    client, _user = researcher_client(client)
+    html = client.get(URL).content.decode()
+    fields = set(
+        re.findall(r'data-app-label="(\w+)" data-model-name="(\w+)" data-field-name="(\w+)"', html)
+    )
+    assert len(fields) >= 12
+    for app_label, model_name, field_name in sorted(fields):
+        query = f"app_label={app_label}&model_name={model_name}&field_name={field_name}&term=a"
+        response = client.get(f"/admin/autocomplete/?{query}")
+        assert response.status_code == 200, (model_name, field_name, response.status_code)
