@@ -300,6 +300,13 @@ class LegIntakeForm(IntakeForm):
         self.fields["country"].queryset = Place.objects.filter(level=Place.Level.COUNTRY)
 
 
+def _https_addresses(field, **kwargs):
+    """Django 6's reading of an address typed without its scheme, asked for now."""
+    if field.name == "url":
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class SourceIntakeForm(IntakeForm):
     existing = forms.ModelChoiceField(
         Source.objects.all(),
@@ -322,6 +329,7 @@ class SourceIntakeForm(IntakeForm):
 
     class Meta:
         model = Source
+        formfield_callback = _https_addresses
         fields = (
             "kind",
             "title",
