@@ -51,6 +51,13 @@ class Group:
         return reverse("admin:cases_testimony_change", args=[self.testimony.pk])
 
     @property
+    def workflow_url(self):
+        """Where "Publish the bundle" posts (cases.intake.bundle_publish)."""
+        if self.testimony is None:
+            return ""
+        return reverse("admin:cases_testimony_workflow", args=[self.testimony.pk])
+
+    @property
     def since(self):
         return min(item.record.updated_at for item in self.items)
 

@@ -29,7 +29,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from simple_history.models import registered_models
 
-from cases import roles, search, services
+from cases import intake, roles, search, services
 from cases.models import BorderCrossing, Event, Person, Testimony, Violation
 from cases.resources import PersonResource
 from cases.tests import factories
@@ -370,3 +370,33 @@ def test_the_api_writes_nothing(client):
                 405,
             )
     assert new_history(before) == {}
+
+
+@pytest.mark.django_db
+def test_the_testimony_intake_writes_one_row_per_record_it_creates_with_its_user():
+    researcher = user_in(roles.RESEARCHER)
+    data = {
+        "person": {"existing": None, "values": {"pseudonym": "Entered at once"}},
+        "testimony": {"title_en": "Intake", "knowledge": "experienced"},
+        "events": [{"title_en": "An arrest"}],
+        "violations": [
+            {
+                "event": 0,
+                "victim": intake.INTERVIEWEE,
+                "values": {"violation_type": factories.ViolationTypeFactory()},
+                "perpetrators": [{"perpetrator_organization": factories.OrganizationFactory()}],
+            }
+        ],
+    }
+    before = history_counts()
+    testimony = intake.testimony_intake(data=data, by=researcher)
+    counts = new_history(before)
+    assert counts == {
+        "person": 1,
+        "testimony": 1,
+        "event": 1,
+        "violation": 1,
+        "involvement": 1,
+        "information": 2,
+    }
+    assert testimony.history.get().history_user == researcher

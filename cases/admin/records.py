@@ -9,8 +9,9 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from cases import merging, roles, services
+from cases import intake, merging, roles, services
 from cases.access import is_sensitive, sees_restricted
+from cases.admin import intake as intake_page
 from cases.admin import printing
 from cases.admin.attachments import ATTACHMENT_INLINES
 from cases.admin.base import (
@@ -205,6 +206,9 @@ class BorderCrossingInline(GuardedInline, admin.StackedInline):
     )
 
 
+BUNDLE_STEPS = {"submit_bundle": intake.bundle_submit, "publish_bundle": intake.bundle_publish}
+
+
 class ConsentForm(forms.Form):
     """The consent the witness gave, recorded through the workflow (the change form
     shows it read-only once the testimony exists)."""
@@ -234,6 +238,7 @@ class TestimonyAdmin(RecordAdmin):
     list_select_related = ("interviewee",)
     autocomplete_fields = ("interviewee",)
     date_hierarchy = "interview_date"
+    change_list_template = "admin/cases/testimony/change_list.html"
     inlines = (
         InformationInline,
         TestimonySourceInline,
@@ -326,6 +331,12 @@ class TestimonyAdmin(RecordAdmin):
             return services.testimony_set_consent(
                 testimony=record, by=request.user, **form.cleaned_data
             )
+        if action in BUNDLE_STEPS:
+            codes = BUNDLE_STEPS[action](testimony=record, by=request.user, comment=comment)
+            self.message_user(
+                request, _("Moved with the bundle: %(codes)s.") % {"codes": ", ".join(codes)}
+            )
+            return codes
         if action != "withdraw":
             return super().run_workflow_action(request, record, action, comment)
         field = forms.DateField(label=_("consent withdrawn on"))
@@ -349,9 +360,20 @@ class TestimonyAdmin(RecordAdmin):
             "print_url": reverse("admin:cases_testimony_print", args=[record.pk])
             if record is not None
             else "",
+            # The whole bundle (cases.intake.bundle_records), each record by its own step.
+            "bundle": self.bundle_steps(request, record),
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, context)
+
+    def bundle_steps(self, request, record):
+        if record is None:
+            return None
+        steps = {
+            "can_submit": self.has_change_permission(request, record),
+            "can_publish": request.user.has_perm(roles.REVIEW),
+        }
+        return steps if any(steps.values()) else None
 
     def get_urls(self):
         printed = path(
@@ -359,10 +381,16 @@ class TestimonyAdmin(RecordAdmin):
             self.admin_site.admin_view(self.print_view),
             name="cases_testimony_print",
         )
-        return [printed, *super().get_urls()]
+        entered = path(
+            "intake/", self.admin_site.admin_view(self.intake_view), name="cases_testimony_intake"
+        )
+        return [entered, printed, *super().get_urls()]
 
     def print_view(self, request, object_id):
         return printing.print_view(self, request, object_id)
+
+    def intake_view(self, request):
+        return intake_page.intake_view(self, request)
 
 
 class ViolationInline(GuardedInline, admin.TabularInline):

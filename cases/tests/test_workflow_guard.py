@@ -66,7 +66,16 @@ MODELS = [
 ]
 STATES = ["draft", "in_review", "returned", "published", "withdrawn", "restricted", "confidential"]
 ROLES = [roles.RESEARCHER, roles.REVIEWER, roles.CUSTODIAN, roles.ADMINISTRATOR, "superuser"]
-POSTED = {"change", "simple_history", "delete", "changelist", "workflow", "add", "preview"}
+POSTED = {
+    "change",
+    "simple_history",
+    "delete",
+    "changelist",
+    "workflow",
+    "add",
+    "preview",
+    "intake",
+}
 # Posted elsewhere, with the same rules: imports refuse rows in review or published
 # and never set a workflow field (test_imports_bulk, test_roles); exports and
 # histories are read-only (the history page is read here too); so is the persons'
@@ -299,6 +308,8 @@ def post_every_path(client, user, model, record, *, state, before):
             before=before,
             where=f"{info} add",
         )
+    if state == "draft" and model is Testimony:
+        post_intake(client, record, before=before, where=f"{info} intake")
     model_admin = admin.site._registry[model]
     for action in ["delete_selected", *model_admin.actions]:
         may_publish = action == "publish" and user.has_perm(roles.REVIEW)
@@ -326,6 +337,8 @@ def post_every_path(client, user, model, record, *, state, before):
     ]
     if model is Testimony:
         steps += [
+            {"action": "submit_bundle"},
+            {"action": "publish_bundle"},
             {"action": "withdraw", "withdrawn_on": "2021-01-01"},
             {"action": "consent", "consent_scope": "full", "consent_given_on": "2015-01-01"},
         ]
@@ -334,12 +347,41 @@ def post_every_path(client, user, model, record, *, state, before):
             client,
             reverse(url_name(model, "workflow"), args=[record.pk]),
             step,
-            may_publish=step["action"] == "publish" and user.has_perm(roles.REVIEW),
+            may_publish=step["action"] in ("publish", "publish_bundle")
+            and user.has_perm(roles.REVIEW),
             step=True,
             before=before,
             where=f"{info} workflow {step}",
         )
     return pages
+
+
+def post_intake(client, testimony, *, before, where):
+    """The intake page (cases/admin/intake.py), filled in with the case's own records
+    as victim and type, the publication fields added to every row, saved and submitted."""
+    page = client.get(reverse(url_name(Testimony, "intake")))
+    violation_type = Violation.objects.filter(victim=testimony.interviewee).first().violation_type
+    filled = {
+        "person-pseudonym": ["New witness"],
+        "testimony-title_en": ["Entered at once"],
+        "testimony-knowledge": ["experienced"],
+        "testimony-language": ["ko"],
+        "testimony-consent_scope": ["full"],
+        "testimony-consent_given_on": ["2015-01-01"],
+        "events-0-title_en": ["An event"],
+        "violations-0-event_row": ["1"],
+        "violations-0-violation_type": [violation_type.pk],
+        "violations-0-victim_is": ["existing"],
+        "violations-0-victim": [testimony.interviewee_id],
+        "violations-0-degree": ["carried_out"],
+        "sources-0-kind": ["interview"],
+        "sources-0-title": ["A recording"],
+        "_submit_for_review": ["Save and submit for review"],
+    }
+    data = form_data(page, Testimony) if page.status_code == 200 else {}
+    url = page.request["PATH_INFO"]
+    response = post_and_check(client, url, attack(data | filled), before=before, where=where)
+    assert response.status_code == 302, f"{where}: not saved"  # so the check is not idle
 
 
 def url_name_args(model, view, record):

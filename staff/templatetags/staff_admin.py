@@ -10,4 +10,8 @@ SHOWN = 10  # groups on the index; the review queue page lists every record
 def review_summary(context):
     """The records waiting for review, by testimony, for the admin index."""
     groups = review_queue(context["request"].user)
-    return {"groups": groups[:SHOWN], "more": len(groups) > SHOWN}
+    return {
+        "groups": groups[:SHOWN],
+        "more": len(groups) > SHOWN,
+        "csrf_token": context.get("csrf_token"),  # for "Publish the bundle"
+    }

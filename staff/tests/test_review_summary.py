@@ -54,6 +54,10 @@ def test_the_index_groups_the_waiting_records_by_testimony(as_role, waiting):
     assert f'<a href="/admin/cases/testimony/{testimony.pk}/change/">{testimony.code}</a>' in html
     assert "5 records" in html and "Not linked to a testimony" in html
     assert 'href="/admin/cases/statuschange/review-queue/"' in html
+    # The group's bundle is published from here, all or none (cases.intake.bundle_publish).
+    workflow_url = f"/admin/cases/testimony/{testimony.pk}/workflow/"
+    assert html.count('value="publish_bundle"') == 1
+    assert f'action="{workflow_url}"' in html
 
 
 def test_a_reviewing_custodian_sees_the_confidential_testimony_as_a_group(waiting):
