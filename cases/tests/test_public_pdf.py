@@ -13,10 +13,17 @@ from django.utils.translation import gettext
 from cases.tests import factories
 from cases.tests.factories import PRIVATE_MARKER, plant_private_records, published_case
 from core.testing import keep_pdf, needs_pdf, pdf_fonts, pdf_text, rolled_back
+from core.throttling import PdfRateThrottle
 
 pytestmark = pytest.mark.django_db
 
 KINDS = ["event", "testimony", "crossing"]
+
+
+@pytest.fixture(autouse=True)
+def pdf_rate(monkeypatch):
+    """These tests ask for more PDFs than a visitor may (tests/test_throttling.py)."""
+    monkeypatch.setattr(PdfRateThrottle, "THROTTLE_RATES", {"pdf": "1000/minute"})
 
 
 @pytest.fixture(scope="module")
