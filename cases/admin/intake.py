@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cases import intake, services
+from cases import intake, merging
 from cases.admin.intake_forms import (
     CrossingIntakeForm,
     EventFormSet,
@@ -111,7 +111,7 @@ class Page:
             return []
         if self.interviewee.cleaned_data.get("not_a_duplicate"):
             return []
-        return services.similar_persons(
+        return merging.similar_persons(
             pseudonym=self.person.cleaned_data.get("pseudonym"),
             visible_to=user,
             birth_year=self.person.cleaned_data.get("birth_year"),
