@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 
 from core import pdf
+from core.languages import language, stored
 from public import caching
 from public.counts import DIMENSIONS, MEASURES, THRESHOLD, Counts
 from public.models import Entry, Generation, Kind
@@ -24,11 +24,7 @@ def _page(kind, code):
     entry = Entry.objects.filter(kind=kind, code=code).only("page").first()
     if entry is None:
         raise Http404
-    return entry.page[_language()]
-
-
-def _language():
-    return "ko" if (get_language() or "").startswith("ko") else "en"
+    return stored(entry.page)
 
 
 def event_detail(request, code):
@@ -42,11 +38,11 @@ def event_pdf(request, code):
     def build():
         context = _page(Kind.EVENT, code)
         address = reverse("cases:event", args=[code])
-        context = {**context, "address": address, "language": _language()}
+        context = {**context, "address": address, "language": language()}
         return pdf.render(render_to_string(PDF_TEMPLATE, context))
 
     content = caching.remember(request, ["event-pdf", code], build)
-    return pdf.response(content, filename=f"{code}-{_language()}.pdf", attachment=False)
+    return pdf.response(content, filename=f"{code}-{language()}.pdf", attachment=False)
 
 
 def testimony_detail(request, code):

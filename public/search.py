@@ -237,7 +237,7 @@ def facet_counts(form):
     return counts
 
 
-def labelled(counts, korean):
+def labelled(counts):
     """{facet: [(value, label, count), ...]} in each facet's order, with the
     labels of Option (one query); a value without an Option shows itself."""
     values = {value for by_value in counts.values() for value in by_value}
@@ -250,7 +250,7 @@ def labelled(counts, korean):
         rows = []
         for value, n in by_value.items():
             option = options.get((facet, value))
-            label = option.label(korean) if option else value
+            label = option.label() if option else value
             position = option.position if option else 0
             rows.append((value, label, n, position))
         if facet in CHOICE_FACETS:
