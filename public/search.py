@@ -152,7 +152,9 @@ def place_names(query):
     none without words."""
     if not words.terms(query):
         return {}
-    pairs = Option.objects.filter(facet__in=NAME_FACETS).values_list("label_en", "label_ko")
+    pairs = Option.objects.filter(facet__in=NAME_FACETS).values_list(
+        "label_en", "label_ko", "label_ja"
+    )
     return words.name_table(pairs)
 
 
