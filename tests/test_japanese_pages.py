@@ -80,5 +80,8 @@ def test_every_public_page_in_japanese_uses_translated_messages_only(client, _si
     for address in API_PAGES:
         response = client.get(address, HTTP_ACCEPT_LANGUAGE="ja", HTTP_ACCEPT="text/html")
         assert response.status_code == 200, address
+    # The reference data's Japanese names, not English, on the Japanese indexes.
+    assert "耀徳第15号管理所" in client.get("/ja/cases/facilities/").content.decode()
+    assert "国家保衛省" in client.get("/ja/cases/perpetrators/").content.decode()
     missing = sorted(untranslated.found)
     assert missing == [], "Translate in locale/ja/LC_MESSAGES/django.po:\n" + "\n".join(missing)
