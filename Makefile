@@ -59,11 +59,11 @@ MUTANT_JOBS ?= 2
 mutants:
 	$(BIN)/python tests/mutants/run.py --jobs $(MUTANT_JOBS) $(MUTANTS)
 
-# Regenerate the Korean catalogue after changing interface text (needs GNU gettext).
+# Regenerate the Korean and Japanese catalogues after changing interface text (needs GNU gettext).
 MESSAGE_IGNORES := --ignore='node_modules/*' --ignore='.venv/*' --ignore='staticfiles/*' --ignore='*/tests/*' --ignore='tests/*' --ignore='bench/*'
 messages:
-	$(DEV_ENV) $(BIN)/python manage.py makemessages -l ko $(MESSAGE_IGNORES)
-	$(DEV_ENV) $(BIN)/python manage.py compilemessages -l ko $(MESSAGE_IGNORES)
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l ko -l ja $(MESSAGE_IGNORES)
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages -l ko -l ja $(MESSAGE_IGNORES)
 
 # Stop PostgreSQL under load and start it again (bench/outage.py; about a minute,
 # needs Debian's postgresql server package). CI runs it after the PostgreSQL suite.

@@ -30,6 +30,7 @@ from django_tasks import task
 from cases import entries
 from cases.aggregates import Aggregates
 from cases.corroboration import AGE_GROUPS, SOURCE_COUNTS
+from cases.entry_text import in_each
 from cases.models import (
     BorderCrossing,
     Event,
@@ -323,8 +324,9 @@ def write_options():
         ("county", Place.objects.filter(approved=True, level=Place.Level.COUNTY)),
         ("transit", Place.objects.filter(approved=True, level=Place.Level.COUNTRY)),
     ):
-        for code, name_en, name_ko in model.values_list("code", "name_en", "name_ko"):
-            options.append(Option(facet=facet, value=code, label_en=name_en, label_ko=name_ko))
+        for code, *names in model.values_list("code", "name_en", "name_ko", "name_ja"):
+            labels = dict(zip(("label_en", "label_ko", "label_ja"), names, strict=True))
+            options.append(Option(facet=facet, value=code, **labels))
     choices = {
         "sex": Sex.choices,
         "knowledge": Knowledge.choices,
@@ -345,10 +347,13 @@ def write_options():
     }
     for facet, pairs in choices.items():
         for position, (value, label) in enumerate(pairs):
-            english, korean = entries.in_both(lambda label=label: label)
+            labels = in_each(lambda label=label: label)
             options.append(
                 Option(
-                    facet=facet, value=value, label_en=english, label_ko=korean, position=position
+                    facet=facet,
+                    value=value,
+                    position=position,
+                    **{f"label_{language}": text for language, text in labels.items()},
                 )
             )
     Option.objects.all().delete()
@@ -400,7 +405,7 @@ def age_of_oldest_change():
 # can change what many records show or where they are filed, so the copy is rebuilt.
 
 STRUCTURE = {
-    Place: ("code", "level", "parent_id", "name_en", "name_ko"),
+    Place: ("code", "level", "parent_id", "name_en", "name_ko", "name_ja"),
     Facility: ("code", "place_id"),
     Organization: ("code", "parent_id"),
     ViolationType: ("code",),

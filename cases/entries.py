@@ -31,11 +31,11 @@ from cases.disclosure import (
 )
 from cases.entry_text import (
     LANGUAGES,
-    in_both,
     in_each_language,
     in_language,
     label,
     picked,
+    set_in_each,
 )
 from cases.models import (
     CrossingLeg,
@@ -134,7 +134,7 @@ def _entry(kind, record, tree):
     entry.search_text, entry.search_tokens = record.search_text, record.search_tokens
     if kind == Kind.CROSSING:
         return _crossing_entry(entry, record)
-    entry.when_en, entry.when_ko = in_both(lambda: public_period_display(record))
+    set_in_each(entry, "when", lambda: public_period_display(record))
     entry.earliest, entry.latest = public_bounds(record)
     entry.order_date = entry.earliest
     if kind == Kind.EVENT:
@@ -149,6 +149,9 @@ def _entry(kind, record, tree):
         entry.title_en = f"{kind_name.name_en}: {event.title_en or event.title_ko}"
         entry.title_ko = (
             f"{kind_name.name_ko or kind_name.name_en}: {event.title_ko or event.title_en}"
+        )
+        entry.title_ja = (
+            f"{kind_name.name_ja or kind_name.name_en}: {event.title_en or event.title_ko}"
         )
         entry.text_en, entry.text_ko = record.description_en, record.description_ko
         entry.parent_code = event.code
@@ -334,7 +337,7 @@ def _crossing_entry(entry, record):
                 title += f", {settled['name']}"
             setattr(entry, f"title_{language}", title)
     entry.text_en, entry.text_ko = record.description_en, record.description_ko
-    entry.when_en, entry.when_ko = in_both(lambda: dates.display(year, precision))
+    set_in_each(entry, "when", lambda: dates.display(year, precision))
     entry.order_date = entry.earliest = entry.latest = year
     text = "\n".join(v for v in (record.code, record.description_en, record.description_ko) if v)
     entry.search_text, entry.search_tokens = normal(text), " ".join(tokens(text))

@@ -1,4 +1,4 @@
-"""Text an entry of the published copy holds in both languages (cases/entries.py,
+"""Text an entry of the published copy holds in each language (cases/entries.py,
 cases/proceeding_entries.py): choice labels, a field in the visitor's language,
 a page built once per language."""
 
@@ -6,7 +6,11 @@ import functools
 
 from django.utils import translation
 
-LANGUAGES = ("en", "ko")
+from core.languages import localized
+
+# The public site's languages (settings.PUBLIC_LANGUAGES): a page and the API data
+# are built once in each.
+LANGUAGES = ("en", "ko", "ja")
 
 
 def in_language(language, function):
@@ -26,26 +30,30 @@ def label(record, field_name):
     return _labels(type(record), field_name, translation.get_language()).get(value, value)
 
 
-def in_both(function):
-    with translation.override("en"):
-        english = str(function() or "")
-    with translation.override("ko"):
-        korean = str(function() or "")
-    return english, korean
+def in_each(function):
+    """{language: the text `function()` gives in it}."""
+    return {
+        language: in_language(language, lambda: str(function() or "")) for language in LANGUAGES
+    }
+
+
+def set_in_each(entry, field, function):
+    """`entry.<field>_<language>` for each language, from `function()` in it."""
+    for language, text in in_each(function).items():
+        setattr(entry, f"{field}_{language}", text)
 
 
 def picked(record, field):
-    """The active language's text, else the other's."""
-    korean, english = getattr(record, f"{field}_ko", ""), getattr(record, f"{field}_en", "")
-    first, second = (korean, english) if translation.get_language() == "ko" else (english, korean)
-    return first or second
+    """The active language's text, else English, else Korean (records' own text is
+    written in Korean and English only)."""
+    return localized(record, field)
 
 
 def in_each_language(records, page):
     return {
         record.pk: {
             language: in_language(language, lambda record=record: page(record))
-            for language in ("en", "ko")
+            for language in LANGUAGES
         }
         for record in records
     }

@@ -10,17 +10,15 @@ import datetime
 
 from cases import dates, serializers
 from cases.disclosure import public_year
-from cases.entry_text import in_both, in_each_language, label, picked
+from cases.entry_text import in_each_language, label, picked, set_in_each
 
 
 def entry(entry, record):
     """Fill `entry` (a new Entry of the record) from a public proceeding."""
     year, precision = public_year(record.submitted_on, record.submitted_on_precision)
-    entry.title_en, entry.title_ko = in_both(
-        lambda: f"{label(record, 'forum')}: {label(record, 'kind')}"
-    )
+    set_in_each(entry, "title", lambda: f"{label(record, 'forum')}: {label(record, 'kind')}")
     entry.text_en, entry.text_ko = record.summary_en, record.summary_ko
-    entry.when_en, entry.when_ko = in_both(lambda: dates.display(year, precision))
+    set_in_each(entry, "when", lambda: dates.display(year, precision))
     earliest, latest = dates.bounds(year, precision)
     entry.earliest = earliest and datetime.date(earliest.year, 1, 1)
     entry.latest = latest and datetime.date(latest.year, 12, 31)

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pycountry
+from babel import Locale
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -122,6 +123,7 @@ def by_code(model, path, line, column, code):
 def load_countries():
     report = LoadReport()
     korean = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ko"])
+    japanese = Locale("ja").territories
     for country in pycountry.countries:
         english = getattr(country, "common_name", None) or country.name
         values = {
@@ -129,6 +131,7 @@ def load_countries():
             "parent": None,
             "name_en": english,
             "name_ko": KOREAN_COUNTRY_NAMES.get(country.alpha_2, korean.gettext(country.name)),
+            "name_ja": japanese.get(country.alpha_2, ""),
             "iso_alpha3": country.alpha_3,
         }
         upsert(Place, report, country.alpha_2, values)
@@ -145,6 +148,7 @@ def load_places(path=REFERENCE_DIR / "places.csv"):
             "level": choice(path, line, "level", row["level"], Place.Level),
             "name_en": row["name_en"],
             "name_ko": row["name_ko"],
+            "name_ja": row.get("name_ja") or "",  # optional column
             "aliases": aliases(row["aliases"]),
             "latitude": decimal_or_none(path, line, "latitude", row["latitude"]),
             "longitude": decimal_or_none(path, line, "longitude", row["longitude"]),
@@ -172,6 +176,7 @@ def load_violation_types(path=REFERENCE_DIR / "violation_types.csv"):
             "parent": by_code(ViolationType, path, line, "parent_code", row["parent_code"]),
             "name_en": row["name_en"],
             "name_ko": row["name_ko"],
+            "name_ja": row.get("name_ja") or "",  # optional column
             "right_affected": row["right_affected"],
             "crime_against_humanity": row["crime_against_humanity"] == "yes",
             "description_en": row["description_en"],
@@ -189,6 +194,7 @@ def load_organizations(path=REFERENCE_DIR / "organizations.csv"):
             "parent": by_code(Organization, path, line, "parent_code", row["parent_code"]),
             "name_en": row["name_en"],
             "name_ko": row["name_ko"],
+            "name_ja": row.get("name_ja") or "",  # optional column
             "country": row["country"],
             "kind": choice(path, line, "kind", row["kind"], Organization.Kind),
             "aliases": aliases(row["aliases"]),
@@ -231,6 +237,7 @@ def load_facilities(path=REFERENCE_DIR / "facilities.csv"):
             "kind": choice(path, line, "kind", row["kind"], Facility.Kind),
             "name_en": row["name_en"],
             "name_ko": row["name_ko"],
+            "name_ja": row.get("name_ja") or "",  # optional column
             "aliases": aliases(row["aliases"]),
             "place": by_code(Place, path, line, "province_code", row["province_code"]),
             "latitude": decimal_or_none(path, line, "latitude", row["latitude"]),

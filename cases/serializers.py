@@ -340,8 +340,8 @@ class ViolationTypeSerializer(serializers.ModelSerializer):
     class Meta:
         model = ViolationType
         fields = [
-            "code", "parent", "name_en", "name_ko", "right_affected", "crime_against_humanity",
-            "description_en",
+            "code", "parent", "name_en", "name_ko", "name_ja", "right_affected",
+            "crime_against_humanity", "description_en",
         ]  # fmt: skip
 
 
@@ -351,8 +351,8 @@ class PlaceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Place
         fields = [
-            "code", "parent", "level", "name_en", "name_ko", "iso_alpha3", "latitude",
-            "longitude", "location_precision",
+            "code", "parent", "level", "name_en", "name_ko", "name_ja", "iso_alpha3",
+            "latitude", "longitude", "location_precision",
         ]  # fmt: skip
 
 
@@ -362,8 +362,8 @@ class FacilitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Facility
         fields = [
-            "code", "kind", "name_en", "name_ko", "aliases", "place", "latitude", "longitude",
-            "location_precision", "status",
+            "code", "kind", "name_en", "name_ko", "name_ja", "aliases", "place", "latitude",
+            "longitude", "location_precision", "status",
         ]  # fmt: skip
 
 
@@ -372,7 +372,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = ["code", "parent", "name_en", "name_ko", "country", "kind", "aliases"]
+        fields = ["code", "parent", "name_en", "name_ko", "name_ja", "country", "kind", "aliases"]
 
 
 class ProceedingSerializer(serializers.ModelSerializer):

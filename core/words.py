@@ -110,12 +110,13 @@ def korean_short_name(name):
 
 
 def name_table(pairs):
-    """{phrase: alternatives} from (English name, Korean name) pairs, where a phrase
-    and each alternative are tuples of terms: every name of a place finds the
-    records that use any other (China / 중국, North Hamgyong / 함경북도 / 함북)."""
+    """{phrase: alternatives} from (English name, Korean name[, Japanese name])
+    tuples, where a phrase and each alternative are tuples of terms: every name of
+    a place finds the records that use any other (China / 중국 / 中国, North Hamgyong
+    / 함경북도 / 함북 / 咸鏡北道)."""
     groups = {}
-    for english, korean in pairs:
-        names = [english, korean, korean_short_name(korean or "")]
+    for english, korean, *others in pairs:
+        names = [english, korean, korean_short_name(korean or ""), *others]
         phrases = {tuple(terms(n)) for n in names if n}
         phrases.discard(())
         group = groups.setdefault(frozenset(phrases), set())

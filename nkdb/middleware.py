@@ -17,7 +17,7 @@ import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -118,3 +118,19 @@ class ApiLanguageMiddleware:
         patch_vary_headers(response, ["Accept-Language"])
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class AdminLanguageMiddleware:
+    """The admin is in English and Korean only (settings.ADMIN_LANGUAGES): an admin
+    address under another language's prefix (/ja/admin/) goes to the English one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for code, _name in settings.LANGUAGES:
+            prefix = f"/{code}/admin/"
+            if code not in settings.ADMIN_LANGUAGES and request.path_info.startswith(prefix):
+                path = request.get_full_path()
+                return HttpResponseRedirect(path[len(prefix) - len("admin/") - 1 :])
+        return self.get_response(request)

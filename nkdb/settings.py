@@ -169,6 +169,7 @@ MIDDLEWARE = [
     "nkdb.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "nkdb.middleware.AdminLanguageMiddleware",
     # The API's language from Accept-Language (it has no /ko/ prefix).
     "nkdb.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -335,8 +336,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Researchers work in Korean; English is the second language of the interface.
+# The public site is also in Japanese (docs/i18n.md); the admin is not: under
+# /ja/admin/ it answers in English (nkdb.middleware.AdminLanguageMiddleware).
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]
+PUBLIC_LANGUAGES = [("en", _("English")), ("ko", _("Korean")), ("ja", _("Japanese"))]
+ADMIN_LANGUAGES = ("en", "ko")
+LANGUAGES = PUBLIC_LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Seoul"

@@ -15,7 +15,6 @@ Answers are cached in the shared cache "public" under the copy's generation
 replaces them. URLs and names stay in cases/api_urls.py.
 """
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -34,6 +33,7 @@ from rest_framework.views import APIView
 
 from core.api import BAD_REQUEST, CSVDownloadMixin, Pagination, reverse, versioned_path
 from core.caching import PUBLIC, CachedResponseMixin
+from core.languages import language, stored
 from core.renderers import FlatCSVRenderer, streamed_csv
 from public import api_schema, proceedings
 from public.counts import DIMENSIONS, MEASURES, THRESHOLD, Counts
@@ -41,10 +41,6 @@ from public.models import Entry, Reference
 from public.search import KINDS, SearchForm, api_parameters, found
 
 NOT_FOUND = OpenApiResponse(description="No published record or reference with this code.")
-
-
-def language():
-    return "ko" if (get_language() or "").startswith("ko") else "en"
 
 
 class CopyPagination(Pagination):
@@ -137,7 +133,7 @@ class EntryViewSet(CopyViewSet):
 
     def shown(self, row, lang=None):
         """The row in the visitor's language, its address made absolute."""
-        data = row.data[lang or language()]
+        data = stored(row.data, lang)
         url = versioned_path(self.request, data["url"])
         return {**data, "url": self.request.build_absolute_uri(url)}
 

@@ -10,7 +10,6 @@ count, because it never had one.
 
 from dataclasses import dataclass
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from public.models import Option, Summary
@@ -63,9 +62,8 @@ def option_labels(dim, values):
     facet = {"type": "type", "province": "province", "sex": "sex", "age": "age"}.get(dim)
     if facet is None:
         return {v: str(v) for v in values if v is not None}
-    korean = (get_language() or "").startswith("ko")
     options = Option.objects.filter(facet=facet, value__in=[v for v in values if v is not None])
-    return {option.value: option.label(korean) for option in options}
+    return {option.value: option.label() for option in options}
 
 
 class Counts:

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from core.languages import localized
 from public import caching, listings, points
 from public.models import Entry, Key, Kind, Option, Reference
 
@@ -76,7 +77,6 @@ def index_context():
     """Every facility of the reference list with its kind, province and counts of
     published records there. Four queries whatever the number of facilities or
     records."""
-    korean = listings.language() == "ko"
     places = _places()
     options = _options(KINDS_FACET)
     counts = {}
@@ -96,14 +96,12 @@ def index_context():
             {
                 "code": code,
                 "url": reverse("cases:facility", args=[code]),
-                "name": listings.name(data, korean),
+                "name": localized(data, "name"),
                 "kind": data.get("kind"),
-                "kind_label": option.label(korean) if option else data.get("kind"),
+                "kind_label": option.label() if option else data.get("kind"),
                 "position": option.position if option else 99,
                 "province": province_code,
-                "province_name": listings.name(places[province_code], korean)
-                if province_code
-                else "",
+                "province_name": localized(places[province_code], "name") if province_code else "",
                 "events": counts.get(code, {}).get(Kind.EVENT, 0),
                 "violations": counts.get(code, {}).get(Kind.VIOLATION, 0),
             }
@@ -148,7 +146,7 @@ def page_context(code):
     return context
 
 
-def location(data, places, labels, korean):
+def location(data, places, labels):
     """Where the page and its map show the facility: its own point rounded to its
     precision, else its published place's (or the nearest place above with one);
     None when neither has a point precise enough for a map."""
@@ -169,7 +167,7 @@ def location(data, places, labels, korean):
                 "latitude": point.latitude,
                 "longitude": point.longitude,
                 "precision": precision,
-                "precision_label": option.label(korean) if option else precision,
+                "precision_label": option.label() if option else precision,
                 "zoom": 9 if points.RANK[precision] <= points.RANK[points.LOCALITY] else 6,
             }
     return None
@@ -182,7 +180,6 @@ def detail_context(code):
     if reference is None:
         return None
     (data,) = reference
-    korean = listings.language() == "ko"
     places = _places()
     labels = _options(KINDS_FACET, "precision")
     records = Entry.objects.with_key("facility", code)
@@ -198,18 +195,18 @@ def detail_context(code):
     search = reverse("cases:search")
     return {
         "code": code,
-        "name": listings.name(data, korean),
+        "name": localized(data, "name"),
         "name_en": data.get("name_en") or "",
         "name_ko": data.get("name_ko") or "",
-        "kind_label": kind.label(korean) if kind else data.get("kind"),
+        "kind_label": kind.label() if kind else data.get("kind"),
         "kind_url": reverse("cases:facilities") + "?" + urlencode({"kind": data.get("kind")}),
         "aliases": listings.aliases(data.get("aliases")),
-        "place_name": listings.name(place, korean) if place else "",
-        "province_name": listings.name(places[province], korean) if province else "",
+        "place_name": localized(place, "name") if place else "",
+        "province_name": localized(places[province], "name") if province else "",
         "province_url": reverse("cases:facilities") + "?" + urlencode({"province": province})
         if province
         else "",
-        "location": location(data, places, labels, korean),
+        "location": location(data, places, labels),
         "boundaries_url": reverse("stats-api:maps-boundaries", args=["korea"]),
         "event_count": sum(group["count"] for group in event_periods),
         "violation_count": sum(group["count"] for group in types),

@@ -13,9 +13,9 @@ few hundred rows in a fixed number of queries. No person is counted.
 from django.db.models import Count, F, IntegerField, Value, Window
 from django.db.models.functions import Cast, ExtractYear, RowNumber
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.languages import localized, stored
 from public.models import Key, Kind, Option
 from public.search import _code_order
 
@@ -26,8 +26,10 @@ FIELDS = (
     "parent_code",
     "title_en",
     "title_ko",
+    "title_ja",
     "when_en",
     "when_ko",
+    "when_ja",
     "earliest",
     "is_synthetic",
     "data",
@@ -40,10 +42,6 @@ SPAN = 5
 LISTED = 20
 
 
-def language():
-    return "ko" if (get_language() or "").startswith("ko") else "en"
-
-
 def record_url(entry):
     """A violation is shown on its event's page, at its anchor."""
     if entry.kind == Kind.VIOLATION:
@@ -53,16 +51,14 @@ def record_url(entry):
 
 def row(entry):
     """What a listing shows of one entry, in the active language."""
-    lang = language()
-    data = (entry.data or {}).get(lang) or {}
-    other = "en" if lang == "ko" else "ko"
+    data = stored(entry.data) if entry.data else {}
     kind_of_act = data.get("violation_type") or {}
     return {
         "code": entry.code,
         "kind": entry.kind,
         "url": record_url(entry),
-        "title": getattr(entry, f"title_{lang}") or getattr(entry, f"title_{other}"),
-        "when": getattr(entry, f"when_{lang}") or getattr(entry, f"when_{other}"),
+        "title": localized(entry, "title"),
+        "when": localized(entry, "when"),
         "year": entry.earliest.year if entry.earliest else None,
         "is_synthetic": entry.is_synthetic,
         "type_code": kind_of_act.get("code", ""),
@@ -124,10 +120,7 @@ def by_type(violations):
     rows = ranked.select_related("entry").only("value", *(f"entry__{f}" for f in FIELDS))
     for key in rows.order_by(F("entry__earliest").asc(nulls_last=True), "entry__code"):
         listed.setdefault(key.value, []).append(row(key.entry))
-    korean = language() == "ko"
-    names = {
-        o.value: o.label(korean) for o in Option.objects.filter(facet="type", value__in=counts)
-    }
+    names = {o.value: o.label() for o in Option.objects.filter(facet="type", value__in=counts)}
     groups = [
         {"code": code, "name": names.get(code, code), "count": n, "records": listed.get(code, [])}
         for code, n in counts.items()
@@ -229,9 +222,3 @@ def aliases(text):
     """[(name, language)] of a reference row's other names, one a line."""
     names = (line.strip() for line in (text or "").splitlines())
     return [(name, script_language(name)) for name in names if name]
-
-
-def name(data, korean):
-    """A reference row's name in the page's language, or in the other when it has none."""
-    first, second = ("name_ko", "name_en") if korean else ("name_en", "name_ko")
-    return data.get(first) or data.get(second) or ""

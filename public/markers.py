@@ -13,7 +13,6 @@ from django.db.models import Count
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -23,16 +22,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.caching import KnownParametersMixin
+from core.languages import localized
 from public import points
 from public.models import Entry, Option, Reference
 from public.search import SearchForm, api_parameters, matching
 
 POINT_LIMIT = 300  # individual events are sent when at most this many are in the box
 MAX_ZOOM = 18
-
-
-def _korean():
-    return (get_language() or "").startswith("ko")
 
 
 def filtered_events(params):
@@ -55,8 +51,7 @@ def event_points(entries):
 
 
 def _labels(facet):
-    korean = _korean()
-    return {option.value: option.label(korean) for option in Option.objects.filter(facet=facet)}
+    return {option.value: option.label() for option in Option.objects.filter(facet=facet)}
 
 
 def _event_features(entries, bbox, precisions):
@@ -66,11 +61,9 @@ def _event_features(entries, bbox, precisions):
         rows = rows.filter(
             longitude__gte=west, longitude__lte=east, latitude__gte=south, latitude__lte=north
         )
-    korean = _korean()
     features = []
     for entry in rows.order_by("code")[:POINT_LIMIT]:
-        title = (entry.title_ko if korean else entry.title_en) or entry.title_en or entry.title_ko
-        when = (entry.when_ko if korean else entry.when_en) or entry.when_en
+        title, when = localized(entry, "title"), localized(entry, "when")
         features.append(
             {
                 "type": "Feature",
@@ -92,7 +85,7 @@ def _event_features(entries, bbox, precisions):
 
 
 def facility_features(bbox, precisions):
-    korean, kinds, features = _korean(), _labels("facility_kind"), []
+    kinds, features = _labels("facility_kind"), []
     for reference in Reference.objects.filter(list="facility").order_by("code"):
         data = reference.data
         precision = data.get("location_precision")
@@ -101,7 +94,7 @@ def facility_features(bbox, precisions):
         point = points.shown(data["latitude"], data["longitude"], precision)
         if not points.inside(bbox, point):
             continue
-        name = (data.get("name_ko") if korean else data.get("name_en")) or data.get("name_en")
+        name = localized(data, "name")
         features.append(
             {
                 "type": "Feature",
@@ -216,12 +209,11 @@ def refuse_invalid(params):
 
 def case_map_page(request):
     """Where things happened: published events and facilities on a map."""
-    korean = _korean()
 
     def choices(facet, condition):
         options = Option.objects.filter(facet=facet).order_by("value")
         return [
-            {"code": option.value, "name": option.label(korean)}
+            {"code": option.value, "name": option.label()}
             for option in options
             if condition(option.value)
         ]

@@ -17,6 +17,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.languages import localized
+
 
 class JSONText(models.TextField):
     """JSON kept as written: PostgreSQL's jsonb sorts an object's keys its own way,
@@ -103,10 +105,13 @@ class Entry(models.Model):
     parent_code = models.CharField(max_length=40, blank=True, default="")
     title_en = models.TextField(blank=True, default="")
     title_ko = models.TextField(blank=True, default="")
+    # Japanese where the title is built from reference names (a violation's type).
+    title_ja = models.TextField(blank=True, default="")
     text_en = models.TextField(blank=True, default="")
     text_ko = models.TextField(blank=True, default="")
     when_en = models.CharField(max_length=200, blank=True, default="")
     when_ko = models.CharField(max_length=200, blank=True, default="")
+    when_ja = models.CharField(max_length=200, blank=True, default="")
     # The date of the kind's default order (newest first), and the bounds of
     # every day the record's dates can mean (the period filter, the sorts).
     order_date = models.DateField(null=True)
@@ -124,7 +129,7 @@ class Entry(models.Model):
     search_text = models.TextField(blank=True, default="")
     search_tokens = models.TextField(blank=True, default="")
     # What the public API shows of the record and what its page shows, each by
-    # language ({"en": ..., "ko": ...}), built by the publication (cases/entries.py).
+    # language ({"en": ..., "ko": ..., "ja": ...}), built by the publication (cases/entries.py).
     data = JSONText(default=dict)
     page = models.JSONField(default=dict)
     # A digest of everything above and the keys: the publication writes an entry
@@ -204,12 +209,13 @@ class Summary(models.Model):
 
 
 class Option(models.Model):
-    """The label of a facet value, in both languages, and its place in the list."""
+    """The label of a facet value, in each language, and its place in the list."""
 
     facet = models.CharField(max_length=16)
     value = models.CharField(max_length=64)
     label_en = models.CharField(max_length=300)
     label_ko = models.CharField(max_length=300, blank=True, default="")
+    label_ja = models.CharField(max_length=300, blank=True, default="")
     position = models.IntegerField(default=0)
 
     class Meta:
@@ -221,5 +227,6 @@ class Option(models.Model):
     def __str__(self):
         return f"{self.facet}={self.value}: {self.label_en}"
 
-    def label(self, korean):
-        return (self.label_ko if korean else self.label_en) or self.label_en or self.value
+    def label(self):
+        """The label in the active language, else in English."""
+        return localized(self, "label") or self.value

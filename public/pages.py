@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from core import pdf
+from core.languages import language, stored
 from core.throttling import PdfRateThrottle, throttled
 from public import caching
 from public.counts import DIMENSIONS, MEASURES, THRESHOLD, Counts
@@ -25,11 +26,7 @@ def _page(kind, code):
     entry = Entry.objects.filter(kind=kind, code=code).only("page").first()
     if entry is None:
         raise Http404
-    return entry.page[_language()]
-
-
-def _language():
-    return "ko" if (get_language() or "").startswith("ko") else "en"
+    return stored(entry.page)
 
 
 def _pdf(request, kind, code, *, page, partial, title=None):
@@ -44,14 +41,14 @@ def _pdf(request, kind, code, *, page, partial, title=None):
             **context,
             "code": code,
             "address": address,
-            "language": _language(),
+            "language": language(),
             "partial": partial,
             "print_title": title or context["title"],
         }
         return pdf.render(render_to_string(PDF_TEMPLATE, context))
 
     content = caching.remember(request, [f"{kind}-pdf", code], build)
-    return pdf.response(content, filename=f"{code}-{_language()}.pdf", attachment=False)
+    return pdf.response(content, filename=f"{code}-{language()}.pdf", attachment=False)
 
 
 def event_detail(request, code):

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from core.languages import localized
 from public import caching, listings
 from public.models import Entry, Key, Kind, Option, Reference
 
@@ -59,7 +60,6 @@ def index_context():
     """The tree of organizations by country, each with the number of published
     violations attributed to it or its units (the search facet's count), and the
     counts by kind of organization. Five queries whatever the number of records."""
-    korean = listings.language() == "ko"
     organizations = _organizations()
     counts = dict(
         Key.objects.filter(facet="organization", entry__kind=Kind.VIOLATION)
@@ -69,26 +69,26 @@ def index_context():
     )
     countries = {data.get("country") for data in organizations.values()}
     country_names = {
-        code: listings.name(data, korean)
+        code: localized(data, "name")
         for code, data in Reference.objects.filter(
             list="place", code__in=sorted(c for c in countries if c)
         ).values_list("code", "data")
     }
     children = _children(organizations)
-    by_kind = kind_counts(organizations, korean)
+    by_kind = kind_counts(organizations)
 
     def node(code, depth):
         data = organizations[code]
         return {
             "code": code,
-            "name": listings.name(data, korean),
+            "name": localized(data, "name"),
             "url": reverse("cases:perpetrator", args=[code]),
             "count": counts.get(code, 0),
             "depth": depth,
             "units": [
                 node(child, depth + 1)
                 for child in sorted(
-                    children.get(code, []), key=lambda c: listings.name(organizations[c], korean)
+                    children.get(code, []), key=lambda c: localized(organizations[c], "name")
                 )
             ],
         }
@@ -97,7 +97,7 @@ def index_context():
         code for code, data in organizations.items() if data.get("parent") not in organizations
     ]
     by_country = {}
-    for code in sorted(roots, key=lambda c: listings.name(organizations[c], korean)):
+    for code in sorted(roots, key=lambda c: localized(organizations[c], "name")):
         by_country.setdefault(organizations[code].get("country") or "", []).append(node(code, 0))
     # North Korea's organizations first, then the others by code.
     order = sorted(by_country, key=lambda c: (c != "KP", c))
@@ -111,7 +111,7 @@ def index_context():
     }
 
 
-def kind_counts(organizations, korean):
+def kind_counts(organizations):
     """[(kind label, violations)]: the published violations attributed to
     organizations of each kind (security, police, party...), each counted once a
     kind, in the kinds' order. One query over the copy's keys, and one for labels."""
@@ -139,8 +139,7 @@ def kind_counts(organizations, korean):
         if kind and n
     ]
     return [
-        (labels[kind].label(korean) if kind in labels else kind, n)
-        for _position, kind, n in sorted(rows)
+        (labels[kind].label() if kind in labels else kind, n) for _position, kind, n in sorted(rows)
     ]
 
 
@@ -160,11 +159,10 @@ def detail_context(code):
     organizations = _organizations()
     if code not in organizations:
         return None
-    korean = listings.language() == "ko"
     data = organizations[code]
     children = _children(organizations)
     units = subtree(code, children)
-    degrees = {o.value: o.label(korean) for o in Option.objects.filter(facet="degree")}
+    degrees = {o.value: o.label() for o in Option.objects.filter(facet="degree")}
     attributed = Key.objects.filter(facet="organization", value__in=units).values("entry")
     violations = Entry.objects.filter(kind=Kind.VIOLATION, pk__in=attributed)
     counts = listings.year_counts(violations)
@@ -173,7 +171,7 @@ def detail_context(code):
     for item in (item for group in types for item in group["records"]):
         item["attributed"] = [
             {
-                "name": listings.name(organizations.get(p.get("organization"), {}), korean)
+                "name": localized(organizations.get(p.get("organization"), {}), "name")
                 or p.get("organization_name", ""),
                 # No link to the page the reader is on.
                 "url": reverse("cases:perpetrator", args=[p["organization"]])
@@ -188,23 +186,23 @@ def detail_context(code):
     search = reverse("cases:search")
     return {
         "code": code,
-        "name": listings.name(data, korean),
+        "name": localized(data, "name"),
         "name_en": data.get("name_en") or "",
         "name_ko": data.get("name_ko") or "",
         "aliases": listings.aliases(data.get("aliases")),
         "parent": {
-            "name": listings.name(organizations[parent], korean),
+            "name": localized(organizations[parent], "name"),
             "url": reverse("cases:perpetrator", args=[parent]),
         }
         if parent in organizations
         else None,
         "units": [
             {
-                "name": listings.name(organizations[unit], korean),
+                "name": localized(organizations[unit], "name"),
                 "url": reverse("cases:perpetrator", args=[unit]),
             }
             for unit in sorted(
-                children.get(code, []), key=lambda c: listings.name(organizations[c], korean)
+                children.get(code, []), key=lambda c: localized(organizations[c], "name")
             )
         ],
         "violation_count": sum(group["count"] for group in types),

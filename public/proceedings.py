@@ -13,7 +13,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from public import caching, listings
+from core.languages import localized, stored
+from public import caching
 from public.models import Entry, Kind, Option
 
 FORUM, OUTCOME = "forum", "proc_outcome"
@@ -23,16 +24,17 @@ DIMENSIONS = {"forum": ("forum", FORUM), "outcome": ("outcome", OUTCOME)}
 
 def rows():
     """The published proceedings in the page's language, newest first: one query."""
-    lang = listings.language()
-    entries = Entry.objects.of(Kind.PROCEEDING).only("code", "data", "when_en", "when_ko")
+    entries = Entry.objects.of(Kind.PROCEEDING).only(
+        "code", "data", "when_en", "when_ko", "when_ja"
+    )
     found = []
     # Undated last on either database (PostgreSQL sorts nulls first when descending).
     for entry in entries.order_by(F("order_date").desc(nulls_last=True), "code"):
-        data = entry.data[lang]
+        data = stored(entry.data)
         found.append(
             {
                 **data,
-                "when": getattr(entry, f"when_{lang}"),
+                "when": localized(entry, "when"),
                 "url": reverse("cases:proceeding", args=[entry.code]),
             }
         )
@@ -90,4 +92,4 @@ def proceeding_detail(request, code):
     entry = Entry.objects.filter(kind=Kind.PROCEEDING, code=code).only("page").first()
     if entry is None:
         raise Http404
-    return render(request, "cases/proceeding.html", entry.page[listings.language()])
+    return render(request, "cases/proceeding.html", stored(entry.page))

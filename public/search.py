@@ -152,7 +152,9 @@ def place_names(query):
     none without words."""
     if not words.terms(query):
         return {}
-    pairs = Option.objects.filter(facet__in=NAME_FACETS).values_list("label_en", "label_ko")
+    pairs = Option.objects.filter(facet__in=NAME_FACETS).values_list(
+        "label_en", "label_ko", "label_ja"
+    )
     return words.name_table(pairs)
 
 
@@ -237,7 +239,7 @@ def facet_counts(form):
     return counts
 
 
-def labelled(counts, korean):
+def labelled(counts):
     """{facet: [(value, label, count), ...]} in each facet's order, with the
     labels of Option (one query); a value without an Option shows itself."""
     values = {value for by_value in counts.values() for value in by_value}
@@ -250,7 +252,7 @@ def labelled(counts, korean):
         rows = []
         for value, n in by_value.items():
             option = options.get((facet, value))
-            label = option.label(korean) if option else value
+            label = option.label() if option else value
             position = option.position if option else 0
             rows.append((value, label, n, position))
         if facet in CHOICE_FACETS:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from core import words
+from core.languages import language
 from core.throttling import SearchRateThrottle, throttled
 from public import caching
 from public.search import (
@@ -60,22 +61,18 @@ def _query(params, **changes):
     return "?" + urlencode(data)
 
 
-def _is_korean(request):
-    return (request.LANGUAGE_CODE or "").startswith("ko")
-
-
 def _pick(request, entry, field, query="", names=None):
-    """The visitor's language, else the other; in results, the one that matches."""
-    korean, english = getattr(entry, f"{field}_ko", ""), getattr(entry, f"{field}_en", "")
-    first, second = (korean, english) if _is_korean(request) else (english, korean)
+    """The visitor's language, else English, else Korean; in results, the first
+    that matches."""
+    codes = dict.fromkeys([language(), "en", "ko"])
+    texts = [text for text in (getattr(entry, f"{field}_{code}", "") for code in codes) if text]
     terms = words.expanded_terms(query, names)
 
     def matches(text):
         return any(term in words.normal(text) for term in terms)
 
-    if terms and not matches(first) and matches(second):
-        return second
-    return first or second
+    matching = [text for text in texts if matches(text)] if terms else []
+    return (matching or texts or [""])[0]
 
 
 def entry_url(entry):
@@ -161,7 +158,7 @@ def search_context(request):
         results = [_result(request, e, query, form.names) for e in page_entries]
     counts = facet_counts(form) if valid else {facet: {} for facet in FACETS[kind]}
     facets = []
-    for name, options in labelled(counts, _is_korean(request)).items():
+    for name, options in labelled(counts).items():
         selected = request.GET.get(name)
         facets.append(
             {

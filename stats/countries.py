@@ -1,7 +1,8 @@
 """Country and territory names in the page's language, from CLDR through Babel.
 
 English pages keep the publisher's own name (as published, e.g. "Dem. People's
-Rep. of Korea"); Korean pages get CLDR's Korean name of the ISO code. A code CLDR
+Rep. of Korea"); Korean and Japanese pages get CLDR's name of the ISO code in
+their language. A code CLDR
 does not know (UNHCR's XXA, UNK, TIB) keeps the published name.
 """
 
@@ -26,9 +27,9 @@ def _alpha2(alpha3):
 def country_name(code, published="", *, language=None):
     """The name of the ISO alpha-3 `code` in `language` (default: the active one)."""
     language = (language or translation.get_language() or "en").split("-")[0]
-    if language == "ko" and code:
+    if language != "en" and code:
         alpha2 = _alpha2(code.upper())
-        name = _territories("ko").get(alpha2) if alpha2 else None
+        name = _territories(language).get(alpha2) if alpha2 else None
         if name:
             return name
     return published or code

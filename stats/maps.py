@@ -6,6 +6,7 @@ names its dataset, edition and source address, and carries the caveats that must
 be shown next to its figures.
 """
 
+import csv
 import json
 from functools import cache
 
@@ -18,6 +19,9 @@ from stats.countries import country_name
 from stats.models import Classification, Dataset, Status
 
 GEO_DIR = settings.BASE_DIR / "fixtures" / "geo"
+# The provinces' Japanese names, from the reference data's file (Natural Earth's
+# derived boundaries carry English and Korean names only).
+PLACES_FILE = settings.BASE_DIR / "fixtures" / "reference" / "places.csv"
 
 # The two province layers: which breakdown of which edition, shown on which country.
 PROVINCE_LAYERS = {
@@ -91,6 +95,17 @@ def _korean():
     return (get_language() or "").startswith("ko")
 
 
+def _japanese():
+    return (get_language() or "").startswith("ja")
+
+
+@cache
+def japanese_names():
+    """{ISO 3166-2 code: Japanese name} of the North and South Korean provinces."""
+    with PLACES_FILE.open(encoding="utf-8", newline="") as handle:
+        return {row["code"]: row["name_ja"] for row in csv.DictReader(handle) if row["name_ja"]}
+
+
 @cache
 def _load(name):
     return json.loads((GEO_DIR / name).read_text(encoding="utf-8"))
@@ -147,7 +162,16 @@ def _sum(values):
 
 def _feature_name(feature):
     props = feature["properties"]
+    if _japanese() and props["iso_3166_2"] in japanese_names():
+        return japanese_names()[props["iso_3166_2"]]
     return (props["name_ko"] if _korean() and props.get("name_ko") else None) or props["name_en"]
+
+
+def _japanese_label(label, codes):
+    """A category's Japanese name on a Japanese page when it names one province."""
+    if _japanese() and len(codes) == 1 and codes[0] in japanese_names():
+        return japanese_names()[codes[0]]
+    return label
 
 
 def province_layer(layer, dataset):
@@ -169,7 +193,7 @@ def province_layer(layer, dataset):
         entry = {
             "category": row["category"],
             "category_ko": row["category_ko"],
-            "label": row["label"],
+            "label": _japanese_label(row["label"], codes),
             "codes": codes,
             "male": row["male"],
             "female": row["female"],
@@ -194,7 +218,8 @@ def province_layer(layer, dataset):
         hosted = [c for c, host in POLYGON_HOST.items() if host == code]
         feature_notes = []
         for guest in hosted:
-            guest_name = NO_POLYGON_NAMES[guest][1 if _korean() else 0]
+            guest_name = japanese_names()[guest] if _japanese() else None
+            guest_name = guest_name or NO_POLYGON_NAMES[guest][1 if _korean() else 0]
             if any(guest in p["codes"] for p in parts):
                 text = _(
                     "%(city)s (%(code)s) has no boundary of its own in Natural Earth; its "

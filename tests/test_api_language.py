@@ -17,6 +17,14 @@ def test_korean_when_asked_english_otherwise(client):
     assert korean.content != english.content
 
 
+def test_japanese_when_asked(client):
+    response = client.get(
+        ROOT, HTTP_ACCEPT_LANGUAGE="ja-JP,ja;q=0.9", HTTP_ACCEPT="application/json"
+    )
+    assert response["Content-Language"] == "ja"
+    assert "不明なクエリパラメータです" in response.content.decode()
+
+
 def test_an_unknown_language_gets_english(client):
     response = client.get(ROOT, HTTP_ACCEPT_LANGUAGE="fr", HTTP_ACCEPT="application/json")
     assert response["Content-Language"] == "en"

@@ -68,3 +68,15 @@ def test_every_message_in_the_current_source_has_a_korean_translation(tmp_path, 
 def test_interface_text_is_shown_in_korean(english, korean):
     with translation.override("ko"):
         assert translation.gettext(english) == korean
+
+
+@needs_gettext
+def test_the_japanese_catalogue_is_valid():
+    """The public site is also in Japanese (docs/i18n.md): tests/test_japanese_pages.py
+    checks that every message a public page uses is translated."""
+    japanese = ROOT / "locale" / "ja" / "LC_MESSAGES" / "django.po"
+    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(japanese)], check=True)
+    with translation.override("ja"):
+        assert translation.gettext("Search cases") == "事例を検索"
+        assert translation.gettext("Refugees") == "難民"
+        assert translation.gettext("Asylum-seekers") == "庇護申請者"

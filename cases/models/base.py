@@ -7,12 +7,12 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cases import dates, workflow
 from cases.dates import DatePrecision
 from cases.states import Confidentiality, WorkflowStatus
+from core.languages import localized
 
 # Columns computed from other records or fields, never edited and never versioned.
 DERIVED_FIELDS = ["search_text", "search_tokens", "is_public"]
@@ -32,13 +32,11 @@ def new_code(prefix, rng=secrets):
 
 
 class BilingualNameMixin:
-    """Reference data carries English and Korean names; show the visitor's."""
+    """Reference data carries English, Korean and Japanese names; show the visitor's."""
 
     @property
     def name(self):
-        if (get_language() or "").startswith("ko") and self.name_ko:
-            return self.name_ko
-        return self.name_en or self.name_ko
+        return localized(self, "name")
 
 
 class LocationPrecision(models.TextChoices):

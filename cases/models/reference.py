@@ -76,6 +76,7 @@ class Place(Proposable, BilingualNameMixin, models.Model):
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     name_en = models.CharField(_("English name"), max_length=200)
     name_ko = models.CharField(_("Korean name"), max_length=200, blank=True)
+    name_ja = models.CharField(_("Japanese name"), max_length=200, blank=True)
     aliases = models.TextField(
         _("other names"),
         blank=True,
@@ -137,6 +138,7 @@ class ViolationType(BilingualNameMixin, models.Model):
     )
     name_en = models.CharField(_("English name"), max_length=200)
     name_ko = models.CharField(_("Korean name"), max_length=200)
+    name_ja = models.CharField(_("Japanese name"), max_length=200, blank=True)
     right_affected = models.CharField(
         _("right affected"),
         max_length=200,
@@ -192,6 +194,7 @@ class Organization(BilingualNameMixin, models.Model):
     )
     name_en = models.CharField(_("English name"), max_length=200)
     name_ko = models.CharField(_("Korean name"), max_length=200, blank=True)
+    name_ja = models.CharField(_("Japanese name"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO alpha-2 code."))
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     aliases = models.TextField(
@@ -344,6 +347,7 @@ class Facility(Proposable, BilingualNameMixin, models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     name_en = models.CharField(_("English name"), max_length=200)
     name_ko = models.CharField(_("Korean name"), max_length=200, blank=True)
+    name_ja = models.CharField(_("Japanese name"), max_length=200, blank=True)
     aliases = models.TextField(_("other names"), blank=True)
     place = models.ForeignKey(
         Place, verbose_name=_("place"), null=True, blank=True, on_delete=models.PROTECT

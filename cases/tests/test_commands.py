@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db.models import F, ForeignKey
+from django.utils import translation
 
 from cases import reference, workflow
 from cases.demo import DEMO_PERSONS
@@ -112,6 +113,20 @@ class TestBootstrap:
         kinds = set(Organization.objects.values_list("kind", flat=True))
         assert {Organization.Kind.STATE_SECURITY, Organization.Kind.FOREIGN_POLICE} <= kinds
 
+    def test_every_shipped_name_has_its_japanese_form(self, bootstrapped):
+        """The public site's third language (docs/i18n.md): every province, type,
+        organization and facility of the shipped files, and every country from CLDR."""
+        for model in (ViolationType, Organization, Facility):
+            assert not model.objects.filter(name_ja="").exists(), model
+        assert not Place.objects.filter(level=Place.Level.PROVINCE, name_ja="").exists()
+        assert not Place.objects.filter(level=Place.Level.COUNTRY, name_ja="").exists()
+        assert Place.objects.get(code="KP").name_ja == "北朝鮮"
+        assert Place.objects.get(code="KP-09").name_ja == "咸鏡北道"
+        assert ViolationType.objects.get(code="V09.01").name_ja == "中国からの強制送還"
+        assert Facility.objects.get(code="KWL-15").name_ja == "耀徳第15号管理所"
+        with translation.override("ja"):
+            assert Organization.objects.get(code="KP-MSS").name == "国家保衛省"
+
     def test_loads_facilities_with_their_sources(self, bootstrapped):
         facilities = Facility.objects.all()
         assert facilities.filter(kind=Facility.Kind.KWANLISO).exists()
@@ -186,6 +201,14 @@ class TestReferenceErrors:
         with pytest.raises(ReferenceDataError) as excinfo:
             reference.load_places(path=path)
         assert (excinfo.value.line, excinfo.value.column) == (2, "parent_code")
+
+    def test_a_file_without_japanese_names_loads_them_blank(self, tmp_path):
+        path = write(tmp_path, PLACES_HEADER + "XA,,country,Testland,시험국,,,,\n")
+        reference.load_places(path=path)
+        place = Place.objects.get(code="XA")
+        assert (place.name_ko, place.name_ja) == ("시험국", "")
+        with translation.override("ja"):
+            assert place.name == "Testland"
 
     def test_a_missing_column_is_reported_on_the_header_line(self, tmp_path):
         path = write(tmp_path, "code,parent_code,level,name_en\nXA,,country,Testland\n")

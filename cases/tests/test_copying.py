@@ -113,6 +113,32 @@ def test_a_renamed_violation_type_renames_the_copy():
     assert option.label_ko == "자의적 구금"
 
 
+def test_the_copy_holds_the_japanese_names_and_falls_back_to_english(client):
+    """docs/i18n.md: a type's Japanese name in the violation's title, the facet's
+    label and the page; the event's own text, written in Korean and English, in
+    English on the Japanese page."""
+    event = published_case()
+    violation = event.violations.get()
+    violation_type = violation.violation_type
+    violation_type.name_ja = "恣意的拘禁"
+    violation_type.save()
+    entry = Entry.objects.get(kind="violation", code=violation.code)
+    assert entry.title_ja == f"恣意的拘禁: {event.title_en}"
+    assert Option.objects.get(facet="type", value=violation_type.code).label_ja == "恣意的拘禁"
+    event_entry = Entry.objects.get(kind="event", code=event.code)
+    assert event_entry.when_ja == event_entry.when_en == "2003"  # numeric in every language
+    assert set(event_entry.page) == {"en", "ko", "ja"}
+    html = client.get(f"/ja/cases/events/{event.code}/").content.decode()
+    assert "恣意的拘禁" in html and "Detention by state security" in html
+    assert "보위부 구금 사건" not in html
+    # A type without a Japanese name: English, never another field.
+    violation_type.name_ja = ""
+    violation_type.save()
+    assert Entry.objects.get(kind="violation", code=violation.code).title_ja.startswith(
+        f"{violation_type.name_en}: "
+    )
+
+
 def test_a_place_moved_to_another_province_moves_the_keys():
     north = PlaceFactory(level="province", code="KP-09")
     south = PlaceFactory(level="province", code="KP-08")

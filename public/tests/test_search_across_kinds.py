@@ -160,6 +160,16 @@ def test_expand_takes_the_longest_name_first_and_keeps_other_words():
     assert words.expand("중국", names) == [[("china",), ("중국",)]]
 
 
+def test_a_japanese_place_name_finds_the_records_that_use_the_others():
+    names = words.name_table(
+        [("North Hamgyong", "함경북도", "咸鏡北道"), ("China", "중국", "中国")]
+    )
+    assert words.expand("咸鏡北道", names) == [
+        [("north", "hamgyong"), ("咸鏡北道",), ("함경북도",), ("함북",)]
+    ]
+    assert words.expand("china", names) == [[("china",), ("中国",), ("중국",)]]
+
+
 def test_the_postgresql_query_ors_the_alternatives():
     names = words.name_table([("North Hamgyong", "함경북도")])
     assert words.tsquery("forced labor") == "forced:* & (labor:* | labour:*)"

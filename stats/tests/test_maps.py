@@ -253,6 +253,23 @@ def test_province_page_has_maps_tables_and_caveats(client, shipped):
 
 
 @pytest.mark.django_db
+def test_the_japanese_province_map_names_the_provinces_in_japanese(client, shipped):
+    """The reference data's Japanese names (fixtures/reference/places.csv), on the
+    map, in its table and in the note on Nampho; the figures stay the same."""
+    html = client.get("/ja/stats/maps/").content.decode()
+    assert "咸鏡北道" in html and "19,941" in html
+    assert "南浦特別市（KP-14）" in html  # noqa: RUF001 (Japanese punctuation)
+    data = get_json(client, reverse("stats-api:maps-provinces"), layer="origin")
+    english = feature(data, "KP-09")["properties"]
+    response = client.get(
+        reverse("stats-api:maps-provinces"), {"layer": "origin"}, HTTP_ACCEPT_LANGUAGE="ja"
+    )
+    japanese = feature(response.json(), "KP-09")["properties"]
+    assert (english["name"], japanese["name"]) == ("North Hamgyong", "咸鏡北道")
+    assert japanese["total"] == english["total"] == 19941
+
+
+@pytest.mark.django_db
 def test_flow_page_has_year_choice_and_table(client, shipped):
     response = client.get(reverse("stats:maps-flows"), {"dataset": "undesa-ims-2020"})
     html = response.content.decode()

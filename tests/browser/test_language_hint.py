@@ -1,4 +1,4 @@
-"""A reader whose browser prefers Korean is offered the Korean page, once
+"""A reader whose browser prefers Korean (or Japanese) is offered that page, once
 (static/js/language-hint.js); the address still decides the language."""
 
 from contextlib import contextmanager
@@ -33,6 +33,17 @@ def test_a_browser_preferring_korean_is_offered_the_korean_page(chromium, live_s
         page.wait_for_url(f"{live_server.url}/ko/stats/?view=table")
         assert page.locator("html").get_attribute("lang") == "ko"
         assert page.locator("#language-hint").count() == 0  # no hint on a Korean page
+
+
+def test_a_browser_preferring_japanese_is_offered_the_japanese_page(chromium, live_server):
+    with opened(chromium, live_server, "ja-JP", "/stats/?view=table") as page:
+        assert not page.locator("#language-hint").is_visible()  # not the Korean one
+        hint = page.get_by_role("link", name="このページを日本語で見る")
+        assert hint.is_visible()
+        hint.click()
+        page.wait_for_url(f"{live_server.url}/ja/stats/?view=table")
+        assert page.locator("html").get_attribute("lang") == "ja"
+        assert page.locator(".language-hint").count() == 0
 
 
 def test_the_hint_once_dismissed_stays_away(chromium, live_server):

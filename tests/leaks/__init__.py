@@ -451,6 +451,13 @@ def urls_to_request(planted_markers):
         for url in public
         if url.startswith(("/cases/facilities/", "/cases/perp", "/cases/proceedings/"))
     ]
+    # Japanese pages (docs/i18n.md): the copy holds each record's page and names in
+    # Japanese too, so every case page is requested in it; the PDFs print the same
+    # page, and one is enough (each costs a WeasyPrint rendering).
+    public += ["/ja/", "/ja/stats/", "/ja/cases/?kind=violations", "/ja/cases/map/"]
+    pages = [url for url in public if url.startswith("/cases/") and "?" not in url]
+    pdfs = [url for url in pages if url.endswith("/pdf/")]
+    public += [f"/ja{url}" for url in pages if url not in pdfs[1:]]
     public += ["/api/cases/markers/?bbox=120,35,135,45&zoom=3", "/api/stats/maps/provinces/"]
     return sorted(set(public)), sorted(set(login_only))
 

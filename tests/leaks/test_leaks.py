@@ -128,12 +128,17 @@ def test_the_url_list_covers_every_kind_of_page(planted):
     ]:
         for code in model.objects.values_list("code", flat=True):
             assert f"{path}{code}/pdf/" in public, code
-    # Every facility's and organization's page, in both languages (issue 22).
+    # Every facility's and organization's page, in each language (issue 22).
     from cases.models import Facility, Organization
 
     for model, path in [(Facility, "/cases/facilities/"), (Organization, "/cases/perpetrators/")]:
         for code in model.objects.values_list("code", flat=True):
-            assert f"{path}{code}/" in public and f"/ko{path}{code}/" in public, code
+            for language in ("", "/ko", "/ja"):
+                assert f"{language}{path}{code}/" in public, (language, code)
+    # Every event's page in Japanese too, and one of its PDFs.
+    for code in Event.objects.values_list("code", flat=True):
+        assert f"/ja/cases/events/{code}/" in public, code
+    assert any(url.startswith("/ja/cases/events/") and url.endswith("/pdf/") for url in public)
     assert "/admin/" in login_only
     assert len(public) > 300
 
@@ -242,7 +247,7 @@ def test_a_facility_page_lists_the_public_records_there_and_no_other(client, pla
     assert organizations
     pages = [f"/cases/facilities/{event.facility.code}/"]
     pages += [f"/cases/perpetrators/{code}/" for code in organizations]
-    for url in [*pages, *(f"/ko{url}" for url in pages)]:
+    for url in [*pages, *(f"/ko{url}" for url in pages), *(f"/ja{url}" for url in pages)]:
         cache.clear()
         text = client.get(url).content.decode()
         assert not {code for code in private if code in text}, url

@@ -288,7 +288,7 @@ def addresses(events):
         "/api/cases/testimonies/",
         "/api/cases/aggregates/",
     ]
-    for language in ("", "/ko"):
+    for language in ("", "/ko", "/ja"):
         urls += [f"{language}/cases/?kind={kind}" for kind in ("events", "violations")]
         urls.append(f"{language}/cases/")
         # The facility's page lists the events there and the violations by type and

@@ -12,7 +12,7 @@ from tests import leaks
 
 pytestmark = pytest.mark.django_db
 
-CASE_SIDE = ("/cases/", "/ko/cases/", "/api/cases/")
+CASE_SIDE = ("/cases/", "/ko/cases/", "/ja/cases/", "/api/cases/")
 
 
 class PrivateDatabaseRefused(Exception):
