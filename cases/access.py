@@ -13,6 +13,7 @@ from cases.models import (
     EventRelation,
     Information,
     Involvement,
+    PerpetratorNaming,
     PersonRelation,
     Proceeding,
     ProceedingEvent,
@@ -93,6 +94,8 @@ ADMIN_OWNER = {
     Violation: "victim",
     # Any of the persons it concerns.
     Proceeding: "person_links__person",
+    # The decision to name a perpetrator: as hidden as the person (cases/naming.py).
+    PerpetratorNaming: "person",
 }
 
 

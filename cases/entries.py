@@ -51,6 +51,9 @@ from cases.models import (
 from core.words import normal, tokens
 from public.models import Entry, Kind
 
+# The `individual` key of an act whose individual perpetrator is not named.
+UNNAMED = "unnamed"
+
 QUERYSETS = {
     Kind.EVENT: public_querysets.events_queryset,
     Kind.VIOLATION: public_querysets.violations_queryset,
@@ -94,6 +97,7 @@ def build(kind, ids):
         return []
     tree = ReferenceTree()
     pages = PAGES[kind](records)
+    named = named_individuals(records, kind) if kind in (Kind.EVENT, Kind.VIOLATION) else {}
     # One serializer for the whole batch (many=True): DRF builds its fields once,
     # not once per record, which costs more than the records themselves.
     data = {
@@ -102,6 +106,11 @@ def build(kind, ids):
     built = []
     for index, (record, keys) in enumerate(_with_keys(kind, records, tree)):
         entry = _entry(kind, record, tree)
+        if named.get(record.pk):
+            # The approved names are found by the search; a withdrawn one leaves with it.
+            text = " ".join(sorted(set(named[record.pk])))
+            entry.search_text = f"{entry.search_text}\n{normal(text)}"
+            entry.search_tokens = f"{entry.search_tokens} {' '.join(tokens(text))}".strip()
         entry.data = {language: data[language][index] for language in LANGUAGES}
         entry.page = pages.get(record.pk, {})
         entry.fingerprint = fingerprint(entry, keys)
@@ -253,7 +262,35 @@ def _act_keys(violations):
     )
     for violation, code, parent in organizations:
         keys[violation] |= {("organization", c) for c in (code, parent) if c}
+    for violation, naming in _individuals(ids):
+        keys[violation].add(("individual", naming or UNNAMED))
     return keys
+
+
+def _individuals(violation_ids):
+    """(violation id, code of the naming in force or None) of each individual
+    perpetrator of these acts."""
+    return (
+        public_querysets.perpetrator_involvements()
+        .filter(violation__in=violation_ids, perpetrator_person__isnull=False)
+        .values_list("violation", "naming_code")
+    )
+
+
+def named_individuals(records, kind):
+    """{record id: the public names of its named individual perpetrators}, for
+    the entries' search columns."""
+    if kind == Kind.VIOLATION:
+        acts = {v.pk: v.pk for v in records}
+    else:
+        acts = {v.pk: v.event_id for e in records for v in e.public_violations}
+    names = {}
+    involvements = public_querysets.perpetrator_involvements().filter(
+        violation__in=list(acts), perpetrator_person__isnull=False, naming_code__isnull=False
+    )
+    for violation, name in involvements.values_list("violation", "naming_name"):
+        names.setdefault(acts[violation], []).append(name)
+    return names
 
 
 def _knowledge_keys(kind, ids):
@@ -382,18 +419,24 @@ def _violation(violation, sources, *, living):
         "victim": {"code": victim.code, "pseudonym": victim.pseudonym} if victim else None,
         "period_display": str(public_period_display(violation)),
         "shown_place": _place(violation.place, living=living),
-        "public_involvements": [
-            {
-                "perpetrator_organization": {
-                    "code": i.perpetrator_organization.code,
-                    "name": str(i.perpetrator_organization.name),
-                },
-                "get_degree_display": label(i, "degree"),
-            }
-            for i in violation.public_involvements
-        ],
+        "public_involvements": [_perpetrator(i) for i in violation.public_involvements],
         "description": picked(violation, "description"),
         "sources": [_source(info) for info in sources.get(violation.pk, [])],
+    }
+
+
+def _perpetrator(involvement):
+    """An organization, or an individual by the naming in force alone (None while
+    not named: the page says "an individual perpetrator, not named")."""
+    organization = involvement.perpetrator_organization
+    return {
+        "perpetrator_organization": {"code": organization.code, "name": str(organization.name)}
+        if organization
+        else None,
+        "individual": {"code": involvement.naming_code, "name": involvement.naming_name}
+        if organization is None and involvement.naming_code
+        else None,
+        "get_degree_display": label(involvement, "degree"),
     }
 
 

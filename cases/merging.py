@@ -14,6 +14,7 @@ from cases.models import (
     Confidentiality,
     DistinctPersons,
     Identity,
+    PerpetratorNaming,
     Person,
     PersonMerge,
     PersonRelation,
@@ -86,6 +87,15 @@ def person_merge(*, keep, duplicate, by, values_from_duplicate=None):
     if identities.count() == 2:
         raise ValidationError(
             _("Both persons have an identity in the vault; a custodian must reconcile them first.")
+        )
+    if PerpetratorNaming.objects.filter(person__in=[keep, duplicate]).exists():
+        # Its acts would be named (or unnamed) by a decision taken on another person.
+        raise ValidationError(
+            _(
+                "A decision on naming one of the two as a perpetrator is recorded: it "
+                "concerns that person alone, so the two are not merged."
+            ),
+            code="named_perpetrator",
         )
     between = PersonRelation.objects.filter(
         Q(person=keep, other=duplicate) | Q(person=duplicate, other=keep)

@@ -7,7 +7,7 @@ to the database's plan, an unpublished record's change could reorder (and so
 rewrite) a public entry on PostgreSQL.
 """
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from cases.corroboration import public_information
 from cases.models import (
@@ -16,6 +16,7 @@ from cases.models import (
     Event,
     Information,
     Involvement,
+    PerpetratorNaming,
     Person,
     Proceeding,
     ProceedingEvent,
@@ -28,10 +29,17 @@ from cases.models import (
 # --- Querysets shared with the HTML pages ----------------------------------
 
 
-def organization_involvements():
+def perpetrator_involvements():
+    """An act's perpetrators: organizations, and individuals by their naming in
+    force alone (`naming_code`, `naming_name`, None while not named). The person's
+    own row is never read: nothing of it can reach an entry."""
+    named = PerpetratorNaming.objects.in_force().filter(person=OuterRef("perpetrator_person"))
     return (
-        Involvement.objects.filter(perpetrator_organization__isnull=False)
-        .select_related("perpetrator_organization")
+        Involvement.objects.select_related("perpetrator_organization")
+        .annotate(
+            naming_code=Subquery(named.values("code")),
+            naming_name=Subquery(named.values("public_name")),
+        )
         .order_by("pk")
     )
 
@@ -50,7 +58,7 @@ def events_queryset():
         .select_related("violation_type", "place__parent")
         .prefetch_related(
             public_victims(),
-            Prefetch("involvements", organization_involvements(), to_attr="public_involvements"),
+            Prefetch("involvements", perpetrator_involvements(), to_attr="public_involvements"),
         )
     )
     return (
@@ -70,7 +78,7 @@ def violations_queryset():
         .select_related("event", "violation_type", "place__parent", "facility")
         .prefetch_related(
             public_victims(),
-            Prefetch("involvements", organization_involvements(), to_attr="public_involvements"),
+            Prefetch("involvements", perpetrator_involvements(), to_attr="public_involvements"),
             Prefetch("information", supporting_information(), to_attr="public_information"),
         )
     )

@@ -22,6 +22,8 @@ WITHDRAW_CONSENT = "cases.withdraw_consent"
 MERGE_PERSON = "cases.merge_person"
 VIEW_IDENTITY = "cases.view_identity"
 DEPOSIT_IDENTITY = "cases.deposit_identity"  # write one, never read it back
+# Name an individual perpetrator publicly, or withdraw it (cases/naming.py).
+NAME_PERPETRATOR = "cases.name_perpetrator"
 
 # What a superuser does not get by being one: identities and restricted material
 # open only to those given the permission, in practice through the custodian role.
@@ -74,14 +76,18 @@ _RESEARCHER = (
 )
 ROLES = {
     RESEARCHER: _RESEARCHER,
-    REVIEWER: _RESEARCHER | {REVIEW, MERGE_PERSON, WITHDRAW_CONSENT, *APPROVE.values()},
+    REVIEWER: _RESEARCHER
+    | {REVIEW, MERGE_PERSON, WITHDRAW_CONSENT, *APPROVE.values()}
+    | {NAME_PERPETRATOR, "cases.view_perpetratornaming"},
     CUSTODIAN: _RESEARCHER
     | _perms(["add", "change", "view"], ["identity"])
     | {"cases.view_identityaccess", VIEW_RESTRICTED, WITHDRAW_CONSENT}
+    | {NAME_PERPETRATOR, "cases.view_perpetratornaming"}
     | _perms(["view"], ["attachmentaccess"]),
     ADMINISTRATOR: _RESEARCHER
     | _perms(["add", "change", "delete", "view"], CASE_RECORDS + REFERENCE)
     | {REVIEW, MERGE_PERSON, WITHDRAW_CONSENT, *APPROVE.values()}
+    | {"cases.view_perpetratornaming"}
     | _perms(["add", "change", "view"], ["user", "group"], app_label="auth")
     # Which accounts were given which role (staff/), and lifting lockouts (django-axes).
     | _perms(["view"], ["groupchange"], app_label="staff")

@@ -113,14 +113,30 @@ class SupportSerializer(serializers.ModelSerializer):
 
 
 class PerpetratorSerializer(serializers.ModelSerializer):
+    """An organization by code and name; an individual by the naming in force only
+    (cases/public_querysets.py perpetrator_involvements), else null: "an individual
+    perpetrator, not named". Never anything of the person's own record."""
+
     organization = serializers.SlugRelatedField(
         source="perpetrator_organization", slug_field="code", read_only=True
     )
-    organization_name = serializers.CharField(source="perpetrator_organization.name")
+    organization_name = serializers.SerializerMethodField()
+    individual = serializers.SerializerMethodField()
+    individual_name = serializers.SerializerMethodField()
 
     class Meta:
         model = Involvement
-        fields = ["organization", "organization_name", "degree"]
+        fields = ["organization", "organization_name", "individual", "individual_name", "degree"]
+
+    def get_organization_name(self, involvement) -> str | None:
+        organization = involvement.perpetrator_organization
+        return None if organization is None else str(organization.name)
+
+    def get_individual(self, involvement) -> str | None:
+        return getattr(involvement, "naming_code", None)
+
+    def get_individual_name(self, involvement) -> str | None:
+        return getattr(involvement, "naming_name", None)
 
 
 class ViolationTypeRefSerializer(serializers.ModelSerializer):

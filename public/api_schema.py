@@ -107,8 +107,13 @@ class SupportSerializer(serializers.Serializer):
 
 
 class PerpetratorSerializer(serializers.Serializer):
+    """An organization, or an individual: by the name a reviewer approved for
+    publication, or, not named, with both `individual` fields null."""
+
     organization = _nullable_text()
-    organization_name = _text()
+    organization_name = _nullable_text()
+    individual = _nullable_text()
+    individual_name = _nullable_text()
     degree = _choice(DEGREES)
 
 

@@ -7,18 +7,19 @@ copy keys them (the search's `organization` facet: an act is keyed to the
 organization named and to the one above it), listed with their codes and grouped by
 violation type and period (public/listings.py).
 
-Individual perpetrators are never named and never counted here: the copy holds
-nothing of them (the public serializers show an act's organizations only).
+Individual perpetrators are counted without a name unless a reviewer approved
+naming them; the named ones have a page each (public/individuals.py).
 """
 
 from django.db.models import Case, Count, Value, When
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from core.languages import localized
-from public import caching, listings
+from public import caching, individuals, listings
 from public.models import Entry, Key, Kind, Option, Reference
 
 
@@ -59,7 +60,8 @@ def organization_index(request):
 def index_context():
     """The tree of organizations by country, each with the number of published
     violations attributed to it or its units (the search facet's count), and the
-    counts by kind of organization. Five queries whatever the number of records."""
+    counts by kind of organization, and the individuals (public/individuals.py).
+    Seven queries whatever the number of records."""
     organizations = _organizations()
     counts = dict(
         Key.objects.filter(facet="organization", entry__kind=Kind.VIOLATION)
@@ -108,6 +110,7 @@ def index_context():
         ],
         "total": len(organizations),
         "by_kind": by_kind,
+        "individuals": individuals.index_summary(),
     }
 
 
@@ -147,10 +150,21 @@ def kind_counts(organizations):
 
 
 def organization_detail(request, code):
-    context = caching.remember(request, ["perpetrator", code], lambda: detail_context(code))
+    context = caching.remember(request, ["perpetrator", code], lambda: page_context(code))
     if context is None:
         raise Http404
     return render(request, "cases/perpetrator.html", context)
+
+
+def page_context(code):
+    """The title and the body, rendered without the request (no visitor's CSRF
+    token in it) and cached with the data: rendering the lists by type cost
+    several times more than reading them."""
+    context = detail_context(code)
+    if context is None:
+        return None
+    context["body"] = render_to_string("cases/_perpetrator.html", context)
+    return context
 
 
 def detail_context(code):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from public import facilities, pages, perpetrators, proceedings
+from public import facilities, individuals, pages, perpetrators, proceedings
 from public import views as public_views
 
 # The names keep the "cases" namespace of the addresses they serve.
@@ -23,6 +23,12 @@ urlpatterns = [
     path("facilities/<str:code>/", facilities.facility_detail, name="facility"),
     path("perpetrators/", perpetrators.organization_index, name="perpetrators"),
     path("perpetrators/<str:code>/", perpetrators.organization_detail, name="perpetrator"),
+    # Individuals, named only after a reviewer's decision (public/individuals.py).
+    path(
+        "perpetrators/persons/<str:code>/",
+        individuals.individual_detail,
+        name="perpetrator-person",
+    ),
     # Submissions to UN mechanisms and courts, counted by forum and outcome.
     path("proceedings/", proceedings.proceeding_index, name="proceedings"),
     path("proceedings/<str:code>/", proceedings.proceeding_detail, name="proceeding"),

@@ -38,6 +38,7 @@ from cases.models import (
     Violation,
     WorkflowStatus,
 )
+from cases.naming import may_name
 from cases.vault import can_deposit_identities
 
 
@@ -162,6 +163,10 @@ class PersonAdmin(PersonDuplicatesMixin, RecordAdmin):
         if can_deposit_identities(request.user) and object_id.isdigit():
             context["identity_deposit_url"] = reverse(
                 "admin:cases_identity_deposit", args=[object_id]
+            )
+        if may_name(request.user) and object_id.isdigit():
+            context["naming_url"] = reverse(
+                "admin:cases_perpetratornaming_approve", args=[object_id]
             )
         return super().change_view(request, object_id, form_url, context)
 

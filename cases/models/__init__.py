@@ -17,6 +17,7 @@ from cases.models.attachments import *  # noqa: F403
 from cases.models.base import *  # noqa: F403
 from cases.models.curation import *  # noqa: F403
 from cases.models.events import *  # noqa: F403
+from cases.models.naming import *  # noqa: F403
 from cases.models.people import *  # noqa: F403
 from cases.models.proceedings import *  # noqa: F403
 from cases.models.reference import *  # noqa: F403

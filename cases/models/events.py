@@ -223,7 +223,10 @@ class Involvement(models.Model):
         ]
 
     def __str__(self):
-        perpetrator = self.perpetrator_person or self.perpetrator_organization
+        # A person by code alone: this row is listed where its person may not be
+        # shown (the admin's delete page of the act, its history).
+        person = self.perpetrator_person
+        perpetrator = person.label if person else self.perpetrator_organization
         return f"{perpetrator}: {self.get_degree_display()}"
 
 

@@ -152,7 +152,7 @@ class ProceedingPerson(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.proceeding.code} → {self.person}"
+        return f"{self.proceeding.code} → {self.person.label}"  # by code: see Involvement
 
 
 class ProceedingEvent(models.Model):

@@ -34,6 +34,7 @@ from cases.models import (
     Involvement,
     Knowledge,
     Organization,
+    PerpetratorNaming,
     Person,
     PersonMerge,
     Place,
@@ -359,6 +360,19 @@ class UserFactory(Factory):
         if create and extracted:
             ensure_roles()
             self.groups.set(Group.objects.filter(name__in=extracted))
+
+
+class PerpetratorNamingFactory(Factory):
+    """A naming in force (cases/naming.py decides them; this is for setting up)."""
+
+    class Meta:
+        model = PerpetratorNaming
+
+    person = factory.SubFactory(PersonFactory)
+    public_name = factory.Sequence(lambda n: f"Camp security chief No. {n}")
+    legal_note = "Two independent testimonies; counsel consulted."
+    decided_by = factory.SubFactory(UserFactory)
+    decided_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
 
 
 class StatusChangeFactory(Factory):

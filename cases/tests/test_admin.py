@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from cases import roles
 from cases.admin import LogAdmin
-from cases.models import Attachment, Identity, IdentityAccess, Violation
+from cases.models import Attachment, Identity, IdentityAccess, PerpetratorNaming, Violation
 from cases.tests import factories
 from cases.tests.personas import login_with_second_factor
 from cases.vault import identity_read
@@ -97,11 +97,13 @@ def test_empty_changelist_renders(admin_client, model):
 
 
 # Logs (status changes, merges, identity reads) are written by the services, never by
-# hand; attachments are uploaded on their source's or testimony's page.
+# hand; attachments are uploaded on their source's or testimony's page, and namings of
+# perpetrators decided on the person's (cases/admin/naming.py).
 ADDABLE = [
     model
     for model in REGISTERED
-    if not isinstance(admin.site._registry[model], LogAdmin) and model is not Attachment
+    if not isinstance(admin.site._registry[model], LogAdmin)
+    and model not in (Attachment, PerpetratorNaming)
 ]
 
 

@@ -23,7 +23,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 
 from cases import workflow
-from cases.models import ConsentScope, Source, Testimony
+from cases.models import (
+    Confidentiality,
+    ConsentScope,
+    PerpetratorNaming,
+    Source,
+    Testimony,
+    Violation,
+)
 from cases.tests import factories
 
 MARKER = re.compile(r"Qz\d{5}Lk")
@@ -75,6 +82,9 @@ def public_fields():
     # an explicit allow-list: the public citation, publisher and address of documents
     # that are public themselves. Never the title, the internal description.
     shown.setdefault(Source, set()).update(SOURCE_ALLOWED)
+    # An individual perpetrator's name as a reviewer approved it for publication,
+    # while the naming is in force (cases/naming.py): never the person's pseudonym.
+    shown.setdefault(PerpetratorNaming, set()).add("public_name")
     return shown
 
 
@@ -114,6 +124,8 @@ def is_public_row(model, obj, shown):
         return manager.public().filter(pk=obj.pk).exists()
     if model is Source:
         return obj.is_public_document
+    if model is PerpetratorNaming:
+        return obj.in_force
     return True  # reference lists (places, types, organizations, facilities)
 
 
@@ -174,6 +186,7 @@ def plant():
     )
     factories.CrossingLegFactory(crossing=crossing)
     cited = plant_sources(event, testimony)
+    named = plant_individual_perpetrators(event.violations.get())
     files = plant_attachments(testimony, cited[0])
     # A public proceeding for plant_links() to link to private records (which
     # withholds it), and one that stays public: its internal notes, submitter and
@@ -208,8 +221,42 @@ def plant():
             and not factory._meta.model._default_manager.exists()
         ):
             factory()
-    planted = mark_everything() | files
+    planted = mark_everything() | files | named
     assert Testimony.objects.public().exists()
+    return planted
+
+
+def plant_individual_perpetrators(violation):
+    """On a published act: an individual never named, one whose naming was
+    withdrawn and one named, each pseudonym (and the withdrawn name) a marker
+    before the act is copied. Returns {marker: where}."""
+    planted = {}
+    withdrawn = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    for kind in ("unnamed", "withdrawn", "named"):
+        pseudonym = new_marker()
+        person = factories.PersonFactory(pseudonym=pseudonym)
+        planted[pseudonym] = f"Person.pseudonym #{person.pk}"
+        if kind == "withdrawn":
+            name = new_marker()
+            naming = factories.PerpetratorNamingFactory(
+                person=person, public_name=name, withdrawn_at=withdrawn
+            )
+            planted[name] = f"PerpetratorNaming.public_name #{naming.pk}"
+        if kind == "named":
+            factories.PerpetratorNamingFactory(person=person, public_name="Camp chief Pak")
+        factories.InvolvementFactory(
+            violation=violation, perpetrator_person=person, perpetrator_organization=None
+        )
+    # A confidential person's naming, on a confidential act: its legal note (a
+    # marker) is for custodians only in the admin, as the person is. (Not on an act
+    # others see: a violation's delete page lists its perpetrators by pseudonym.)
+    person = factories.PersonFactory(confidentiality=Confidentiality.CONFIDENTIAL)
+    factories.PerpetratorNamingFactory(person=person)
+    factories.InvolvementFactory(
+        violation=Violation.objects.filter(confidentiality=Confidentiality.CONFIDENTIAL).first(),
+        perpetrator_person=person,
+        perpetrator_organization=None,
+    )
     return planted
 
 
@@ -368,7 +415,12 @@ def parameters(pattern):
 
 
 # Pages of the rows of a reference list (issue 22): every row's code is requested.
-REFERENCE_PAGES = {"cases:facility": "Facility", "cases:perpetrator": "Organization"}
+REFERENCE_PAGES = {
+    "cases:facility": "Facility",
+    "cases:perpetrator": "Organization",
+    # Every naming's page: in force, or withdrawn (not found).
+    "cases:perpetrator-person": "PerpetratorNaming",
+}
 
 
 def sample_values(name, pattern, argument):

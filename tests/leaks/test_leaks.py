@@ -139,6 +139,14 @@ def test_the_url_list_covers_every_kind_of_page(planted):
     for code in Event.objects.values_list("code", flat=True):
         assert f"/ja/cases/events/{code}/" in public, code
     assert any(url.startswith("/ja/cases/events/") and url.endswith("/pdf/") for url in public)
+    # Every individual perpetrator's page, named or withdrawn (a 404).
+    from cases.models import PerpetratorNaming
+
+    codes = PerpetratorNaming.objects.values_list("code", flat=True)
+    assert len(codes) >= 2
+    for code in codes:
+        assert f"/cases/perpetrators/persons/{code}/" in public, code
+        assert f"/ko/cases/perpetrators/persons/{code}/" in public, code
     assert "/admin/" in login_only
     assert len(public) > 300
 
@@ -253,6 +261,35 @@ def test_a_facility_page_lists_the_public_records_there_and_no_other(client, pla
         assert not {code for code in private if code in text}, url
     cache.clear()
     assert event.code in client.get(pages[0]).content.decode()
+
+
+def test_individual_perpetrators_are_named_only_by_a_naming_in_force(client, planted):
+    """The public act's individual perpetrators (leaks.plant_individual_perpetrators):
+    the named one by the approved name, with a link to the page, which lists the
+    act; the others "not named", their pseudonyms and the withdrawn name nowhere
+    (the crawl searches every page for those markers)."""
+    from cases.models import PerpetratorNaming
+
+    named = PerpetratorNaming.objects.in_force().get(person__confidentiality="standard")
+    withdrawn = PerpetratorNaming.objects.filter(withdrawn_at__isnull=False).get()
+    act = (
+        Violation.objects.public()
+        .filter(involvements__perpetrator_person=named.person)
+        .order_by("pk")
+        .first()
+    )
+    page = f"/cases/events/{act.event.code}/"
+    cache.clear()
+    text = client.get(page).content.decode()
+    assert named.public_name in text and "an individual perpetrator, not named" in text
+    cache.clear()
+    person_page = client.get(f"/cases/perpetrators/persons/{named.code}/")
+    assert act.code in person_page.content.decode()
+    cache.clear()
+    assert client.get(f"/cases/perpetrators/persons/{withdrawn.code}/").status_code == 404
+    cache.clear()
+    index = client.get("/cases/perpetrators/").context["individuals"]
+    assert [row["code"] for row in index["named"]] == [named.code] and index["unnamed"] >= 1
 
 
 def test_the_admin_needs_a_login(client, planted):
