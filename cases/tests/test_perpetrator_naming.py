@@ -428,7 +428,7 @@ def test_a_person_with_a_naming_decision_is_not_merged(case):
     assert case["named"].involvements.count() == 1
 
 
-def test_a_perpetrators_link_rows_name_the_person_by_code_only(as_role):
+def test_a_perpetrators_link_rows_name_the_person_by_code_only(as_role):  # noqa: F811
     """The admin lists an act's perpetrators on the act's delete page, to roles that
     may not see a confidential perpetrator: by code, never by pseudonym."""
     hidden = factories.PersonFactory(pseudonym=PSEUDONYM, confidentiality="confidential")
