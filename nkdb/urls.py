@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -57,7 +59,15 @@ PUBLIC_API = public_api("api/")
 V1 = public_api("")
 PUBLIC_API_V1 = [path("api/v1/", include((V1, "v1")))]  # what its schema documents
 
+
+def favicon(request):
+    """The pages name their icon; a browser's own PDF viewer asks for /favicon.ico.
+    Resolved when asked, so that the static files' manifest is read then."""
+    return redirect(static("img/favicon.svg"), permanent=True)
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("i18n/setlang/", language.set_language, name="set_language"),
     path("api/schema/", schema_of(PUBLIC_API), name="schema"),
     path(

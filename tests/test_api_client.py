@@ -46,6 +46,10 @@ def published(db):
         )
         factories.CrossingLegFactory(crossing=crossing)
     factories.OrganizationFactory(parent=factories.OrganizationFactory())
+    with factories.one_refresh():
+        proceeding = factories.ProceedingFactory(publishable=True)
+        factories.ProceedingPersonFactory(proceeding=proceeding, person=testimony.interviewee)
+        factories.ProceedingEventFactory(proceeding=proceeding, event=event)
     statistics_import(format="mou-arrivals", path=SHIPPED_DIR / "mou_defector_arrivals_by_year.csv")
     return event
 
@@ -93,7 +97,7 @@ def test_the_generated_client_reads_every_public_list_and_record_typed(
     client = client_package.Client(base_url=live_server.url, raise_on_unexpected_status=True)
     found = operations(client_package)
     lists = {name: module for name, module in found.items() if name.endswith("_list")}
-    assert len(lists) == 10  # 8 case lists, datasets, observations
+    assert len(lists) == 11  # 9 case lists (proceedings too), datasets, observations
 
     codes = {}
     for name, module in lists.items():

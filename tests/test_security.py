@@ -229,3 +229,10 @@ def test_data_images_are_allowed_on_the_api_docs_only(client):
     assert "data:" in images("/api/docs/")
     for path in ("/", "/ko/cases/", "/stats/", "/api/", "/admin/login/"):
         assert "data:" not in images(path), path
+
+
+def test_the_favicon_address_leads_to_the_sites_icon(client):
+    """Asked for by a browser's PDF viewer: a redirect to the icon, not a 404."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith(".svg") and "/img/favicon" in response["Location"]
