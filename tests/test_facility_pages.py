@@ -211,6 +211,7 @@ def test_an_organization_page_lists_its_violations_and_its_units(client, records
     assert ministry.context["periods"] == [("2000\u20132004", 1), ("2015\u20132019", 1)]
     text = ministry.content.decode()
     assert "ordered it" in text  # the unit's part in the act
+    assert '<th scope="row">2000\u20132004</th><td class="num">1</td>' in text
     office = get(client, "/cases/perpetrators/FT-MSS-LOCAL/")
     assert record_codes(office, "violations") == {first.code}
     assert office.context["parent"]["url"] == "/cases/perpetrators/FT-MSS/"
