@@ -114,7 +114,8 @@ class ViolationTypeFactory(Factory):
     class Meta:
         model = ViolationType
 
-    code = factory.Sequence(lambda n: f"V{n + 50:02d}")
+    # Three digits: never one of the two-digit codes tests write out (V01 to V99).
+    code = factory.Sequence(lambda n: f"V{n + 100:03d}")
     name_en = factory.Sequence(lambda n: f"Violation category {n}")
     name_ko = factory.Sequence(lambda n: f"침해 유형 {n}")
 
