@@ -191,17 +191,22 @@ def test_the_export_is_scoped_escaped_and_logged(as_role):
 
 def test_the_page_is_paginated_and_its_queries_counted(as_role):
     client = as_role(roles.RESEARCHER)
-    factories.EventFactory.create_batch(25, title_ko="요덕 사건")
+    factories.EventFactory.create_batch(45, title_ko="요덕 사건")
     client.get(SEARCH)  # the session and permissions, cached
     # The search itself, measured where it runs: its queries do not grow with the
-    # matches once they fill more than a page (25, then 60).
+    # matches once they fill more than the newest two pages, which the walk of a
+    # common word reads first (research/matching.py, newest_matches): 45, then 90.
     services.search(user=client.user, query="요덕")  # the user's permissions, cached
     with CaptureQueriesContext(connection) as few:
         services.search(user=client.user, query="요덕")
-    factories.EventFactory.create_batch(35, title_ko="요덕 사건")
+    factories.EventFactory.create_batch(45, title_ko="요덕 사건")
     with CaptureQueriesContext(connection) as more:
         services.search(user=client.user, query="요덕")
-    assert len(more) == len(few), [q["sql"][:80] for q in more]
+    # Which way the matches are read (all of them, or the walk of the newest) is
+    # chosen from the sample rows the matches' ids happen to fall on, and the walk
+    # reads once more (7 against 6 in CI's PostgreSQL stage): one query, where a
+    # query a row would add 45.
+    assert len(more) <= len(few) + 1, [q["sql"][:80] for q in more]
     # The page around it: the session, the user, the permissions; the search's
     # matching ids, the facet columns and scopes, the page; the saved searches and
     # notices (and the request's savepoints): 13 run alone. At most 16: after some
@@ -210,10 +215,10 @@ def test_the_page_is_paginated_and_its_queries_counted(as_role):
         response = client.get(SEARCH, {"q": "요덕"})
     assert len(page) <= 16, [q["sql"][:80] for q in page]
     results = response.context["results"]
-    assert (results.total, len(results.hits)) == (60, services.PER_PAGE)
-    pages = [client.get(SEARCH, {"q": "요덕", "page": n}).context["results"] for n in (2, 3)]
+    assert (results.total, len(results.hits)) == (90, services.PER_PAGE)
+    pages = [client.get(SEARCH, {"q": "요덕", "page": n}).context["results"] for n in (2, 3, 4, 5)]
     codes = {hit.document.code for each in (results, *pages) for hit in each.hits}
-    assert len(codes) == 60
+    assert len(codes) == 90
     assert "<mark>요덕</mark> 사건" in response.content.decode()
     first = results.hits[0]
     assert first.url == f"/admin/cases/event/{first.document.record_id}/change/"
