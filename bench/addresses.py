@@ -1,4 +1,5 @@
-"""Public search addresses for bench/load.py: a long tail, and never-seen ones.
+"""Addresses for bench/load.py: the reader's pages (`browse`), the mix of groups
+(`mixed`), and public searches: a long tail, and never-seen ones.
 
 Two groups of `/cases/` addresses (parameters `q`, `kind`, `year_from`,
 `year_to`, `sort`, `page` and the facets of each kind):
@@ -265,3 +266,32 @@ def fresh_address(stems, suffixes, index):
     """Address number `index` of the fresh space, as bench/fresh.lua builds it."""
     index %= len(stems) * len(suffixes)
     return stems[index % len(stems)] + suffixes[(index // len(stems)) % len(suffixes)]
+
+
+# --- The reader's pages and the mix -----------------------------------------------
+
+MIXED_SHARES = {"pages": 4, "stats": 3, "lists": 2, "search": 1}
+COUNT_DIMENSIONS = ("type", "year", "province", "sex", "age")
+
+
+def browse(event_codes, others):
+    """The reader's pages beyond the search (group browse), for real public codes."""
+    out = ["/cases/facilities/", "/cases/perpetrators/", "/cases/proceedings/"]
+    for rows in COUNT_DIMENSIONS:
+        for cols in ("", *COUNT_DIMENSIONS):
+            if cols != rows:
+                for measure in ("violations", "victims"):
+                    out.append(f"/cases/counts/?rows={rows}&cols={cols}&measure={measure}")
+    for kind, codes in others.items():
+        out += [f"/cases/{kind}/{quote(code)}/" for code in codes]
+    out += [f"/cases/events/{quote(code)}/pdf/" for code in event_codes[:20]]
+    return out
+
+
+def mixed(paths):
+    out = []
+    for group, share in MIXED_SHARES.items():
+        listing = paths[group]
+        out += [listing[i % len(listing)] for i in range(share * 10)]
+    # Interleave, so that each connection meets every kind.
+    return [out[(i * 37) % len(out)] for i in range(len(out))]

@@ -102,7 +102,6 @@ LISTS = [
 SEARCH = [f"/cases/?q={quote(word)}" for word in ["보위부", "탈북", "interrogation"]] + [
     f"/cases/?type=V09&q={quote('강제북송')}"
 ]
-MIXED_SHARES = {"pages": 4, "stats": 3, "lists": 2, "search": 1}
 GROUP_NAMES = {
     "stats": "statistics API",
     "lists": "case lists",
@@ -160,8 +159,8 @@ def main():
     size, codes, others = database_facts(env, args.codes)
     paths = {"stats": STATS, "lists": LISTS, "search": SEARCH}
     paths["pages"] = [f"/cases/events/{quote(code)}/" for code in codes]
-    paths["browse"] = browse(codes, others)
-    paths["mixed"] = mixed(paths)
+    paths["browse"] = addresses.browse(codes, others)
+    paths["mixed"] = addresses.mixed(paths)
     fresh = None
     if set(groups) & set(SEARCHES):
         vocab = vocabulary(env)
@@ -406,32 +405,6 @@ def writer_line(written):
     if written.get("first_error"):
         line += f" (first: {written['first_error'][:200]})"
     return line
-
-
-COUNT_DIMENSIONS = ("type", "year", "province", "sex", "age")
-
-
-def browse(event_codes, others):
-    """The reader's pages beyond the search (group browse), for real public codes."""
-    out = ["/cases/facilities/", "/cases/perpetrators/", "/cases/proceedings/"]
-    for rows in COUNT_DIMENSIONS:
-        for cols in ("", *COUNT_DIMENSIONS):
-            if cols != rows:
-                for measure in ("violations", "victims"):
-                    out.append(f"/cases/counts/?rows={rows}&cols={cols}&measure={measure}")
-    for kind, codes in others.items():
-        out += [f"/cases/{kind}/{quote(code)}/" for code in codes]
-    out += [f"/cases/events/{quote(code)}/pdf/" for code in event_codes[:20]]
-    return out
-
-
-def mixed(paths):
-    out = []
-    for group, share in MIXED_SHARES.items():
-        listing = paths[group]
-        out += [listing[i % len(listing)] for i in range(share * 10)]
-    # Interleave, so that each connection meets every kind.
-    return [out[(i * 37) % len(out)] for i in range(len(out))]
 
 
 def free_port():
